@@ -1,0 +1,10 @@
+/**
+ * The commands of `genesys-tools`. Each module exports `register(program, ctx)`; add new ones to
+ * this list (one import and one entry each).
+ */
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+
+export type RegisterCommand = (program: Command, ctx: CliContext) => void;
+
+export const COMMANDS: readonly RegisterCommand[] = [];

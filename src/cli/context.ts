@@ -1,0 +1,15 @@
+/** What every command receives from main: its I/O and environment, injectable for tests. */
+export interface CliContext {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** True when stdout is a terminal (progress bars, prompts). */
+  readonly isTty: boolean;
+  /** Reads one line from the user (confirmation prompts); undefined when there is no terminal. */
+  readonly prompt: ((question: string) => Promise<string>) | undefined;
+  /** A command sets this to its exit code; 0 when it never does. */
+  exitCode: number;
+  /** Resolves when the process is asked to stop (SIGINT/SIGTERM); long-running commands await it. */
+  readonly stopSignal: AbortSignal;
+}

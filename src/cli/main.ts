@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+/**
+ * The `genesys-tools` command: thin wiring of the rooms (DESIGN "CLI"). Each command lives in
+ * commands/*.ts and exports `register(program, ctx)`.
+ */
+import { realpathSync } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { isGenesysToolsError } from '../errors.js';
+import type { CliContext } from './context.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+import { COMMANDS } from './commands/index.js';
+
+/** Builds the commander program with every command registered. */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('genesys-tools')
+    .description(
+      'Define tools once; validate them, register them with Genesys Cloud as Web Services data actions, serve, observe and audit them.',
+    )
+    .option('--debug', 'print stack traces of errors')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => {
+        ctx.stdout(s);
+      },
+      writeErr: (s) => {
+        ctx.stderr(s);
+      },
+    });
+  for (const register of COMMANDS) register(program, ctx);
+  return program;
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
+  const program = buildProgram(ctx);
+  const json = argv.includes('--json');
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return ctx.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (isGenesysToolsError(error)) {
+      if (json) {
+        ctx.stdout(`${JSON.stringify({ error: error.toJSON() }, null, 2)}\n`);
+      } else {
+        ctx.stderr(`error ${error.code}: ${error.message}\n  fix: ${error.fix}\n`);
+      }
+      if (argv.includes('--debug') && error.stack !== undefined) ctx.stderr(`${error.stack}\n`);
+      return exitCodeFor(error.code);
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    ctx.stderr(`error: ${message}\n`);
+    if (argv.includes('--debug') && error instanceof Error && error.stack !== undefined) {
+      ctx.stderr(`${error.stack}\n`);
+    }
+    return EXIT.failure;
+  }
+}
+
+/** The process's own context: real stdio, env and signals. */
+export function processContext(): CliContext {
+  const stop = new AbortController();
+  const onSignal = (): void => {
+    stop.abort(new Error('stopped by signal'));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const isTty = process.stdout.isTTY && process.stdin.isTTY;
+  return {
+    env: process.env,
+    cwd: process.cwd(),
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    isTty,
+    prompt: isTty
+      ? async (question) => {
+          const rl = createInterface({ input: process.stdin, output: process.stdout });
+          try {
+            return await rl.question(question);
+          } finally {
+            rl.close();
+          }
+        }
+      : undefined,
+    exitCode: 0,
+    stopSignal: stop.signal,
+  };
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  const ctx = processContext();
+  const code = await runCli(process.argv.slice(2), ctx);
+  process.exitCode = code;
+}
