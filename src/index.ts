@@ -35,3 +35,11 @@ export type {
   CircuitBreakerPolicy,
 } from './definition/index.js';
 export { RetryableToolError } from './definition/index.js';
+export { createEmulator } from './emulator/index.js';
+export type {
+  Emulator,
+  EmulatorCall,
+  EmulatorOptions,
+  EmulatorClient,
+  FaultSettings,
+} from './emulator/index.js';

@@ -1,0 +1,9 @@
+/** Registers the API routes of the emulator (everything under /api/v2). */
+import type { FastifyInstance } from 'fastify';
+import type { EmulatorContext } from './context.js';
+import { registerIntegrationRoutes } from './integrations.js';
+
+/** Registers every /api/v2 route. */
+export function registerRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
+  registerIntegrationRoutes(app, ctx);
+}
