@@ -1,0 +1,24 @@
+/** The registry room's public surface (STYLE §2). */
+export type {
+  Registry,
+  ComparableSpec,
+  DesiredEntry,
+  RemoteEntry,
+  InvokeResult,
+  CallOptions,
+  JsonValue,
+} from './registry.js';
+export { normaliseJson, normaliseObject, comparableText, diffJson } from './comparable.js';
+export type { FieldDiff } from './comparable.js';
+export { toDraft04 } from './draft04.js';
+export {
+  toDataAction,
+  comparableDataAction,
+  toolEndpoint,
+  timeoutSecondsFor,
+  DEFAULT_CATEGORY,
+  TIMEOUT_MARGIN_SECONDS,
+} from './to-data-action.js';
+export type { DataActionSettings, DataActionBody } from './to-data-action.js';
+export { toGatewayTool, comparableGatewayTool, GATEWAY_MARKER } from './to-gateway-tool.js';
+export type { GatewaySettings, GatewayToolBody } from './to-gateway-tool.js';

@@ -1,0 +1,82 @@
+/**
+ * The `Registry` interface (DESIGN "Layout": `src/registry/`): where tools are registered, seen
+ * through a target-neutral, comparable form so that `plan` never needs to know the target.
+ */
+import type { TargetName, ToolDefinition } from '../definition/index.js';
+
+/** A plain JSON value as the comparison sees it. */
+export type JsonValue =
+  null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+/**
+ * The normalised, comparable form of a registration: key order, defaults and whitespace are
+ * settled so that equal meaning gives equal data.
+ */
+export interface ComparableSpec {
+  /** Fields the target cannot change in place (data-action contracts): a difference is a replace. */
+  readonly fixed: { readonly [key: string]: JsonValue };
+  /** Fields an update changes in place. */
+  readonly mutable: { readonly [key: string]: JsonValue };
+}
+
+/** A tool as the target wants it: its comparable form, and the body to send. */
+export interface DesiredEntry {
+  readonly name: string;
+  readonly spec: ComparableSpec;
+  /** The target's create/update body (PostActionInput or the gateway payload). */
+  readonly body: JsonValue;
+}
+
+/** A registration found in the org. */
+export interface RemoteEntry {
+  readonly id: string;
+  readonly name: string;
+  readonly version: number | undefined;
+  /** True when it is in the managed scope (category, or the gateway marker). */
+  readonly managed: boolean;
+  readonly spec: ComparableSpec;
+  /** Published, draft, active... as the target reports it. */
+  readonly status: string | undefined;
+  /** Where it sends calls. */
+  readonly endpoint: string | undefined;
+  /** ISO time of the last change, when known (used to keep the newest of duplicates). */
+  readonly modifiedAt: string | undefined;
+}
+
+/** What an execute/invoke returned. */
+export interface InvokeResult {
+  readonly id: string;
+  readonly output: unknown;
+}
+
+/** Options every call that can wait takes. */
+export interface CallOptions {
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** A registry target: data actions in Genesys Cloud, or an LLM gateway's tools API. */
+export interface Registry {
+  readonly target: TargetName;
+  /** Human words for the managed scope (`category "genesys-tools"`). */
+  readonly scope: string;
+  /** Translates a tool into what this target wants (pure). */
+  desired(tool: ToolDefinition): DesiredEntry;
+  /** Managed registrations, plus unmanaged ones named in `names` (ownership conflicts). */
+  list(names: readonly string[], options?: CallOptions): Promise<readonly RemoteEntry[]>;
+  /** Managed registrations named `name` (re-listed after an ambiguous create). */
+  findManaged(name: string, options?: CallOptions): Promise<readonly RemoteEntry[]>;
+  /** Reads one registration again (after a 409). */
+  get(id: string, options?: CallOptions): Promise<RemoteEntry>;
+  /** Readies the target for changes (integration, credential, enabling); idempotent. */
+  prepare(options?: CallOptions): Promise<void>;
+  create(desired: DesiredEntry, options?: CallOptions): Promise<RemoteEntry>;
+  /** Changes `remote` in place to `desired`, sending `remote.version`. */
+  update(remote: RemoteEntry, desired: DesiredEntry, options?: CallOptions): Promise<RemoteEntry>;
+  remove(id: string, options?: CallOptions): Promise<void>;
+  /** Runs the registration the way the platform does (data action execute, gateway invoke). */
+  invoke(
+    remote: RemoteEntry,
+    input: Readonly<Record<string, unknown>>,
+    options?: CallOptions,
+  ): Promise<InvokeResult>;
+}

@@ -1,0 +1,159 @@
+/**
+ * Tool → data action (DESIGN "Tool → data action"; reference §7.2, §8): the PostActionInput a tool
+ * becomes, and the comparable form of both the desired and the remote action.
+ */
+import type { JsonSchema, ToolDefinition } from '../definition/index.js';
+import { normaliseJson, normaliseObject } from './comparable.js';
+import { toDraft04 } from './draft04.js';
+import type { ComparableSpec, JsonValue } from './registry.js';
+
+/** The category that marks the actions this project manages, unless configured otherwise. */
+export const DEFAULT_CATEGORY = 'genesys-tools';
+
+/** Seconds added to a tool's own timeout so that our server's timeout answer reaches Genesys. */
+export const TIMEOUT_MARGIN_SECONDS = 2;
+
+/** Genesys' default `timeoutSeconds` when an action sets none (reference §7.4). */
+const GENESYS_DEFAULT_TIMEOUT_SECONDS = 60;
+
+/** What the translation needs besides the tool. */
+export interface DataActionSettings {
+  /** Public base URL of the execution server. */
+  readonly executionUrl: string;
+  readonly category: string;
+  /** The Web Services Data Actions integration; empty while it does not exist yet (plan). */
+  readonly integrationId: string;
+}
+
+/** `PostActionInput` (reference §7.2) as this project builds it. */
+export interface DataActionBody {
+  readonly name: string;
+  readonly category: string;
+  readonly integrationId: string;
+  readonly secure: false;
+  readonly contract: {
+    readonly input: { readonly inputSchema: Record<string, unknown> };
+    readonly output: { readonly successSchema: Record<string, unknown> };
+  };
+  readonly config: {
+    readonly timeoutSeconds: number;
+    readonly request: {
+      readonly requestUrlTemplate: string;
+      readonly requestType: 'POST';
+      readonly headers: Readonly<Record<string, string>>;
+      readonly requestTemplate: string;
+    };
+    readonly response: {
+      readonly translationMap: Readonly<Record<string, string>>;
+      readonly translationMapDefaults: Readonly<Record<string, string>>;
+      readonly successTemplate: string;
+    };
+  };
+}
+
+/** The execution endpoint of a tool: `{executionUrl}/api/v1/tools/{name}`. */
+export function toolEndpoint(executionUrl: string, name: string): string {
+  return `${executionUrl.replace(/\/+$/, '')}/api/v1/tools/${encodeURIComponent(name)}`;
+}
+
+/** `timeoutMs` rounded up to seconds plus the margin, within Genesys' 1–60 (reference §7.4). */
+export function timeoutSecondsFor(timeoutMs: number): number {
+  const seconds = Math.ceil(timeoutMs / 1000) + TIMEOUT_MARGIN_SECONDS;
+  return Math.min(60, Math.max(1, seconds));
+}
+
+function inputSchemaFor(tool: ToolDefinition): Record<string, unknown> {
+  return { ...toDraft04(tool.inputSchema), description: tool.description };
+}
+
+function successSchemaFor(output: JsonSchema | undefined): Record<string, unknown> {
+  return output === undefined ? { type: 'object', additionalProperties: true } : toDraft04(output);
+}
+
+/** Translates a tool into the data action that calls its execution endpoint. */
+export function toDataAction(tool: ToolDefinition, settings: DataActionSettings): DataActionBody {
+  return {
+    name: tool.name,
+    category: settings.category,
+    integrationId: settings.integrationId,
+    secure: false,
+    contract: {
+      input: { inputSchema: inputSchemaFor(tool) },
+      output: { successSchema: successSchemaFor(tool.outputSchema) },
+    },
+    config: {
+      timeoutSeconds: timeoutSecondsFor(tool.timeoutMs),
+      request: {
+        requestUrlTemplate: toolEndpoint(settings.executionUrl, tool.name),
+        requestType: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          // A User Defined credential field, inserted by Velocity (reference §8 "auth: User Defined").
+          Authorization: 'Bearer ${credentials.token}',
+        },
+        // The invocation envelope; rawRequest is the inputs as JSON (reference §8.1).
+        requestTemplate: `{"tool_name": "${tool.name}", "parameters": \${input.rawRequest}}`,
+      },
+      response: {
+        translationMap: { output: '$.output' },
+        translationMapDefaults: {},
+        successTemplate: '${output}',
+      },
+    },
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return isRecord(value) ? value : {};
+}
+
+/** A contract schema in comparable form: draft-04 either way, no `$schema`, sorted. */
+function comparableSchema(schema: unknown): JsonValue {
+  const rest = { ...record(schema) };
+  delete rest.$schema;
+  return normaliseJson(rest);
+}
+
+/**
+ * The comparable form of a data action, desired or as Genesys answers it (`Action` with contract
+ * and config). Fields Genesys adds (`*Uri`, flattened schemas) are left out; absent defaults are
+ * filled in as Genesys applies them.
+ */
+export function comparableDataAction(action: unknown): ComparableSpec {
+  const a = record(action);
+  const contract = record(a.contract);
+  const config = record(a.config);
+  const request = record(config.request);
+  const response = record(config.response);
+  return {
+    fixed: {
+      contract: {
+        input: comparableSchema(record(contract.input).inputSchema),
+        output: comparableSchema(record(contract.output).successSchema),
+      },
+      integrationId: typeof a.integrationId === 'string' ? a.integrationId : '',
+      secure: a.secure === true,
+    },
+    mutable: normaliseObject({
+      category: a.category,
+      config: {
+        timeoutSeconds: config.timeoutSeconds ?? GENESYS_DEFAULT_TIMEOUT_SECONDS,
+        request: {
+          requestUrlTemplate: request.requestUrlTemplate,
+          requestType: request.requestType,
+          headers: request.headers ?? {},
+          requestTemplate: request.requestTemplate,
+        },
+        response: {
+          translationMap: response.translationMap ?? {},
+          translationMapDefaults: response.translationMapDefaults ?? {},
+          successTemplate: response.successTemplate,
+        },
+      },
+    }),
+  };
+}

@@ -1,0 +1,221 @@
+/**
+ * `planSync`: desired tools against the registrations in the managed scope, as a list of changes
+ * (DESIGN "Tool → data action": replace, duplicates, conflicts and adoption). Pure.
+ */
+import { createHash } from 'node:crypto';
+import type { TargetName } from '../definition/index.js';
+import type { DesiredEntry, FieldDiff, RemoteEntry } from '../registry/index.js';
+import { comparableText, diffJson } from '../registry/index.js';
+
+/** Why a managed registration is deleted. */
+export type DeleteReason = 'prune' | 'duplicate' | 'destroy';
+
+/** One change of a plan, discriminated by `kind`. */
+export type Change =
+  | { readonly kind: 'create'; readonly name: string; readonly desired: DesiredEntry }
+  | {
+      readonly kind: 'update';
+      readonly name: string;
+      readonly remote: RemoteEntry;
+      readonly desired: DesiredEntry;
+      readonly diff: readonly FieldDiff[];
+      /** True when the registration is unmanaged and taken over (`--adopt`). */
+      readonly adopt: boolean;
+    }
+  | {
+      readonly kind: 'replace';
+      readonly name: string;
+      readonly remote: RemoteEntry;
+      readonly desired: DesiredEntry;
+      /** The differences; those under `fixed` are why it cannot be updated in place. */
+      readonly diff: readonly FieldDiff[];
+      readonly adopt: boolean;
+    }
+  | {
+      readonly kind: 'delete';
+      readonly name: string;
+      readonly remote: RemoteEntry;
+      readonly reason: DeleteReason;
+    }
+  | {
+      readonly kind: 'conflict';
+      readonly name: string;
+      readonly remote: RemoteEntry;
+      readonly desired: DesiredEntry;
+    }
+  | { readonly kind: 'unchanged'; readonly name: string; readonly remote: RemoteEntry };
+
+/** The kinds of change. */
+export type ChangeKind = Change['kind'];
+
+/** A plan: the changes, and a fingerprint of the remote state it was computed from. */
+export interface Plan {
+  readonly target: TargetName;
+  readonly scope: string;
+  readonly changes: readonly Change[];
+  /** SHA-256 of the remote state seen; a saved plan is refused when it no longer matches. */
+  readonly fingerprint: string;
+}
+
+/** Options of `planSync`. */
+export interface PlanOptions {
+  readonly target: TargetName;
+  readonly scope: string;
+  /** Delete managed registrations that no file defines. */
+  readonly prune?: boolean;
+  /** Take over unmanaged registrations that carry a wanted name. */
+  readonly adopt?: boolean;
+  /** Plan the removal of everything managed (`destroy`); desired must be empty. */
+  readonly destroy?: boolean;
+}
+
+/** Counts of a plan by kind. */
+export type PlanSummary = Readonly<Record<ChangeKind, number>>;
+
+function groupByName(entries: readonly RemoteEntry[]): Map<string, RemoteEntry[]> {
+  const groups = new Map<string, RemoteEntry[]>();
+  for (const e of entries) {
+    const group = groups.get(e.name);
+    if (group === undefined) groups.set(e.name, [e]);
+    else group.push(e);
+  }
+  return groups;
+}
+
+/** Newest first: last modified, then highest version, then id (a stable order). */
+function newestFirst(a: RemoteEntry, b: RemoteEntry): number {
+  const byTime = (b.modifiedAt ?? '').localeCompare(a.modifiedAt ?? '');
+  if (byTime !== 0) return byTime;
+  const byVersion = (b.version ?? 0) - (a.version ?? 0);
+  return byVersion !== 0 ? byVersion : a.id.localeCompare(b.id);
+}
+
+function sameSpec(remote: RemoteEntry, desired: DesiredEntry): boolean {
+  return (
+    comparableText(remote.spec.fixed) === comparableText(desired.spec.fixed) &&
+    comparableText(remote.spec.mutable) === comparableText(desired.spec.mutable)
+  );
+}
+
+/** Keeps the registration that matches the files, else the newest; the others are duplicates. */
+function pickKeeper(
+  candidates: readonly RemoteEntry[],
+  desired: DesiredEntry | undefined,
+): { keep: RemoteEntry; duplicates: RemoteEntry[] } {
+  const sorted = [...candidates].sort(newestFirst);
+  const match = desired === undefined ? undefined : sorted.find((c) => sameSpec(c, desired));
+  const keep = match ?? sorted[0];
+  if (keep === undefined) throw new RangeError('pickKeeper needs at least one candidate');
+  return { keep, duplicates: sorted.filter((c) => c !== keep) };
+}
+
+function compare(remote: RemoteEntry, desired: DesiredEntry, adopt: boolean): Change {
+  const fixed = diffJson(remote.spec.fixed, desired.spec.fixed, 'fixed');
+  const mutable = diffJson(remote.spec.mutable, desired.spec.mutable);
+  const diff = [...fixed.map((d) => ({ ...d, path: d.path.slice('fixed.'.length) })), ...mutable];
+  const name = desired.name;
+  if (fixed.length > 0) return { kind: 'replace', name, remote, desired, diff, adopt };
+  if (mutable.length > 0) return { kind: 'update', name, remote, desired, diff, adopt };
+  return { kind: 'unchanged', name, remote };
+}
+
+function planDesired(
+  desired: DesiredEntry,
+  managed: readonly RemoteEntry[],
+  unmanaged: readonly RemoteEntry[],
+  adopt: boolean,
+): Change[] {
+  if (managed.length > 0) {
+    const { keep, duplicates } = pickKeeper(managed, desired);
+    return [
+      compare(keep, desired, false),
+      ...duplicates.map((remote): Change => ({
+        kind: 'delete',
+        name: desired.name,
+        remote,
+        reason: 'duplicate',
+      })),
+    ];
+  }
+  const other = [...unmanaged].sort(newestFirst)[0];
+  if (other === undefined) return [{ kind: 'create', name: desired.name, desired }];
+  if (adopt) return [compare(other, desired, true)];
+  return [{ kind: 'conflict', name: desired.name, remote: other, desired }];
+}
+
+function planLeftover(
+  name: string,
+  managed: readonly RemoteEntry[],
+  options: PlanOptions,
+): Change[] {
+  if (options.destroy === true || options.prune === true) {
+    const reason: DeleteReason = options.destroy === true ? 'destroy' : 'prune';
+    return [...managed]
+      .sort(newestFirst)
+      .map((remote) => ({ kind: 'delete', name, remote, reason }));
+  }
+  const { keep, duplicates } = pickKeeper(managed, undefined);
+  return [
+    { kind: 'unchanged', name, remote: keep },
+    ...duplicates.map((remote): Change => ({ kind: 'delete', name, remote, reason: 'duplicate' })),
+  ];
+}
+
+/** SHA-256 over the remote entries (id, version, comparable form), in a stable order. */
+export function remoteFingerprint(remote: readonly RemoteEntry[]): string {
+  const lines = remote
+    .map((r) =>
+      JSON.stringify([r.id, r.name, r.version ?? null, r.managed, r.spec.fixed, r.spec.mutable]),
+    )
+    .sort();
+  return createHash('sha256').update(lines.join('\n')).digest('hex');
+}
+
+/**
+ * Computes the changes that make the managed scope match `desired`.
+ * @throws RangeError when `desired` names a tool twice (the definition room refuses that earlier).
+ */
+export function planSync(
+  desired: readonly DesiredEntry[],
+  remote: readonly RemoteEntry[],
+  options: PlanOptions,
+): Plan {
+  const managed = groupByName(remote.filter((r) => r.managed));
+  const unmanaged = groupByName(remote.filter((r) => !r.managed));
+  const wanted = new Set<string>();
+  const changes: Change[] = [];
+  for (const d of [...desired].sort((a, b) => a.name.localeCompare(b.name))) {
+    if (wanted.has(d.name)) throw new RangeError(`tool "${d.name}" is desired twice`);
+    wanted.add(d.name);
+    changes.push(
+      ...planDesired(
+        d,
+        managed.get(d.name) ?? [],
+        unmanaged.get(d.name) ?? [],
+        options.adopt ?? false,
+      ),
+    );
+  }
+  for (const [name, entries] of [...managed].sort(([a], [b]) => a.localeCompare(b))) {
+    if (!wanted.has(name)) changes.push(...planLeftover(name, entries, options));
+  }
+  changes.sort((a, b) => a.name.localeCompare(b.name));
+  return {
+    target: options.target,
+    scope: options.scope,
+    changes,
+    fingerprint: remoteFingerprint(remote),
+  };
+}
+
+/** Counts the changes of a plan by kind. */
+export function summarisePlan(plan: Pick<Plan, 'changes'>): PlanSummary {
+  const summary = { create: 0, update: 0, replace: 0, delete: 0, conflict: 0, unchanged: 0 };
+  for (const c of plan.changes) summary[c.kind] += 1;
+  return summary;
+}
+
+/** True when applying the plan would change something (conflicts count: they need action). */
+export function hasChanges(plan: Pick<Plan, 'changes'>): boolean {
+  return plan.changes.some((c) => c.kind !== 'unchanged');
+}

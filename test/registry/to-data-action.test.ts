@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest';
+import {
+  comparableDataAction,
+  comparableGatewayTool,
+  diffJson,
+  normaliseJson,
+  timeoutSecondsFor,
+  toDataAction,
+  toDraft04,
+  toGatewayTool,
+} from '../../src/registry/index.js';
+import { makeTool } from '../sync/tools.js';
+
+const settings = {
+  executionUrl: 'https://tools.example.com/',
+  category: 'genesys-tools',
+  integrationId: 'int-1',
+};
+
+describe('toDataAction', () => {
+  it('builds the PostActionInput of DESIGN "Tool → data action"', () => {
+    const body = toDataAction(makeTool('check_inventory'), settings);
+    expect(body).toEqual({
+      name: 'check_inventory',
+      category: 'genesys-tools',
+      integrationId: 'int-1',
+      secure: false,
+      contract: {
+        input: {
+          inputSchema: {
+            type: 'object',
+            description: 'Checks inventory for check_inventory',
+            properties: {
+              sku: { type: 'string', description: 'Product stock keeping unit' },
+              warehouse_id: { type: 'string' },
+            },
+            required: ['sku'],
+            additionalProperties: false,
+          },
+        },
+        output: {
+          successSchema: {
+            type: 'object',
+            properties: { sku: { type: 'string' }, inventory_level: { type: 'integer' } },
+          },
+        },
+      },
+      config: {
+        timeoutSeconds: 7,
+        request: {
+          requestUrlTemplate: 'https://tools.example.com/api/v1/tools/check_inventory',
+          requestType: 'POST',
+          headers: {
+            'Content-Type': 'application/json',
+            Authorization: 'Bearer ${credentials.token}',
+          },
+          requestTemplate: '{"tool_name": "check_inventory", "parameters": ${input.rawRequest}}',
+        },
+        response: {
+          translationMap: { output: '$.output' },
+          translationMapDefaults: {},
+          successTemplate: '${output}',
+        },
+      },
+    });
+  });
+
+  it('sends an open object as the success schema of a tool without output', () => {
+    const tool = { ...makeTool('t') };
+    delete tool.outputSchema;
+    expect(toDataAction(tool, settings).contract.output.successSchema).toEqual({
+      type: 'object',
+      additionalProperties: true,
+    });
+  });
+});
+
+describe('timeoutSecondsFor', () => {
+  it.each([
+    [1, 3],
+    [1000, 3],
+    [1001, 4],
+    [5000, 7],
+    [58_000, 60],
+    [60_000, 60],
+  ])('turns %i ms into %i s (rounded up, plus margin, at most 60)', (ms, s) => {
+    expect(timeoutSecondsFor(ms)).toBe(s);
+  });
+});
+
+describe('toDraft04', () => {
+  it.each([
+    ['drops $schema', { $schema: 'x', type: 'object' }, { type: 'object' }],
+    ['turns const into enum', { const: 'a' }, { enum: ['a'] }],
+    [
+      'turns a numeric exclusiveMinimum into the draft-04 flag',
+      { type: 'number', exclusiveMinimum: 0 },
+      { type: 'number', minimum: 0, exclusiveMinimum: true },
+    ],
+    [
+      "drops zod's safe-integer bounds",
+      { type: 'integer', minimum: -9007199254740991, maximum: 9007199254740991 },
+      { type: 'integer' },
+    ],
+    [
+      'converts nested properties and items',
+      { type: 'object', properties: { a: { type: 'array', items: { const: 1, examples: [1] } } } },
+      { type: 'object', properties: { a: { type: 'array', items: { enum: [1] } } } },
+    ],
+  ])('%s', (_name, input, expected) => {
+    expect(toDraft04(input)).toEqual(expected);
+  });
+});
+
+describe('comparable forms', () => {
+  it('sees no difference between a desired action and the same action as Genesys answers it', () => {
+    const body = toDataAction(makeTool('t'), settings);
+    const remote = {
+      id: 'a1',
+      version: 3,
+      selfUri: '/api/v2/integrations/actions/a1',
+      ...body,
+      contract: {
+        input: {
+          inputSchema: {
+            $schema: 'http://json-schema.org/draft-04/schema#',
+            ...body.contract.input.inputSchema,
+            required: ['sku'],
+          },
+          inputSchemaUri: '/x',
+        },
+        output: { successSchema: body.contract.output.successSchema, successSchemaFlattened: {} },
+      },
+      config: {
+        ...body.config,
+        request: { ...body.config.request, requestTemplateUri: '/y' },
+        response: { successTemplate: ' ${output} ', translationMap: { output: '$.output' } },
+      },
+    };
+    expect(comparableDataAction(remote)).toEqual(comparableDataAction(body));
+  });
+
+  it('puts the contract under fixed and the config under mutable', () => {
+    const a = comparableDataAction(toDataAction(makeTool('t'), settings));
+    const b = comparableDataAction(
+      toDataAction(makeTool('t', { timeoutMs: 9000, description: 'x' }), settings),
+    );
+    expect(diffJson(a.fixed, b.fixed).map((d) => d.path)).toEqual(['contract.input.description']);
+    expect(diffJson(a.mutable, b.mutable)).toEqual([
+      { path: 'config.timeoutSeconds', before: 7, after: 11 },
+    ]);
+  });
+
+  it('treats a gateway tool without the marker as different in managedBy only', () => {
+    const body = toGatewayTool(makeTool('t'), {
+      executionUrl: 'http://x',
+      marker: 'genesys-tools',
+    });
+    const unmarked = Object.fromEntries(Object.entries(body).filter(([k]) => k !== 'managedBy'));
+    expect(
+      diffJson(comparableGatewayTool(unmarked).mutable, comparableGatewayTool(body).mutable),
+    ).toEqual([{ path: 'managedBy', before: null, after: 'genesys-tools' }]);
+  });
+});
+
+describe('normaliseJson and diffJson', () => {
+  it.each([
+    ['key order', { a: 1, b: 2 }, { b: 2, a: 1 }],
+    ['whitespace in strings', { d: ' a  b\n' }, { d: 'a b' }],
+    ['order of required', { required: ['b', 'a'] }, { required: ['a', 'b'] }],
+    ['undefined fields', { a: 1, b: undefined }, { a: 1 }],
+  ])('ignores %s', (_name, a, b) => {
+    expect(diffJson(normaliseJson(a), normaliseJson(b))).toEqual([]);
+  });
+
+  it.each([
+    ['a changed leaf', { a: { b: 1 } }, { a: { b: 2 } }, [{ path: 'a.b', before: 1, after: 2 }]],
+    ['a new field', { a: 1 }, { a: 1, c: 'x' }, [{ path: 'c', after: 'x' }]],
+    ['a removed field', { a: 1, c: 'x' }, { a: 1 }, [{ path: 'c', before: 'x' }]],
+    [
+      'an array as one leaf',
+      { e: [1, 2] },
+      { e: [1, 3] },
+      [{ path: 'e', before: [1, 2], after: [1, 3] }],
+    ],
+  ])('reports %s', (_name, a, b, expected) => {
+    expect(diffJson(normaliseJson(a), normaliseJson(b))).toEqual(expected);
+  });
+});
