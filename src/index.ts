@@ -35,6 +35,20 @@ export type {
   CircuitBreakerPolicy,
 } from './definition/index.js';
 export { RetryableToolError } from './definition/index.js';
+export {
+  defineTool,
+  isToolDefinition,
+  compileParametersValidator,
+  compileOutputValidator,
+} from './definition/index.js';
+export type {
+  ToolInput,
+  ParameterMap,
+  ParameterSpec,
+  DefinitionIssue,
+  ParameterIssue,
+  ValidationResult,
+} from './definition/index.js';
 export { createEmulator } from './emulator/index.js';
 export type {
   Emulator,
@@ -43,3 +57,25 @@ export type {
   EmulatorClient,
   FaultSettings,
 } from './emulator/index.js';
+export {
+  REGIONS,
+  resolveRegion,
+  createGenesysClient,
+  apiErrorFromResponse,
+  userDefinedCredential,
+  basicAuthCredential,
+  WEB_SERVICES_INTEGRATION_TYPE,
+} from './genesys/index.js';
+export type {
+  Region,
+  GenesysClient,
+  GenesysClientOptions,
+  ClientEvent,
+  Paged,
+  ActionWire,
+  PostActionInputWire,
+  IntegrationWire,
+  CredentialWire,
+  GatewayToolWire,
+  ErrorBodyWire,
+} from './genesys/index.js';

@@ -11,3 +11,16 @@ export type {
 } from './types.js';
 export { JSON_SCHEMA_2020_12 } from './types.js';
 export { RetryableToolError, isRetryableToolError } from './retryable.js';
+export { defineTool, buildTool, isToolDefinition, TOOL_NAME_PATTERN } from './define-tool.js';
+export type {
+  ToolInput,
+  ToolInputBase,
+  ZodToolInput,
+  PlainToolInput,
+  SchemaInput,
+  BuildResult,
+} from './define-tool.js';
+export type { ParameterMap, ParameterSpec } from './to-json-schema.js';
+export type { DefinitionIssue } from './issues.js';
+export { compileParametersValidator, compileOutputValidator } from './validator.js';
+export type { ParameterIssue, ValidationResult, CompiledValidator } from './validator.js';

@@ -1,0 +1,19 @@
+/**
+ * The one Ajv 2020 instance of the definition room: meta-schema checks and compiled validators.
+ * Shared on purpose (compiling is the expensive part and its cache is per instance); it holds no
+ * state a caller can observe besides that cache.
+ */
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import formatsModule from 'ajv-formats';
+
+function createAjv(): Ajv2020 {
+  // strict: false because tool authors may carry annotation keywords (examples, x-*) that strict
+  // mode refuses; the capability matrix reports what matters. allErrors so that a bad call lists
+  // every bad path (DESIGN "Invocation contract": INVALID_PARAMETERS lists each path).
+  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
+  formatsModule.default(ajv);
+  return ajv;
+}
+
+/** The shared Ajv 2020 instance (formats enabled). */
+export const ajv: Ajv2020 = createAjv();

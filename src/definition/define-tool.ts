@@ -1,0 +1,383 @@
+/**
+ * `defineTool()`: one entry point that turns any way of writing a tool into the canonical, frozen
+ * `ToolDefinition` (DESIGN "Tool definition"), reporting every problem at once.
+ */
+import { z } from 'zod';
+import { DefinitionError, InvocationError } from '../errors.js';
+import type { DefinitionIssue } from './issues.js';
+import { issue, pointerToken, toPointer } from './issues.js';
+import { MAX_DESCRIPTION, checkCapabilities } from './capability-matrix.js';
+import {
+  ParameterSpecSchema,
+  canonicaliseSchema,
+  isPlainObject,
+  isZodSchema,
+  parameterMapToJsonSchema,
+  zodToJsonSchema,
+} from './to-json-schema.js';
+import type { ParameterMap } from './to-json-schema.js';
+import type { JsonSchema, ToolContext, ToolDefinition, ToolHandler } from './types.js';
+
+/** Tool names (DESIGN "Tool definition"). */
+export const TOOL_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+
+/** Brand on every ToolDefinition; `Symbol.for` so a second copy of this module (tsx) agrees. */
+export const TOOL_BRAND: unique symbol = Symbol.for('genesys-tools.tool-definition');
+
+const policyInt = (min: number, max: number) => z.int().min(min).max(max);
+
+/** Policy fields with their ranges and defaults; shared with the manifest format. */
+export const PolicyShape = {
+  rateLimit: z
+    .strictObject({
+      requestsPerMinute: policyInt(1, 1_000_000),
+      // A burst larger than this is no limit at all; 10,000 also bounds the bucket's memory.
+      burstSize: policyInt(1, 10_000),
+    })
+    .default({ requestsPerMinute: 60, burstSize: 10 }),
+  // Genesys stops a data action at 60 s (reference §7.4), so a longer timeout can never be used.
+  timeoutMs: policyInt(1, 60_000).default(5000),
+  retries: policyInt(0, 5).default(1),
+  concurrency: z
+    .strictObject({ maxConcurrent: policyInt(1, 10_000), maxQueue: policyInt(0, 100_000) })
+    .default({ maxConcurrent: 50, maxQueue: 100 }),
+  circuitBreaker: z
+    .strictObject({
+      consecutiveFailures: policyInt(1, 1000),
+      halfOpenAfterMs: policyInt(1, 3_600_000),
+    })
+    .default({ consecutiveFailures: 5, halfOpenAfterMs: 30_000 }),
+} as const;
+
+const POLICY_KEYS: ReadonlySet<string> = new Set(Object.keys(PolicyShape));
+
+const DefinitionInputSchema = z.strictObject({
+  name: z.string(),
+  description: z.string().min(1),
+  input: z.unknown().optional(),
+  parameters: z.record(z.string(), z.unknown()).optional(),
+  output: z.unknown().optional(),
+  ...PolicyShape,
+  handler: z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function').optional(),
+  source: z.string().optional(),
+});
+
+/** A schema as an author may write it: zod, or a plain JSON Schema object. */
+export type SchemaInput = z.ZodType | JsonSchema;
+
+/** What every way of writing a tool has in common (DESIGN "Tool definition"). */
+export interface ToolInputBase {
+  /** `^[A-Za-z][A-Za-z0-9_-]{0,63}$`, unique across the loaded tools. */
+  readonly name: string;
+  /** What the tool does, for the LLM; at most 255 characters. */
+  readonly description: string;
+  /** The output: zod, or a plain JSON Schema object. Optional. */
+  readonly output?: SchemaInput;
+  readonly rateLimit?: { readonly requestsPerMinute: number; readonly burstSize: number };
+  readonly timeoutMs?: number;
+  readonly retries?: number;
+  readonly concurrency?: { readonly maxConcurrent: number; readonly maxQueue: number };
+  readonly circuitBreaker?: {
+    readonly consecutiveFailures: number;
+    readonly halfOpenAfterMs: number;
+  };
+  /** The file the tool comes from (set by `loadTools`). */
+  readonly source?: string;
+}
+
+/** A tool whose parameters are a zod object: the handler's parameters are `z.output` of it. */
+export interface ZodToolInput<S extends z.ZodType<Record<string, unknown>>> extends ToolInputBase {
+  readonly input: S;
+  readonly parameters?: never;
+  readonly handler?: ToolHandler<z.output<S>>;
+}
+
+/** A tool whose parameters are a plain JSON Schema object or the simple parameter map. */
+export interface PlainToolInput extends ToolInputBase {
+  readonly input?: JsonSchema;
+  readonly parameters?: ParameterMap;
+  readonly handler?: ToolHandler;
+}
+
+/** Any way of writing a tool. */
+export type ToolInput = ZodToolInput<z.ZodType<Record<string, unknown>>> | PlainToolInput;
+
+/** The outcome of building a tool: the definition, or every problem found. */
+export type BuildResult =
+  | { readonly ok: true; readonly tool: ToolDefinition }
+  | { readonly ok: false; readonly issues: readonly DefinitionIssue[] };
+
+function zodIssueToDefinitionIssue(i: z.core.$ZodIssue): DefinitionIssue[] {
+  if (i.code === 'unrecognized_keys') {
+    return i.keys.map((k) =>
+      issue('DEFINITION_UNKNOWN_FIELD', toPointer([...i.path, k]), `unknown field "${k}"`),
+    );
+  }
+  const first = i.path[0];
+  const code =
+    typeof first === 'string' && POLICY_KEYS.has(first)
+      ? 'DEFINITION_INVALID_POLICY'
+      : 'DEFINITION_INVALID';
+  return [issue(code, toPointer(i.path), i.message)];
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+function schemaFrom(
+  value: unknown,
+  role: 'input' | 'output',
+): { schema: JsonSchema } | { issues: DefinitionIssue[] } {
+  if (isZodSchema(value)) {
+    try {
+      return { schema: canonicaliseSchema(zodToJsonSchema(value, role)) };
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      return {
+        issues: [
+          issue(
+            'DEFINITION_UNSUPPORTED_TYPE',
+            `/${role}`,
+            `the zod schema cannot be expressed as JSON Schema: ${why}`,
+            'use JSON-representable zod types (a date is z.iso.date(), not z.date())',
+          ),
+        ],
+      };
+    }
+  }
+  if (isPlainObject(value)) return { schema: canonicaliseSchema(value) };
+  return {
+    issues: [
+      issue('DEFINITION_INVALID', `/${role}`, `expected a zod schema or a JSON Schema object`),
+    ],
+  };
+}
+
+function inputSchemaOf(
+  data: z.output<typeof DefinitionInputSchema>,
+): { schema: JsonSchema } | { issues: DefinitionIssue[] } {
+  if (data.input !== undefined && data.parameters !== undefined) {
+    return {
+      issues: [
+        issue(
+          'DEFINITION_INVALID',
+          '/parameters',
+          'give either "input" or "parameters", not both',
+          'keep one of the two',
+        ),
+      ],
+    };
+  }
+  if (data.input !== undefined) return schemaFrom(data.input, 'input');
+  const issues: DefinitionIssue[] = [];
+  const map: Record<string, z.output<typeof ParameterSpecSchema>> = {};
+  for (const [name, spec] of Object.entries(data.parameters ?? {})) {
+    const parsed = parseParameter(spec);
+    issues.push(
+      ...parsed.issues.map((i) => ({
+        ...i,
+        pointer: `/parameters/${pointerToken(name)}${i.pointer}`,
+      })),
+    );
+    if (parsed.spec !== undefined) map[name] = parsed.spec;
+  }
+  if (issues.length > 0) {
+    // Still check what could be read, so every problem shows up at once.
+    const partial = canonicaliseSchema(parameterMapToJsonSchema(map));
+    return { issues: [...issues, ...checkCapabilities(partial, 'input')] };
+  }
+  return { schema: canonicaliseSchema(parameterMapToJsonSchema(map)) };
+}
+
+type DefinitionData = z.output<typeof DefinitionInputSchema>;
+
+/**
+ * Parses the definition fields. When some are bad, parses again without them so that the rest
+ * (schemas, other policies) are still checked: every problem is reported, not only the first.
+ */
+function parseDefinition(input: unknown): {
+  data: DefinitionData | undefined;
+  issues: DefinitionIssue[];
+  badKeys: ReadonlySet<string>;
+} {
+  const first = DefinitionInputSchema.safeParse(input);
+  if (first.success) return { data: first.data, issues: [], badKeys: new Set() };
+  const issues = first.error.issues.flatMap(zodIssueToDefinitionIssue);
+  if (!isPlainObject(input)) return { data: undefined, issues, badKeys: new Set() };
+  const badKeys = new Set(
+    first.error.issues.flatMap((i) =>
+      i.code === 'unrecognized_keys' && i.path.length === 0 ? i.keys : [String(i.path[0])],
+    ),
+  );
+  const salvage = Object.fromEntries(Object.entries(input).filter(([k]) => !badKeys.has(k)));
+  const second = DefinitionInputSchema.safeParse({ name: 'unnamed', description: '-', ...salvage });
+  return { data: second.success ? second.data : undefined, issues, badKeys };
+}
+
+/** Parses one entry of the parameter map; on problems, retries without the bad fields. */
+function parseParameter(spec: unknown): {
+  spec: z.output<typeof ParameterSpecSchema> | undefined;
+  issues: DefinitionIssue[];
+} {
+  const first = ParameterSpecSchema.safeParse(spec);
+  if (first.success) return { spec: first.data, issues: [] };
+  const issues = first.error.issues.flatMap(zodIssueToDefinitionIssue);
+  if (!isPlainObject(spec)) return { spec: undefined, issues };
+  const bad = new Set(
+    first.error.issues.flatMap((i) =>
+      i.code === 'unrecognized_keys' && i.path.length === 0 ? i.keys : [String(i.path[0])],
+    ),
+  );
+  const second = ParameterSpecSchema.safeParse(
+    Object.fromEntries(Object.entries(spec).filter(([k]) => !bad.has(k))),
+  );
+  return { spec: second.success ? second.data : undefined, issues };
+}
+
+function nameIssues(data: DefinitionData, badKeys: ReadonlySet<string>): DefinitionIssue[] {
+  const { name, description } = data;
+  const out: DefinitionIssue[] = [];
+  if (!badKeys.has('name') && !TOOL_NAME_PATTERN.test(name)) {
+    out.push(
+      issue(
+        'DEFINITION_INVALID_NAME',
+        '/name',
+        `tool name ${JSON.stringify(name)} breaks the pattern ^[A-Za-z][A-Za-z0-9_-]{0,63}$`,
+        'start with a letter; use letters, digits, "_" and "-"; at most 64 characters',
+      ),
+    );
+  }
+  if (!badKeys.has('description') && description.length > MAX_DESCRIPTION) {
+    out.push(
+      issue(
+        'DEFINITION_DESCRIPTION_TOO_LONG',
+        '/description',
+        `description has ${description.length} characters; at most ${MAX_DESCRIPTION} are allowed`,
+      ),
+    );
+  }
+  return out;
+}
+
+/**
+ * Wraps a zod-typed handler so it receives what its type promises: the parameters parsed by the
+ * zod schema (defaults, transforms and refinements applied). A refinement JSON Schema cannot
+ * express fails here as INVALID_PARAMETERS.
+ */
+function zodHandler(schema: z.ZodType, handler: (...args: never[]) => unknown): ToolHandler {
+  // The overload signature typed `handler` as ToolHandler<z.output<schema>>; the parse proves it.
+  const typed = handler as ToolHandler<unknown>;
+  return (parameters: Record<string, unknown>, context: ToolContext) => {
+    const parsed = schema.safeParse(parameters);
+    if (!parsed.success) {
+      throw new InvocationError(
+        'INVALID_PARAMETERS',
+        'the parameters do not match the tool schema',
+        {
+          details: {
+            issues: parsed.error.issues.map((i) => ({
+              path: toPointer(i.path),
+              message: i.message,
+            })),
+          },
+        },
+      );
+    }
+    return typed(parsed.data, context);
+  };
+}
+
+/**
+ * Builds a tool without throwing: the canonical frozen definition, or every problem found
+ * (definition fields, policies, schema building and the capability matrix).
+ */
+export function buildTool(input: unknown): BuildResult {
+  const parsed = parseDefinition(input);
+  if (parsed.data === undefined) return { ok: false, issues: parsed.issues };
+  const { data, badKeys } = parsed;
+  const issues: DefinitionIssue[] = [...parsed.issues, ...nameIssues(data, badKeys)];
+  const inputSchema = inputSchemaOf(data);
+  const outputSchema = data.output === undefined ? undefined : schemaFrom(data.output, 'output');
+  if ('issues' in inputSchema) issues.push(...inputSchema.issues);
+  else issues.push(...checkCapabilities(inputSchema.schema, 'input'));
+  if (outputSchema !== undefined) {
+    if ('issues' in outputSchema) issues.push(...outputSchema.issues);
+    else issues.push(...checkCapabilities(outputSchema.schema, 'output'));
+  }
+  if (
+    issues.length > 0 ||
+    'issues' in inputSchema ||
+    (outputSchema !== undefined && 'issues' in outputSchema)
+  ) {
+    return { ok: false, issues };
+  }
+  const handler =
+    data.handler === undefined
+      ? undefined
+      : isZodSchema(data.input)
+        ? zodHandler(data.input, data.handler)
+        : // Plain schemas: the server validates the parameters against inputSchema first.
+          (data.handler as ToolHandler);
+  const tool: ToolDefinition = {
+    name: data.name,
+    description: data.description,
+    inputSchema: inputSchema.schema,
+    ...(outputSchema === undefined ? {} : { outputSchema: outputSchema.schema }),
+    rateLimit: data.rateLimit,
+    timeoutMs: data.timeoutMs,
+    retries: data.retries,
+    concurrency: data.concurrency,
+    circuitBreaker: data.circuitBreaker,
+    ...(handler === undefined ? {} : { handler }),
+    ...(data.source === undefined ? {} : { source: data.source }),
+  };
+  Object.defineProperty(tool, TOOL_BRAND, { value: true, enumerable: false });
+  return { ok: true, tool: deepFreeze(tool) };
+}
+
+/** The message of a DefinitionError that lists several issues. */
+export function summariseIssues(name: string, issues: readonly DefinitionIssue[]): string {
+  const lines = issues.map((i) => `${i.pointer || '/'}: ${i.message}; ${i.hint}`);
+  return `tool ${JSON.stringify(name)} is invalid (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n  ${lines.join('\n  ')}`;
+}
+
+/**
+ * Builds the canonical frozen ToolDefinition from any way of writing a tool (zod object, JSON
+ * Schema object or the simple parameter map). With a zod input, the handler's parameters are typed
+ * and parsed by it.
+ * @throws DefinitionError with the first problem's code and pointer; `details.issues` lists ALL
+ *   problems (DEFINITION_INVALID, DEFINITION_INVALID_NAME, DEFINITION_INVALID_POLICY,
+ *   DEFINITION_UNKNOWN_FIELD, DEFINITION_UNSUPPORTED_TYPE, DEFINITION_TOO_MANY_PARAMETERS,
+ *   DEFINITION_DESCRIPTION_TOO_LONG, DEFINITION_REF_NOT_ALLOWED, DEFINITION_DEPRECATED_KEYWORD,
+ *   DEFINITION_SCHEMA_INVALID).
+ */
+export function defineTool<S extends z.ZodType<Record<string, unknown>>>(
+  input: ZodToolInput<S>,
+): ToolDefinition;
+export function defineTool(input: PlainToolInput): ToolDefinition;
+export function defineTool(input: ToolInput): ToolDefinition {
+  const result = buildTool(input);
+  if (result.ok) return result.tool;
+  const first = result.issues[0];
+  const name = isPlainObject(input) && typeof input['name'] === 'string' ? input['name'] : '?';
+  throw new DefinitionError(
+    first?.code ?? 'DEFINITION_INVALID',
+    summariseIssues(name, result.issues),
+    {
+      pointer: first?.pointer ?? '',
+      details: { tool: name, issues: result.issues },
+    },
+  );
+}
+
+/** True for a ToolDefinition made by `defineTool`/`buildTool`, also by a second copy of this module. */
+export function isToolDefinition(value: unknown): value is ToolDefinition {
+  return (
+    typeof value === 'object' && value !== null && TOOL_BRAND in value && value[TOOL_BRAND] === true
+  );
+}
