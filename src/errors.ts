@@ -146,6 +146,12 @@ export const ERROR_CATALOGUE = {
     summary: 'Warning: an AI Guide can use only 4 inputs of a data action.',
     fix: 'Keep at most 4 inputs if the tool is meant for AI Guides.',
   },
+  DEFINITION_NOT_DRAFT_04: {
+    family: 'definition',
+    summary:
+      'Warning: a keyword has no draft-04 equivalent; a Genesys contract will not enforce it.',
+    fix: 'Express the rule with draft-04 keywords (enum, items, minimum...) or accept that only the execution server enforces it.',
+  },
   // genesys
   GENESYS_AUTH_FAILED: {
     family: 'genesys',
