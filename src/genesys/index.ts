@@ -1,0 +1,56 @@
+/**
+ * The Genesys Cloud client room (DESIGN "src/genesys/"): regions, OAuth client-credentials tokens,
+ * the resilient HTTP pipeline, typed errors, paging, and the integrations / credentials / data
+ * actions / gateway tools APIs.
+ */
+export { REGIONS, resolveRegion } from './regions.js';
+export type { Region } from './regions.js';
+export {
+  createGenesysClient,
+  GenesysClientOptionsSchema,
+  resolveHosts,
+  requireCredentials,
+} from './client.js';
+export type { GenesysClient, GenesysClientOptions, ResolvedHosts } from './client.js';
+export type { ClientEvent } from './events.js';
+export { apiErrorFromResponse, permissionFor } from './api-error.js';
+export type { RequestInfo, FieldProblem } from './api-error.js';
+export type { TokenProvider } from './token-provider.js';
+export type { Transport, SendRequest, SendResponse, CallOptions, HttpMethod } from './send.js';
+export { paginate } from './paginate.js';
+export type { Paged } from './paginate.js';
+export {
+  WEB_SERVICES_INTEGRATION_TYPE,
+  userDefinedCredential,
+  basicAuthCredential,
+} from './integrations-api.js';
+export type {
+  IntegrationsApi,
+  CredentialsApi,
+  ListOptions,
+  CreateOptions,
+} from './integrations-api.js';
+export type { DataActionsApi, ListActionsOptions, GetActionOptions } from './data-actions-api.js';
+export type { GatewayToolsApi, GatewayInvokeInput } from './gateway-api.js';
+export type {
+  ActionWire,
+  ActionConfigWire,
+  ActionContractWire,
+  ActionEntityListingWire,
+  PostActionInputWire,
+  PatchActionInputWire,
+  PatchDraftInputWire,
+  TestExecutionResultWire,
+  IntegrationWire,
+  IntegrationConfigWire,
+  IntegrationConfigInputWire,
+  CredentialWire,
+  CredentialInputWire,
+  CredentialTypeName,
+  ErrorBodyWire,
+  GatewayToolWire,
+  GatewayToolInputWire,
+  JsonSchemaWire,
+  PageWire,
+  RequestTypeWire,
+} from './wire.js';

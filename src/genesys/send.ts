@@ -1,0 +1,268 @@
+/**
+ * The HTTP pipeline of the client (DESIGN "src/genesys/"): token, client-side rate limit,
+ * per-attempt timeout, retries with `Retry-After` / `inin-ratelimit-reset` / capped jittered
+ * backoff, a total deadline, one renewal after a 401, events and redacted logs.
+ */
+import type { Deps } from '../deps.js';
+import type { GenesysApiError } from '../errors.js';
+import { GenesysUnavailableError } from '../errors.js';
+import { redact } from '../redact.js';
+import { apiErrorFromResponse, transportError } from './api-error.js';
+import { attemptSignal } from './attempt-signal.js';
+import type { ClientEvent } from './events.js';
+import type { RateLimitPermit, RateLimiter } from './rate-limiter.js';
+import type { AttemptOutcome, BackoffPolicy } from './retry.js';
+import { retryDelayMs, serverRetryAfterMs, shouldRetry } from './retry.js';
+import type { TokenProvider } from './token-provider.js';
+import { parseJson } from './token-provider.js';
+
+/** HTTP methods the client uses. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Query values; `undefined` ones are left out. */
+export type QueryValues = Readonly<Record<string, string | number | boolean | undefined>>;
+
+/** Options every API method accepts. */
+export interface CallOptions {
+  readonly signal?: AbortSignal;
+}
+
+/** One API call. */
+export interface SendRequest extends CallOptions {
+  readonly method: HttpMethod;
+  /** Path template with `{name}` placeholders: `/api/v2/integrations/actions/{id}`. */
+  readonly route: string;
+  readonly params?: Readonly<Record<string, string>>;
+  readonly query?: QueryValues;
+  /** JSON body. */
+  readonly body?: unknown;
+  /** Marks a POST safe to repeat (STYLE §8); other methods are repeated anyway. */
+  readonly idempotent?: boolean;
+}
+
+/** A 2xx answer. */
+export interface SendResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  /** Parsed JSON, or the text for non-JSON answers, or undefined when empty. */
+  readonly body: unknown;
+  readonly correlationId: string | undefined;
+}
+
+/** Sends API calls through the pipeline. */
+export interface Transport {
+  /**
+   * Sends one call, retrying as the policy allows.
+   * @throws GenesysApiError (one of its subclasses) for any non-2xx answer, network failure or timeout.
+   */
+  send(request: SendRequest): Promise<SendResponse>;
+}
+
+/** Options of `createTransport` (validated by the client). */
+export interface TransportOptions {
+  readonly apiUrl: string;
+  readonly maxAttempts: number;
+  readonly requestTimeoutMs: number;
+  readonly deadlineMs: number;
+  readonly backoff: BackoffPolicy;
+  readonly secrets: readonly string[];
+  readonly onEvent?: ((event: ClientEvent) => void) | undefined;
+}
+
+/** Fills `{name}` placeholders of a route template with URL-encoded values. */
+export function fillRoute(route: string, params: Readonly<Record<string, string>> = {}): string {
+  return route.replace(/\{([A-Za-z0-9_]+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new TypeError(`route ${route}: no value for {${name}}`);
+    return encodeURIComponent(value);
+  });
+}
+
+/** Builds `?a=1&b=2` from the defined values, or '' when there are none. */
+export function queryString(query: QueryValues = {}): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined) search.append(key, String(value));
+  }
+  const text = search.toString();
+  return text.length === 0 ? '' : `?${text}`;
+}
+
+type Exchange =
+  | { readonly kind: 'answer'; readonly response: Response; readonly body: unknown }
+  | { readonly kind: 'failure'; readonly outcome: AttemptOutcome; readonly cause: unknown };
+
+/** Creates the pipeline for one API host and one token provider. */
+export function createTransport(
+  options: TransportOptions,
+  deps: Deps,
+  tokens: TokenProvider,
+  limiter: RateLimiter,
+): Transport {
+  const { clock, logger } = deps;
+  const apiBase = options.apiUrl.replace(/\/+$/, '');
+  const emit = (event: ClientEvent): void => {
+    options.onEvent?.(event);
+  };
+
+  const exchange = async (
+    request: SendRequest,
+    url: string,
+    token: string,
+    timeoutMs: number,
+    permit: RateLimitPermit,
+  ): Promise<Exchange> => {
+    const attempt = attemptSignal(clock, timeoutMs, request.signal);
+    try {
+      const response = await deps.fetch(url, {
+        method: request.method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/json',
+          ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+        signal: attempt.signal,
+      });
+      const text = await response.text();
+      const type = response.headers.get('content-type');
+      const body = type === null || type.includes('json') ? parseJson(text) : text;
+      return { kind: 'answer', response, body };
+    } catch (error) {
+      if (request.signal?.aborted === true) throw request.signal.reason;
+      return attempt.timedOut()
+        ? { kind: 'failure', outcome: { kind: 'timeout' }, cause: error }
+        : { kind: 'failure', outcome: { kind: 'network' }, cause: error };
+    } finally {
+      permit.release();
+      attempt.dispose();
+    }
+  };
+
+  const send = async (request: SendRequest): Promise<SendResponse> => {
+    const path = fillRoute(request.route, request.params);
+    const url = `${apiBase}${path}${queryString(request.query)}`;
+    const info = { method: request.method, path, route: request.route };
+    const idempotent = request.idempotent === true;
+    let deadlineAtMs = clock.nowMs() + options.deadlineMs;
+    let renewedAfter401 = false;
+    let attempt = 0;
+    for (;;) {
+      attempt++;
+      request.signal?.throwIfAborted();
+      let error: GenesysApiError;
+      let outcome: AttemptOutcome;
+      let hintMs: number | undefined;
+      let token: string | undefined;
+      let tokenError: GenesysApiError | undefined;
+      try {
+        token = await tokens.getToken(request.signal);
+      } catch (caught) {
+        // A login host that is down is worth retrying like the API; refused credentials are not.
+        if (!(caught instanceof GenesysUnavailableError)) throw caught;
+        tokenError = caught;
+      }
+      if (token === undefined) {
+        outcome = { kind: 'network' };
+        error = tokenError ?? transportError('network', info);
+      } else {
+        // Time spent queueing for the limiter is ours, not the server's: it does not use up the deadline.
+        const queuedMs = clock.nowMs();
+        const permit = await limiter.acquire(request.signal);
+        deadlineAtMs += clock.nowMs() - queuedMs;
+        const startedMs = clock.nowMs();
+        const timeoutMs = Math.max(1, Math.min(options.requestTimeoutMs, deadlineAtMs - startedMs));
+        const result = await exchange(request, url, token, timeoutMs, permit);
+        const durationMs = clock.nowMs() - startedMs;
+        const status = result.kind === 'answer' ? result.response.status : 0;
+        const correlationId =
+          result.kind === 'answer'
+            ? (result.response.headers.get('inin-correlation-id') ?? undefined)
+            : undefined;
+        emit({
+          type: 'request',
+          method: request.method,
+          route: request.route,
+          status,
+          durationMs,
+          attempt,
+          ...(correlationId === undefined ? {} : { correlationId }),
+        });
+        logger.debug(
+          { method: request.method, url, status, durationMs, attempt, correlationId },
+          'genesys api exchange',
+        );
+        if (result.kind === 'answer') {
+          logger.trace(
+            {
+              method: request.method,
+              url,
+              requestBody: redact(request.body, [...options.secrets, token]),
+              responseBody: redact(result.body, [...options.secrets, token]),
+            },
+            'genesys api bodies',
+          );
+          const { response } = result;
+          if (response.ok) {
+            return { status, headers: response.headers, body: result.body, correlationId };
+          }
+          if (status === 401 && !renewedAfter401) {
+            // reference §1: client credentials carry no refresh token; drop it and ask again, once.
+            renewedAfter401 = true;
+            tokens.invalidate(token);
+            attempt--;
+            continue;
+          }
+          outcome = { kind: 'status', status };
+          hintMs = serverRetryAfterMs(response.headers, clock.nowMs());
+          error = apiErrorFromResponse(status, result.body, response.headers, {
+            ...info,
+            nowMs: clock.nowMs(),
+          });
+          if (status === 429) {
+            emit({
+              type: 'rate-limited',
+              method: request.method,
+              route: request.route,
+              ...(hintMs === undefined ? {} : { retryAfterMs: hintMs }),
+            });
+          }
+        } else {
+          outcome = result.outcome;
+          error =
+            result.outcome.kind === 'timeout'
+              ? transportError('timeout', info, { timeoutMs })
+              : transportError('network', info, { cause: result.cause });
+        }
+      }
+      if (attempt >= options.maxAttempts || !shouldRetry(outcome, request.method, idempotent)) {
+        throw error;
+      }
+      const delayMs = retryDelayMs(attempt, hintMs, options.backoff, deps.random);
+      if (clock.nowMs() + delayMs >= deadlineAtMs) throw error;
+      const reason = outcome.kind === 'status' ? `status ${outcome.status}` : outcome.kind;
+      emit({
+        type: 'retry',
+        method: request.method,
+        route: request.route,
+        attempt,
+        delayMs,
+        reason,
+      });
+      logger.debug(
+        {
+          method: request.method,
+          url,
+          attempt,
+          delayMs,
+          reason,
+          ...(hintMs !== undefined && hintMs > delayMs ? { retryAfterCappedFromMs: hintMs } : {}),
+        },
+        'genesys api retry',
+      );
+      await clock.sleep(delayMs, request.signal);
+    }
+  };
+
+  return { send };
+}
