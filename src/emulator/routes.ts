@@ -1,9 +1,11 @@
 /** Registers the API routes of the emulator (everything under /api/v2). */
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from './context.js';
+import { registerDataActionRoutes } from './data-actions.js';
 import { registerIntegrationRoutes } from './integrations.js';
 
 /** Registers every /api/v2 route. */
 export function registerRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   registerIntegrationRoutes(app, ctx);
+  registerDataActionRoutes(app, ctx);
 }

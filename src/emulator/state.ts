@@ -39,7 +39,8 @@ export const ActionBodySchema = z.strictObject({
   category: z.string().min(1).max(256),
   secure: z.boolean(),
   contract: ContractSchema,
-  config: ActionConfigSchema,
+  /** Required to publish; a draft may lack it (draft validation reports it). */
+  config: ActionConfigSchema.optional(),
   version: z.number().int().min(1),
 });
 

@@ -60,3 +60,62 @@ export function api(emulator: Emulator, token: string) {
     };
   };
 }
+
+/** The body of a valid data action for `integrationId` (the project's own request template). */
+export function actionBody(integrationId: string, overrides: Record<string, unknown> = {}) {
+  return {
+    name: 'check_inventory',
+    category: 'genesys-tools',
+    integrationId,
+    contract: {
+      input: {
+        inputSchema: {
+          type: 'object',
+          properties: { sku: { type: 'string' }, count: { type: 'integer' } },
+          required: ['sku'],
+        },
+      },
+      output: {
+        successSchema: {
+          type: 'object',
+          properties: { sku: { type: 'string' }, inventory_level: { type: 'integer' } },
+        },
+      },
+    },
+    config: {
+      timeoutSeconds: 5,
+      request: {
+        requestUrlTemplate: 'http://127.0.0.1:9/api/v1/tools/check_inventory',
+        requestType: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          Authorization: 'Bearer ${credentials.token}',
+        },
+        requestTemplate: '{"tool_name": "check_inventory", "parameters": ${input.rawRequest}}',
+      },
+      response: { translationMap: { output: '$.output' }, successTemplate: '${output}' },
+    },
+    ...overrides,
+  };
+}
+
+/** Reads a string field of a JSON body. */
+export function str(body: Record<string, unknown>, key: string): string {
+  const value = body[key];
+  if (typeof value !== 'string')
+    throw new Error(`${key} is not a string in ${JSON.stringify(body)}`);
+  return value;
+}
+
+/** Creates a custom-rest-actions integration and returns its id. */
+export async function createIntegration(
+  call: ReturnType<typeof api>,
+  name = 'Tool backend',
+): Promise<string> {
+  const res = await call('POST', '/api/v2/integrations', {
+    name,
+    integrationType: { id: 'custom-rest-actions' },
+  });
+  if (res.status !== 200) throw new Error(res.raw);
+  return str(res.body, 'id');
+}

@@ -1,0 +1,170 @@
+/**
+ * Genesys' data action contract rules (reference §7.3), as pure checks returning findings. The
+ * routes turn findings into a 400 `bad.request` whose `details` name each field.
+ */
+import { Ajv } from 'ajv';
+import type { Contract } from './state.js';
+import type { ErrorDetailWire } from './wire.js';
+import { ApiFailure } from './wire.js';
+
+/** One rule a contract breaks. */
+export interface ContractFinding {
+  /** Dotted field name from the action body (`contract.input.inputSchema.properties.sku.type`). */
+  readonly field: string;
+  readonly message: string;
+}
+
+const SIMPLE_TYPES = ['string', 'integer', 'number', 'boolean', 'null'];
+const INPUT_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
+const RESERVED_INPUTS = new Set(['orgId', 'integrationId', 'rawRequest']);
+const SIMPLE_PREFIX =
+  'Failed Validation of contract.input.inputSchema as a simple properties schema. Must be an Object with properties and no sub-objects.';
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function typesOf(schema: Record<string, unknown>): readonly unknown[] {
+  const type = schema['type'];
+  return Array.isArray(type) ? type : type === undefined ? [] : [type];
+}
+
+/** Paths (dotted) of every `$ref` inside `value`. */
+export function findRefs(value: unknown, path: string): readonly string[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => findRefs(v, `${path}.${String(i)}`));
+  if (!isObject(value)) return [];
+  return Object.entries(value).flatMap(([k, v]) =>
+    k === '$ref' ? [`${path}.$ref`] : findRefs(v, `${path}.${k}`),
+  );
+}
+
+/** Checks the input schema: a flat object of primitive, well-named, non-reserved properties. */
+export function checkInputSchema(schema: Record<string, unknown>): readonly ContractFinding[] {
+  const base = 'contract.input.inputSchema';
+  const findings: ContractFinding[] = [];
+  const types = typesOf(schema);
+  if (types.length !== 1 || types[0] !== 'object') {
+    findings.push({ field: `${base}.type`, message: `${SIMPLE_PREFIX} /type: must be "object"` });
+  }
+  const properties = schema['properties'] ?? {};
+  if (!isObject(properties)) {
+    findings.push({
+      field: `${base}.properties`,
+      message: `${SIMPLE_PREFIX} /properties: must be an object`,
+    });
+    return findings;
+  }
+  for (const [name, property] of Object.entries(properties)) {
+    const field = `${base}.properties.${name}`;
+    if (!INPUT_NAME.test(name)) {
+      findings.push({
+        field,
+        message: `${SIMPLE_PREFIX} /properties/${name}: property name does not match ^[a-zA-Z][a-zA-Z0-9_-]*$`,
+      });
+    }
+    if (RESERVED_INPUTS.has(name)) {
+      findings.push({
+        field,
+        message: `Input name "${name}" is reserved (orgId, integrationId, rawRequest).`,
+      });
+    }
+    if (!isObject(property)) {
+      findings.push({ field, message: `${SIMPLE_PREFIX} /properties/${name}: must be an object` });
+      continue;
+    }
+    const propertyTypes = typesOf(property);
+    const bad = propertyTypes.filter((t) => typeof t !== 'string' || !SIMPLE_TYPES.includes(t));
+    if (propertyTypes.length === 0 || bad.length > 0) {
+      findings.push({
+        field: `${field}.type`,
+        message: `${SIMPLE_PREFIX} /properties/${name}/type: ${JSON.stringify(bad[0] ?? null)} is not one of [${SIMPLE_TYPES.map((t) => `"${t}"`).join(', ')}]`,
+      });
+    }
+  }
+  return findings;
+}
+
+/** Checks the success schema: an object schema without arrays of arrays. */
+export function checkSuccessSchema(schema: Record<string, unknown>): readonly ContractFinding[] {
+  const base = 'contract.output.successSchema';
+  const findings: ContractFinding[] = [];
+  const types = typesOf(schema);
+  if (types.length > 0 && !types.includes('object')) {
+    findings.push({
+      field: `${base}.type`,
+      message: 'The success schema must describe an object.',
+    });
+  }
+  const walk = (node: unknown, path: string, parentIsArray: boolean): void => {
+    if (!isObject(node)) return;
+    const isArray = typesOf(node).includes('array') || node['items'] !== undefined;
+    if (isArray && parentIsArray) {
+      findings.push({
+        field: path,
+        message: 'Arrays of arrays are not supported in an output contract.',
+      });
+    }
+    if (isObject(node['properties'])) {
+      for (const [name, child] of Object.entries(node['properties']))
+        walk(child, `${path}.properties.${name}`, false);
+    }
+    if (node['items'] !== undefined) walk(node['items'], `${path}.items`, isArray);
+  };
+  walk(schema, base, false);
+  return findings;
+}
+
+// Ajv (draft-07 vocabulary) only to see that the schemas compile at all; `$schema` and draft-04
+// `id` are dropped first as Genesys exports carry them (reference §7.3).
+const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: true });
+
+/** Schema without the draft-04 markers Ajv 8 does not load. */
+export function withoutDialect(schema: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(schema).filter(([k]) => k !== '$schema' && k !== 'id'));
+}
+
+function compileFindings(
+  schema: Record<string, unknown>,
+  field: string,
+): readonly ContractFinding[] {
+  try {
+    ajv.compile(withoutDialect(schema));
+    return [];
+  } catch (error) {
+    return [
+      {
+        field,
+        message: `Not a valid JSON schema: ${error instanceof Error ? error.message : 'compile error'}`,
+      },
+    ];
+  }
+}
+
+/** Every finding of a whole contract. Pure. */
+export function checkContract(contract: Contract): readonly ContractFinding[] {
+  const input = contract.input.inputSchema;
+  const output = contract.output.successSchema;
+  const refs = [
+    ...findRefs(input, 'contract.input.inputSchema'),
+    ...findRefs(output, 'contract.output.successSchema'),
+  ];
+  return [
+    ...refs.map((field) => ({ field, message: '$ref is not supported in data action contracts.' })),
+    ...checkInputSchema(input),
+    ...checkSuccessSchema(output),
+    ...(refs.length > 0 ? [] : compileFindings(input, 'contract.input.inputSchema')),
+    ...(refs.length > 0 ? [] : compileFindings(output, 'contract.output.successSchema')),
+  ];
+}
+
+/** The 400 the platform answers for a contract with findings (reference §7.3 envelope). */
+export function contractFailure(findings: readonly ContractFinding[]): ApiFailure {
+  const details: ErrorDetailWire[] = findings.map((f) => ({
+    errorCode: 'ACTION.PROCESSING',
+    fieldName: f.field,
+  }));
+  return new ApiFailure(400, 'bad.request', findings.map((f) => f.message).join(' '), {
+    details,
+    errors: findings.map((f) => ({ message: f.message, code: 'INVALID_SCHEMA', status: 400 })),
+  });
+}
