@@ -1,0 +1,219 @@
+/**
+ * How a call ends: any error becomes a contract error (STYLE §4: one function maps errors to the
+ * envelope), the audit entry is appended, the span ends, and only then is the reply sent.
+ */
+import type { FastifyReply } from 'fastify';
+import type { Clock, Logger } from '../deps.js';
+import { InvocationError, isGenesysToolsError } from '../errors.js';
+import { redactString } from '../redact.js';
+import { errorReply } from './envelope.js';
+import type { InvocationSuccessWire } from './envelope.js';
+import type { AuditEntry, AuditSink, InvocationSpan } from './observer.js';
+import { retryAfterSeconds } from './policies.js';
+
+/** What the server knows about one invocation while it runs. */
+export interface CallState {
+  readonly invocationId: string;
+  readonly startMs: number;
+  /** The tool named in the path, as given. */
+  readonly toolName: string;
+  readonly span: InvocationSpan;
+  readonly logger: Logger;
+  /** Set when the call is signed: the signature is checked once the raw body is read. */
+  needsSignature: boolean;
+  parameters: unknown;
+  conversationId: string | undefined;
+  userId: string | undefined;
+  correlationId: string | undefined;
+  organizationId: string | undefined;
+  attempts: number;
+  /** Set when the reply has been decided, so a late error cannot answer twice. */
+  finished: boolean;
+}
+
+/** A handler's output that breaks the tool's output schema: the tool's fault, logged with paths. */
+export class OutputMismatchError extends Error {
+  constructor(readonly issues: readonly { readonly path: string; readonly message: string }[]) {
+    super('output does not match the output schema');
+    this.name = 'OutputMismatchError';
+  }
+}
+
+interface FastifyLikeError {
+  readonly code?: unknown;
+  readonly statusCode?: unknown;
+}
+
+function isFastifyLikeError(value: unknown): value is FastifyLikeError & Error {
+  return value instanceof Error && ('statusCode' in value || 'code' in value);
+}
+
+/**
+ * Turns anything thrown while serving a call into the contract error it stands for; unknown errors
+ * become EXECUTION_FAILURE with a generic message, and their details go to the log only.
+ */
+export function toInvocationError(
+  error: unknown,
+  ctx: {
+    readonly invocationId: string;
+    readonly logger: Logger;
+    readonly secrets: readonly string[];
+  },
+): InvocationError {
+  if (error instanceof InvocationError) return error;
+  if (isFastifyLikeError(error) && !isGenesysToolsError(error)) {
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) {
+      return new InvocationError('PAYLOAD_TOO_LARGE', 'the request body is over the size limit.');
+    }
+    if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+      // Fastify's JSON parser (secure-json-parse) refuses `__proto__` and
+      // `constructor.prototype` keys with the same error as broken JSON.
+      return new InvocationError(
+        'INVALID_PAYLOAD',
+        'the body must be JSON without __proto__ or constructor.prototype keys, sent as application/json.',
+      );
+    }
+  }
+  const generic = new InvocationError(
+    'EXECUTION_FAILURE',
+    `the tool failed; look up invocation ${ctx.invocationId} in the server log.`,
+  );
+  if (error instanceof OutputMismatchError) {
+    ctx.logger.error({ issues: error.issues }, 'tool output does not match its output schema');
+  } else {
+    const err =
+      error instanceof Error
+        ? {
+            name: error.name,
+            message: redactString(error.message, ctx.secrets),
+            stack: error.stack,
+          }
+        : { value: redactString(String(error), ctx.secrets) };
+    ctx.logger.error({ err }, 'tool handler failed');
+  }
+  return generic;
+}
+
+function auditEntry(
+  state: CallState,
+  result: { readonly errorCode: string | undefined; readonly durationMs: number },
+): AuditEntry {
+  return {
+    time: new Date(state.startMs).toISOString(),
+    invocationId: state.invocationId,
+    tool: state.toolName,
+    ...(state.conversationId === undefined ? {} : { conversationId: state.conversationId }),
+    ...(state.userId === undefined ? {} : { userId: state.userId }),
+    ...(state.correlationId === undefined ? {} : { correlationId: state.correlationId }),
+    parameters: state.parameters,
+    outcome: result.errorCode === undefined ? 'success' : 'error',
+    ...(result.errorCode === undefined ? {} : { errorCode: result.errorCode }),
+    durationMs: result.durationMs,
+  };
+}
+
+/** The effects a call's end needs. */
+export interface OutcomeDeps {
+  readonly clock: Clock;
+  readonly audit: AuditSink | undefined;
+  readonly secrets: readonly string[];
+}
+
+async function record(
+  state: CallState,
+  deps: OutcomeDeps,
+  result: { readonly errorCode: string | undefined; readonly durationMs: number },
+): Promise<boolean> {
+  if (deps.audit === undefined) return true;
+  try {
+    await deps.audit.append(auditEntry(state, result));
+    return true;
+  } catch (error) {
+    state.logger.error(
+      { err: { message: error instanceof Error ? error.message : String(error) } },
+      'audit entry could not be written; the call is answered as failed',
+    );
+    return false;
+  }
+}
+
+function auditFailure(state: CallState): InvocationError {
+  return new InvocationError(
+    'EXECUTION_FAILURE',
+    `the call could not be recorded; look up invocation ${state.invocationId} in the server log.`,
+  );
+}
+
+/** Ends a successful call: audit, span, log, then the reply. */
+export async function sendSuccess(
+  reply: FastifyReply,
+  state: CallState,
+  deps: OutcomeDeps,
+  output: unknown,
+): Promise<FastifyReply> {
+  state.finished = true;
+  const durationMs = deps.clock.nowMs() - state.startMs;
+  if (!(await record(state, deps, { errorCode: undefined, durationMs }))) {
+    return answerFailure(reply, state, auditFailure(state), durationMs);
+  }
+  state.span.end({ outcome: 'success', httpStatus: 200, durationMs, attempts: state.attempts });
+  state.logger.info({ outcome: 'success', durationMs, attempts: state.attempts }, 'invocation');
+  const body: InvocationSuccessWire = {
+    status: 'success',
+    output,
+    metadata: {
+      tool_name: state.toolName,
+      invocation_id: state.invocationId,
+      duration_ms: durationMs,
+      attempts: state.attempts,
+    },
+  };
+  return reply.code(200).send(body);
+}
+
+/** Ends a failed or refused call: audit, span, log, then the reply. */
+export async function sendFailure(
+  reply: FastifyReply,
+  state: CallState,
+  deps: OutcomeDeps,
+  error: unknown,
+): Promise<FastifyReply> {
+  state.finished = true;
+  const failure = toInvocationError(error, { ...state, secrets: deps.secrets });
+  const durationMs = deps.clock.nowMs() - state.startMs;
+  const recorded = await record(state, deps, { errorCode: failure.code, durationMs });
+  return answerFailure(reply, state, recorded ? failure : auditFailure(state), durationMs);
+}
+
+function answerFailure(
+  reply: FastifyReply,
+  state: CallState,
+  failure: InvocationError,
+  durationMs: number,
+): FastifyReply {
+  state.span.end({
+    outcome: 'error',
+    errorCode: failure.code,
+    httpStatus: failure.httpStatus,
+    durationMs,
+    attempts: state.attempts,
+  });
+  const level = failure.httpStatus >= 500 ? 'warn' : 'info';
+  state.logger[level](
+    { outcome: 'error', errorCode: failure.code, durationMs, attempts: state.attempts },
+    'invocation',
+  );
+  return sendError(reply, failure, state.invocationId);
+}
+
+/** Sends a contract error, with `Retry-After` when the error carries one. */
+export function sendError(
+  reply: FastifyReply,
+  error: InvocationError,
+  invocationId: string,
+): FastifyReply {
+  if (error.retryAfterMs !== undefined) {
+    reply.header('retry-after', String(retryAfterSeconds(error.retryAfterMs)));
+  }
+  return reply.code(error.httpStatus).send(errorReply(error, invocationId));
+}

@@ -1,0 +1,183 @@
+/**
+ * `createToolServer()`: the execution server Genesys calls (issue 6, DESIGN "Invocation contract"),
+ * on Fastify 5. Returns a ready app; only the CLI calls `listen`.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { systemDeps } from '../deps.js';
+import type { Deps } from '../deps.js';
+import { compileOutputValidator, compileParametersValidator } from '../definition/index.js';
+import { ConfigError, InvocationError } from '../errors.js';
+import { createCallerAuth } from './caller-auth.js';
+import { sendError, toInvocationError } from './call-outcome.js';
+import { registerHealthRoutes } from './health.js';
+import { registerInvokeRoute } from './invoke-route.js';
+import type { ServedTool } from './invoke-route.js';
+import type { InvocationObserver } from './observer.js';
+import { parseServerOptions } from './options.js';
+import type { ResolvedServerOptions, ToolServerOptions } from './options.js';
+import { createToolPolicies } from './policies.js';
+
+function unknownEndpoint(): InvocationError {
+  return new InvocationError(
+    'UNKNOWN_TOOL',
+    'no such endpoint; tools are served at POST /api/v1/tools/{name}.',
+  );
+}
+
+/** An observer that records nothing: the default when telemetry is not wired. */
+export const noopObserver: InvocationObserver = {
+  start: () => ({ traceId: undefined, end: () => undefined }),
+  circuitChanged: () => undefined,
+};
+
+function serveTools(options: ResolvedServerOptions, deps: Deps, observer: InvocationObserver) {
+  const served = new Map<string, ServedTool>();
+  for (const tool of options.tools) {
+    if (tool.handler === undefined) {
+      throw new ConfigError(
+        'CONFIG_INVALID',
+        `createToolServer: tool "${tool.name}" has no handler (manifests are for registration only); serve it from a .tool.ts module.`,
+      );
+    }
+    const policies = createToolPolicies(tool, {
+      clock: deps.clock,
+      onCircuit: (state) => {
+        deps.logger.warn({ tool: tool.name, circuit: state }, 'circuit state changed');
+        observer.circuitChanged(tool.name, state);
+      },
+    });
+    served.set(tool.name, {
+      tool,
+      handler: tool.handler,
+      validateParameters: compileParametersValidator(tool),
+      validateOutput: compileOutputValidator(tool),
+      policies,
+    });
+  }
+  return served;
+}
+
+/**
+ * Builds the execution server: `POST /api/v1/tools/:name` for every tool with a handler,
+ * `GET /api/v1/tools/registry`, `/healthz`, `/readyz`. `app.close()` stops accepting, lets calls in
+ * flight finish for up to `drainTimeoutMs`, then aborts their signals and drops their connections.
+ * @throws ConfigError CONFIG_INVALID for bad options, no authentication, or a tool without handler.
+ */
+export async function createToolServer(
+  input: ToolServerOptions,
+  depsInput: Partial<Deps> = {},
+): Promise<FastifyInstance> {
+  const options = parseServerOptions(input);
+  const deps = systemDeps(depsInput);
+  const observer = options.observer ?? noopObserver;
+  const served = serveTools(options, deps, observer);
+  const auth = createCallerAuth(
+    {
+      ...options.auth,
+      toleranceSeconds: options.signatureToleranceSeconds,
+      replayCacheSize: options.replayCacheSize,
+    },
+    deps.clock,
+  );
+
+  const app = Fastify({
+    logger: false,
+    bodyLimit: options.bodyLimitBytes,
+    // Fastify's own 503 while closing has its default body; calls on kept-alive connections
+    // during the drain are served instead, and /readyz says 503.
+    return503OnClosing: false,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    // URLs Fastify refuses before routing (a tool name past maxParamLength, bad percent-encoding)
+    // name no tool we serve: the contract's 404 instead of Fastify's default body.
+    frameworkErrors: (_error, _request, reply) => {
+      void sendError(reply, unknownEndpoint(), randomUUID());
+    },
+    // A request Node cannot parse as HTTP never reaches Fastify; answer it in the contract shape.
+    clientErrorHandler: (_error, socket) => {
+      if (!socket.writable) return;
+      const body = JSON.stringify({
+        status: 'error',
+        output: null,
+        error_code: 'INVALID_PAYLOAD',
+        message: 'the request is not valid HTTP.',
+        invocation_id: randomUUID(),
+      });
+      socket.end(
+        `HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+    },
+  });
+
+  // Every body is read as text (signatures cover the exact bytes) and parsed as JSON whatever its
+  // Content-Type, by Fastify's secure-json-parse parser (refuses __proto__ / constructor.prototype).
+  const rawBodies = new WeakMap<FastifyRequest, string>();
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    rawBodies.set(request, text);
+    void parseJson(request, text, done);
+  });
+
+  let draining = false;
+  const shutdown = new AbortController();
+  const drainTimer = new AbortController();
+
+  app.setNotFoundHandler((_request, reply) => sendError(reply, unknownEndpoint(), randomUUID()));
+  app.setErrorHandler((error, _request, reply) => {
+    // Errors of the health and registry routes, and of requests that matched no route.
+    const invocationId = randomUUID();
+    const failure = toInvocationError(error, {
+      invocationId,
+      logger: deps.logger.child({ invocationId }),
+      secrets: auth.secrets,
+    });
+    return sendError(reply, failure, invocationId);
+  });
+
+  registerHealthRoutes(app, {
+    tools: [...served.values()],
+    auth,
+    remoteStatus: options.remoteStatus,
+    isDraining: () => draining,
+    logger: deps.logger,
+  });
+  await app.register((scope, _opts, done) => {
+    registerInvokeRoute(scope, {
+      tools: served,
+      auth,
+      deps,
+      observer,
+      audit: options.audit,
+      rawBodies,
+      shutdownSignal: shutdown.signal,
+    });
+    done();
+  });
+
+  app.addHook('preClose', (done) => {
+    draining = true;
+    deps.logger.info({ drainTimeoutMs: options.drainTimeoutMs }, 'draining calls in flight');
+    // Not awaited: the drain runs while Fastify's close waits for the in-flight requests.
+    void deps.clock.sleep(options.drainTimeoutMs, drainTimer.signal).then(
+      () => {
+        deps.logger.warn({}, 'drain deadline passed; aborting calls still in flight');
+        shutdown.abort(new Error('drain deadline passed'));
+        app.server.closeAllConnections();
+      },
+      () => undefined,
+    );
+    done();
+  });
+  app.addHook('onClose', (_instance, done) => {
+    drainTimer.abort();
+    deps.logger.info({}, 'server closed');
+    done();
+  });
+
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,140 @@
+/**
+ * The invocation envelope and the reply shapes (DESIGN "Invocation contract"), converted once at
+ * the edge: wire names (`tool_name`, `invocation_id`) live only in the `...Wire` types.
+ */
+import { z } from 'zod';
+import type { InvocationErrorCode } from '../errors.js';
+import { InvocationError } from '../errors.js';
+
+/** The request body Genesys (through the data action's request template) or a gateway sends. */
+export const InvocationRequestWireSchema = z.strictObject({
+  tool_name: z.string().min(1),
+  parameters: z.record(z.string(), z.unknown()),
+  conversation_id: z.string().min(1).optional(),
+  user_id: z.string().min(1).optional(),
+});
+
+/** The body of `POST /api/v1/tools/{name}`. */
+export type InvocationRequestWire = z.output<typeof InvocationRequestWireSchema>;
+
+/** The success reply. */
+export interface InvocationSuccessWire {
+  readonly status: 'success';
+  readonly output: unknown;
+  readonly metadata: {
+    readonly tool_name: string;
+    readonly invocation_id: string;
+    readonly duration_ms: number;
+    readonly attempts: number;
+  };
+}
+
+/** The error reply. */
+export interface InvocationErrorWire {
+  readonly status: 'error';
+  readonly output: null;
+  readonly error_code: InvocationErrorCode;
+  readonly message: string;
+  readonly invocation_id: string;
+  /** INVALID_PARAMETERS and INVALID_PAYLOAD: each failing path with its message. */
+  readonly details?: readonly { readonly path: string; readonly message: string }[];
+}
+
+/** One problem with a request, at a JSON pointer. */
+export interface Issue {
+  readonly path: string;
+  readonly message: string;
+}
+
+function pointer(path: readonly PropertyKey[]): string {
+  return path.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+}
+
+/**
+ * Checks the envelope; unknown fields are refused, so a typo in a request template is found at
+ * once rather than silently ignored.
+ * @throws InvocationError INVALID_PAYLOAD listing each bad field.
+ */
+export function parseEnvelope(body: unknown): InvocationRequestWire {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new InvocationError(
+      'INVALID_PAYLOAD',
+      'the body must be a JSON object {"tool_name": "...", "parameters": {...}}.',
+    );
+  }
+  const parsed = InvocationRequestWireSchema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issues: Issue[] = parsed.error.issues.map((i) => ({
+    path: pointer(i.path),
+    message: i.code === 'unrecognized_keys' ? `unknown field(s): ${i.keys.join(', ')}` : i.message,
+  }));
+  throw new InvocationError(
+    'INVALID_PAYLOAD',
+    `the envelope is invalid: ${issues.map((i) => `${i.path || '/'} ${i.message}`).join('; ')}.`,
+    { details: { issues } },
+  );
+}
+
+/** Builds the error reply of an `InvocationError`. */
+export function errorReply(error: InvocationError, invocationId: string): InvocationErrorWire {
+  const issues = error.details?.issues;
+  const base = {
+    status: 'error',
+    output: null,
+    error_code: error.code,
+    message: error.message,
+    invocation_id: invocationId,
+  } as const;
+  return Array.isArray(issues) ? { ...base, details: issues.filter(isIssue) } : base;
+}
+
+function isIssue(value: unknown): value is Issue {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'path' in value &&
+    'message' in value &&
+    typeof value.path === 'string' &&
+    typeof value.message === 'string'
+  );
+}
+
+/** JSON Schemas of the replies, so Fastify serialises them fast and nothing else leaks out. */
+export const REPLY_SCHEMAS = {
+  success: {
+    type: 'object',
+    required: ['status', 'output', 'metadata'],
+    properties: {
+      status: { type: 'string', const: 'success' },
+      output: {},
+      metadata: {
+        type: 'object',
+        required: ['tool_name', 'invocation_id', 'duration_ms', 'attempts'],
+        properties: {
+          tool_name: { type: 'string' },
+          invocation_id: { type: 'string' },
+          duration_ms: { type: 'number' },
+          attempts: { type: 'integer' },
+        },
+      },
+    },
+  },
+  error: {
+    type: 'object',
+    required: ['status', 'output', 'error_code', 'message', 'invocation_id'],
+    properties: {
+      status: { type: 'string', const: 'error' },
+      output: { type: 'null' },
+      error_code: { type: 'string' },
+      message: { type: 'string' },
+      invocation_id: { type: 'string' },
+      details: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: { path: { type: 'string' }, message: { type: 'string' } },
+        },
+      },
+    },
+  },
+} as const;

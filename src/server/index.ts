@@ -1,0 +1,18 @@
+/** The server room's public surface (STYLE §2): name each export explicitly. */
+export { createToolServer, noopObserver } from './create-tool-server.js';
+export { createCachedStatusProvider } from './status-provider.js';
+export { ToolServerOptionsSchema } from './options.js';
+export type { ToolServerOptions, RemoteStatusProvider, RemoteToolStatus } from './options.js';
+export type {
+  AuditEntry,
+  AuditSink,
+  InvocationObserver,
+  InvocationResult,
+  InvocationSpan,
+} from './observer.js';
+export type {
+  InvocationRequestWire,
+  InvocationSuccessWire,
+  InvocationErrorWire,
+} from './envelope.js';
+export type { RegistryWire, RegistryToolWire } from './health.js';

@@ -1,0 +1,230 @@
+/**
+ * `POST /api/v1/tools/:name` (DESIGN "Invocation contract"): authenticate ▸ parse envelope ▸
+ * validate parameters ▸ rate limit ▸ bulkhead ▸ breaker ▸ timeout ▸ retry ▸ handler ▸ audit ▸
+ * metrics ▸ reply. An encapsulated plugin: its hooks and error handler apply to this route only.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Deps } from '../deps.js';
+import type { ToolDefinition } from '../definition/index.js';
+import { InvocationError } from '../errors.js';
+import type { CallerAuth } from './caller-auth.js';
+import { OutputMismatchError, sendFailure, sendSuccess } from './call-outcome.js';
+import type { CallState, OutcomeDeps } from './call-outcome.js';
+import { REPLY_SCHEMAS, parseEnvelope } from './envelope.js';
+import type { AuditSink, InvocationObserver } from './observer.js';
+import type { ToolPolicies } from './policies.js';
+
+type Validator = (
+  value: unknown,
+) =>
+  | { readonly ok: true }
+  | { readonly ok: false; readonly issues: readonly { path: string; message: string }[] };
+
+/** A served tool with everything built for it at start. */
+export interface ServedTool {
+  readonly tool: ToolDefinition;
+  readonly handler: NonNullable<ToolDefinition['handler']>;
+  readonly validateParameters: Validator;
+  readonly validateOutput: Validator | undefined;
+  readonly policies: ToolPolicies;
+}
+
+/** What the route needs from the server. */
+export interface InvokeRouteOptions {
+  readonly tools: ReadonlyMap<string, ServedTool>;
+  readonly auth: CallerAuth;
+  readonly deps: Deps;
+  readonly observer: InvocationObserver;
+  readonly audit: AuditSink | undefined;
+  /** Raw bodies kept by the content-type parser, for signature checks. */
+  readonly rawBodies: WeakMap<FastifyRequest, string>;
+  /** Aborted when shutdown's drain deadline passes: every running handler is told to stop. */
+  readonly shutdownSignal: AbortSignal;
+}
+
+const ROUTE = '/api/v1/tools/:name';
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+function unauthorized(): InvocationError {
+  return new InvocationError('UNAUTHORIZED', 'credentials are missing or wrong.');
+}
+
+/** Registers the invocation route. */
+export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOptions): void {
+  const { tools, auth, deps, observer } = options;
+  const states = new WeakMap<FastifyRequest, CallState>();
+  const outcomeDeps: OutcomeDeps = {
+    clock: deps.clock,
+    audit: options.audit,
+    secrets: auth.secrets,
+  };
+
+  const stateOf = (request: FastifyRequest): CallState => {
+    const state = states.get(request);
+    // onRequest runs before anything else of this route, so a missing state is a bug of ours.
+    if (state === undefined) throw new Error('invocation state missing');
+    return state;
+  };
+
+  app.addHook('onRequest', (request, _reply, done) => {
+    const { name } = request.params as { name: string };
+    const invocationId = randomUUID();
+    const span = observer.start({
+      toolName: tools.has(name) ? name : undefined,
+      invocationId,
+      headers: request.headers,
+    });
+    const state: CallState = {
+      invocationId,
+      startMs: deps.clock.nowMs(),
+      toolName: name,
+      span,
+      logger: deps.logger.child({ invocationId, tool: name, traceId: span.traceId }),
+      needsSignature: false,
+      parameters: undefined,
+      conversationId: undefined,
+      userId: header(request, 'inin-user-id'),
+      correlationId: header(request, 'inin-correlation-id'),
+      organizationId: header(request, 'inin-organization-id'),
+      attempts: 0,
+      finished: false,
+    };
+    states.set(request, state);
+    // Credentials in headers are checked before the body is read: an unauthenticated 10 MB body
+    // is refused without being buffered.
+    const verdict = auth.checkHeaders(request.headers);
+    if (verdict === 'needs-body') {
+      state.needsSignature = true;
+      done();
+      return;
+    }
+    if (!verdict.ok) {
+      state.logger.warn({ reason: verdict.reason }, 'caller refused');
+      done(unauthorized());
+      return;
+    }
+    done();
+  });
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const state = states.get(request);
+    if (state === undefined || state.finished) {
+      deps.logger.error({ err: { message: String(error) } }, 'error outside an invocation');
+      return reply;
+    }
+    return sendFailure(reply, state, outcomeDeps, error);
+  });
+
+  app.post(
+    ROUTE,
+    {
+      schema: {
+        response: {
+          200: REPLY_SCHEMAS.success,
+          '4xx': REPLY_SCHEMAS.error,
+          '5xx': REPLY_SCHEMAS.error,
+        },
+      },
+    },
+    async (request, reply) => {
+      const state = stateOf(request);
+      return invoke(request, reply, state);
+    },
+  );
+
+  const invoke = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    state: CallState,
+  ): Promise<FastifyReply> => {
+    if (state.needsSignature) {
+      const verdict = auth.checkSignature(request.headers, options.rawBodies.get(request) ?? '');
+      if (!verdict.ok) {
+        state.logger.warn({ reason: verdict.reason }, 'caller refused');
+        throw unauthorized();
+      }
+    }
+    const served = tools.get(state.toolName);
+    if (served === undefined) {
+      throw new InvocationError(
+        'UNKNOWN_TOOL',
+        `no tool named "${state.toolName}" is served here.`,
+      );
+    }
+    const envelope = parseEnvelope(request.body);
+    state.parameters = envelope.parameters;
+    state.conversationId = envelope.conversation_id;
+    state.userId = envelope.user_id ?? state.userId;
+    if (envelope.tool_name !== state.toolName) {
+      throw new InvocationError(
+        'TOOL_NAME_MISMATCH',
+        `tool_name "${envelope.tool_name}" differs from the tool "${state.toolName}" in the path.`,
+      );
+    }
+    const checked = served.validateParameters(envelope.parameters);
+    if (!checked.ok) {
+      throw new InvocationError(
+        'INVALID_PARAMETERS',
+        `the parameters do not match the schema of "${state.toolName}": ${checked.issues
+          .map((i) => `${i.path || '/'} ${i.message}`)
+          .join('; ')}.`,
+        { details: { issues: checked.issues } },
+      );
+    }
+    served.policies.admit();
+    const output = await runHandler(reply, served, state, envelope.parameters);
+    return sendSuccess(reply, state, outcomeDeps, output);
+  };
+
+  const runHandler = async (
+    reply: FastifyReply,
+    served: ServedTool,
+    state: CallState,
+    parameters: Record<string, unknown>,
+  ): Promise<unknown> => {
+    // One controller per call, aborted when the caller goes away or shutdown's deadline passes.
+    const call = new AbortController();
+    const onCallerGone = (): void => {
+      if (!reply.raw.writableEnded) call.abort(new Error('caller went away'));
+    };
+    const onShutdown = (): void => {
+      call.abort(new Error('server shutting down'));
+    };
+    reply.raw.once('close', onCallerGone);
+    options.shutdownSignal.addEventListener('abort', onShutdown, { once: true });
+    try {
+      const run = await served.policies.run(
+        async (attempt, signal) => {
+          state.attempts = attempt;
+          const context = {
+            signal,
+            invocationId: state.invocationId,
+            toolName: state.toolName,
+            attempt,
+            logger: state.logger,
+            ...(state.conversationId === undefined ? {} : { conversationId: state.conversationId }),
+            ...(state.userId === undefined ? {} : { userId: state.userId }),
+            ...(state.correlationId === undefined ? {} : { correlationId: state.correlationId }),
+            ...(state.organizationId === undefined ? {} : { organizationId: state.organizationId }),
+          };
+          return (await served.handler(parameters, context)) ?? null;
+        },
+        (output) => {
+          const verdict = served.validateOutput?.(output);
+          if (verdict !== undefined && !verdict.ok) throw new OutputMismatchError(verdict.issues);
+          return output;
+        },
+        call.signal,
+      );
+      return run.value;
+    } finally {
+      reply.raw.off('close', onCallerGone);
+      options.shutdownSignal.removeEventListener('abort', onShutdown);
+    }
+  };
+}
