@@ -5,6 +5,7 @@ export type {
   DesiredEntry,
   RemoteEntry,
   InvokeResult,
+  WriteResult,
   CallOptions,
   JsonValue,
 } from './registry.js';
@@ -22,3 +23,10 @@ export {
 export type { DataActionSettings, DataActionBody } from './to-data-action.js';
 export { toGatewayTool, comparableGatewayTool, GATEWAY_MARKER } from './to-gateway-tool.js';
 export type { GatewaySettings, GatewayToolBody } from './to-gateway-tool.js';
+export {
+  createDataActionsRegistry,
+  DataActionsRegistryOptionsSchema,
+} from './data-actions-target.js';
+export type { DataActionsRegistryOptions, DataActionsClient } from './data-actions-target.js';
+export { createGatewayRegistry, GatewayRegistryOptionsSchema } from './gateway-target.js';
+export type { GatewayRegistryOptions } from './gateway-target.js';

@@ -24,7 +24,7 @@ export interface DesiredEntry {
   readonly name: string;
   readonly spec: ComparableSpec;
   /** The target's create/update body (PostActionInput or the gateway payload). */
-  readonly body: JsonValue;
+  readonly body: Readonly<Record<string, unknown>>;
 }
 
 /** A registration found in the org. */
@@ -41,6 +41,12 @@ export interface RemoteEntry {
   readonly endpoint: string | undefined;
   /** ISO time of the last change, when known (used to keep the newest of duplicates). */
   readonly modifiedAt: string | undefined;
+}
+
+/** What a write answered: the registration as it now is, and the call's correlation id. */
+export interface WriteResult {
+  readonly entry: RemoteEntry;
+  readonly correlationId: string | undefined;
 }
 
 /** What an execute/invoke returned. */
@@ -69,10 +75,15 @@ export interface Registry {
   get(id: string, options?: CallOptions): Promise<RemoteEntry>;
   /** Readies the target for changes (integration, credential, enabling); idempotent. */
   prepare(options?: CallOptions): Promise<void>;
-  create(desired: DesiredEntry, options?: CallOptions): Promise<RemoteEntry>;
-  /** Changes `remote` in place to `desired`, sending `remote.version`. */
-  update(remote: RemoteEntry, desired: DesiredEntry, options?: CallOptions): Promise<RemoteEntry>;
-  remove(id: string, options?: CallOptions): Promise<void>;
+  /** Creates a registration. Not retried here: the caller re-lists after an ambiguous failure. */
+  create(desired: DesiredEntry, options?: CallOptions): Promise<WriteResult>;
+  /** Changes `remote` in place to `desired`, sending `remote.version`; a stale one: GENESYS_CONFLICT. */
+  update(remote: RemoteEntry, desired: DesiredEntry, options?: CallOptions): Promise<WriteResult>;
+  /** Removes a registration; answers the correlation id. */
+  remove(
+    id: string,
+    options?: CallOptions,
+  ): Promise<{ readonly correlationId: string | undefined }>;
   /** Runs the registration the way the platform does (data action execute, gateway invoke). */
   invoke(
     remote: RemoteEntry,

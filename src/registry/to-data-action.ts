@@ -26,7 +26,7 @@ export interface DataActionSettings {
 }
 
 /** `PostActionInput` (reference §7.2) as this project builds it. */
-export interface DataActionBody {
+export type DataActionBody = {
   readonly name: string;
   readonly category: string;
   readonly integrationId: string;
@@ -49,7 +49,7 @@ export interface DataActionBody {
       readonly successTemplate: string;
     };
   };
-}
+};
 
 /** The execution endpoint of a tool: `{executionUrl}/api/v1/tools/{name}`. */
 export function toolEndpoint(executionUrl: string, name: string): string {

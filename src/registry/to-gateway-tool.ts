@@ -17,14 +17,14 @@ export interface GatewaySettings {
 }
 
 /** The gateway tool payload as this project builds it. */
-export interface GatewayToolBody {
+export type GatewayToolBody = {
   readonly name: string;
   readonly description: string;
   readonly schema: Readonly<Record<string, unknown>>;
   readonly executionEndpoint: string;
   readonly rateLimit: { readonly requestsPerMinute: number; readonly burstSize: number };
   readonly managedBy: string;
-}
+};
 
 /** Translates a tool into the gateway's tool payload, carrying the ownership marker. */
 export function toGatewayTool(tool: ToolDefinition, settings: GatewaySettings): GatewayToolBody {
