@@ -196,7 +196,7 @@ describe('the invocation route', () => {
     expect(res.statusCode).toBe(422);
     const body = wire(res);
     expect(body.error_code).toBe('INVALID_PARAMETERS');
-    const paths = (body.details as { path: string }[]).map((d) => d.path).sort();
+    const paths = (body.details ?? []).map((d) => d.path).sort();
     expect(paths).toEqual(['/colour', '/quantity', '/sku']);
   });
 
