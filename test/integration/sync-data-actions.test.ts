@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { summarisePlan } from '../../src/sync/index.js';
-import { makeTool, makeTools } from '../sync/tools.js';
+import { makeTools } from '../sync/tools.js';
 import { plan, planAndApply, setup } from './sync-helpers.js';
 
 describe('sync against the emulator (data-actions)', () => {
