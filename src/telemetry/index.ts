@@ -16,3 +16,16 @@ export { createAuditLog, auditLogFiles } from './audit-log.js';
 export type { AuditLog, AuditLogDeps, AuditLogOptions, LineWriter } from './audit-log.js';
 export { verifyAuditFiles } from './verify-audit.js';
 export type { AuditBreak, AuditVerification } from './verify-audit.js';
+export { createTelemetry } from './create-telemetry.js';
+export type {
+  ObservedInvocation,
+  ObservedResult,
+  Telemetry,
+  TelemetryDeps,
+  TelemetryObserver,
+  TelemetryOptions,
+} from './create-telemetry.js';
+export type { ClientEvent } from './metrics.js';
+export { DURATION_BUCKETS_S } from './metrics.js';
+export { createLogger } from './logger.js';
+export type { LoggerOptions } from './logger.js';

@@ -42,7 +42,7 @@ describe('nextAuditRecord', () => {
   it('starts the chain at the genesis hash and hashes the record without its hash', () => {
     const record = nextAuditRecord(undefined, base);
     expect(record.prev).toBe(GENESIS_HASH);
-    expect(record.hash).toBe(hashOfRecord(record));
+    expect(record.hash).toBe(hashOfRecord({ ...record }));
     expect(record).not.toHaveProperty('parameters');
   });
 
@@ -63,12 +63,6 @@ describe('nextAuditRecord', () => {
     if (a.kind !== 'invocation' || b.kind !== 'invocation') return;
     expect(a.parametersSha256 === b.parametersSha256).toBe(same);
     expect(a.parametersSha256).toBe(sha256Hex('{"a":[true,null,"x"],"b":1}'));
-  });
-
-  it('omits absent optional fields so undefined and missing hash alike', () => {
-    const a = nextAuditRecord(undefined, base);
-    const b = nextAuditRecord(undefined, { ...base, userId: undefined });
-    expect(b.hash).toBe(a.hash);
   });
 });
 

@@ -1,0 +1,179 @@
+/**
+ * `createTelemetry`: metrics (Prometheus exposition on a port of its own), traces and the
+ * observer the execution server calls. Objects are structurally the server's `InvocationObserver`
+ * and the client's event listener; nothing here imports those rooms.
+ */
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { z } from 'zod';
+import type { Clock, Logger } from '../deps.js';
+import { silentLogger, systemClock } from '../deps.js';
+import { toolLabel } from './labels.js';
+import { createInstruments } from './metrics.js';
+import type { ClientEvent } from './metrics.js';
+import { parseOptions } from './options.js';
+import { createTracing } from './tracing.js';
+import type { IncomingHeaders } from './tracing.js';
+
+/** Options of `createTelemetry`. */
+export const TelemetryOptionsSchema = z.strictObject({
+  serviceName: z.string().min(1).default('genesys-tools'),
+  /** Port of the `/metrics` endpoint; 0 picks a free one (tests); false serves none. */
+  metricsPort: z.union([z.number().int().min(0).max(65_535), z.literal(false)]).default(9464),
+  metricsHost: z.string().min(1).default('127.0.0.1'),
+  /** The served tools: the only values of the tool label besides `_unknown`. */
+  toolNames: z.array(z.string().min(1)).readonly(),
+  traceExporter: z.enum(['otlp', 'none']).default('none'),
+  /** Base URL as in OTEL_EXPORTER_OTLP_ENDPOINT; `/v1/traces` is appended. */
+  otlpEndpoint: z.url({ protocol: /^https?$/ }).optional(),
+});
+
+/** Options of `createTelemetry` as callers write them. */
+export type TelemetryOptions = z.input<typeof TelemetryOptionsSchema>;
+
+/** How one invocation ended (the server's `InvocationResult`). */
+export interface ObservedResult {
+  readonly outcome: 'success' | 'error';
+  readonly errorCode?: string;
+  readonly httpStatus: number;
+  readonly durationMs: number;
+  readonly attempts: number;
+}
+
+/** A started invocation (the server's `InvocationSpan`). */
+export interface ObservedInvocation {
+  readonly traceId: string | undefined;
+  end(result: ObservedResult): void;
+}
+
+/** The server's `InvocationObserver`, structurally. */
+export interface TelemetryObserver {
+  start(info: {
+    readonly toolName: string | undefined;
+    readonly invocationId: string;
+    readonly headers: IncomingHeaders;
+  }): ObservedInvocation;
+  circuitChanged(toolName: string, state: 'closed' | 'open' | 'half-open'): void;
+}
+
+/** Metrics and traces of one process. */
+export interface Telemetry {
+  readonly observer: TelemetryObserver;
+  /** Listener for the API client's events. */
+  onClientEvent(event: ClientEvent): void;
+  /** `http://host:port/metrics`, or undefined when no metrics server runs. */
+  readonly metricsUrl: string | undefined;
+  /** The current Prometheus exposition text. */
+  collectPrometheusText(): Promise<string>;
+  /** Stops the metrics server and flushes the span exporter. */
+  shutdown(): Promise<void>;
+}
+
+/** Effects of telemetry. */
+export interface TelemetryDeps {
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+async function listen(server: Server, port: number, host: string): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const actual = typeof address === 'object' && address !== null ? address.port : port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return `http://${shownHost}:${actual}/metrics`;
+}
+
+/**
+ * Starts metrics (and their HTTP endpoint unless `metricsPort` is false) and tracing.
+ * @throws ConfigError CONFIG_INVALID on bad options.
+ * @throws Error when the metrics port cannot be bound (EADDRINUSE).
+ */
+export async function createTelemetry(
+  options: TelemetryOptions,
+  deps: Partial<TelemetryDeps> = {},
+): Promise<Telemetry> {
+  const o = parseOptions(TelemetryOptionsSchema, options, 'createTelemetry');
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger ?? silentLogger;
+  const served: ReadonlySet<string> = new Set(o.toolNames);
+  const resource = resourceFromAttributes({ 'service.name': o.serviceName });
+
+  // Our own server instead of the exporter's: it binds port 0 and reports the real port.
+  const exporter = new PrometheusExporter({ preventServerStart: true });
+  const serializer = new PrometheusSerializer();
+  const meterProvider = new MeterProvider({ resource, readers: [exporter] });
+  const instruments = createInstruments(meterProvider.getMeter('genesys-tools'), o.toolNames);
+  const otlpEndpoint = o.traceExporter === 'otlp' ? o.otlpEndpoint : undefined;
+  const tracing = createTracing({ resource, otlpEndpoint });
+
+  let server: Server | undefined;
+  let metricsUrl: string | undefined;
+  if (o.metricsPort !== false) {
+    const httpServer = createServer((req, res) => {
+      if (req.method === 'GET' && (req.url ?? '').split('?')[0] === '/metrics') {
+        exporter.getMetricsRequestHandler(req, res);
+        return;
+      }
+      res.statusCode = 404;
+      res.end('not found: metrics are at /metrics\n');
+    });
+    metricsUrl = await listen(httpServer, o.metricsPort, o.metricsHost);
+    server = httpServer;
+    logger.info({ metricsUrl }, 'metrics endpoint listening');
+  }
+
+  const observer: TelemetryObserver = {
+    start: (info) => {
+      const tool = toolLabel(info.toolName, served);
+      instruments.invocationStarted(tool);
+      const trace = tracing.startInvocation(tool, info.invocationId, info.headers);
+      let ended = false;
+      return {
+        traceId: trace.traceId,
+        end: (result) => {
+          if (ended) return;
+          ended = true;
+          instruments.invocationEnded(tool, result);
+          trace.end(result);
+        },
+      };
+    },
+    circuitChanged: (toolName, state) => {
+      instruments.circuitChanged(toolName, state);
+    },
+  };
+
+  return {
+    observer,
+    onClientEvent: (event) => {
+      instruments.clientEvent(event);
+      if (event.type === 'request') tracing.clientRequest(event, clock.nowMs());
+    },
+    metricsUrl,
+    collectPrometheusText: async () => {
+      const { resourceMetrics } = await exporter.collect();
+      return serializer.serialize(resourceMetrics);
+    },
+    shutdown: async () => {
+      if (server !== undefined) {
+        const s = server;
+        await new Promise<void>((resolve) => {
+          s.close(() => {
+            resolve();
+          });
+          s.closeAllConnections();
+        });
+      }
+      await Promise.all([meterProvider.shutdown(), tracing.shutdown()]);
+    },
+  };
+}
