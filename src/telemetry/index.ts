@@ -14,7 +14,7 @@ export type {
 } from './audit-record.js';
 export { createAuditLog, auditLogFiles } from './audit-log.js';
 export type { AuditLog, AuditLogDeps, AuditLogOptions, LineWriter } from './audit-log.js';
-export { verifyAuditFiles } from './verify-audit.js';
+export { orderAuditFiles, verifyAuditFiles } from './verify-audit.js';
 export type { AuditBreak, AuditVerification } from './verify-audit.js';
 export { createTelemetry } from './create-telemetry.js';
 export type {

@@ -101,3 +101,28 @@ export async function verifyAuditFiles(paths: readonly string[]): Promise<AuditV
   }
   return { ok: true, records };
 }
+
+/**
+ * Puts rotated files in chain order: `FILE.1, FILE.2, ..., FILE` for each FILE named (a shell
+ * glob `audit.jsonl*` lists the current file first). Other paths keep their order. Pure.
+ */
+export function orderAuditFiles(paths: readonly string[]): string[] {
+  const given = new Set(paths);
+  const keyOf = (path: string): { base: string; index: number } => {
+    const m = /^(.*)\.([1-9][0-9]*)$/.exec(path);
+    const base = m?.[1];
+    if (base !== undefined && given.has(base)) return { base, index: Number(m?.[2]) };
+    return { base: path, index: Number.POSITIVE_INFINITY };
+  };
+  const firstSeen = new Map<string, number>();
+  paths.forEach((p, i) => {
+    const { base } = keyOf(p);
+    if (!firstSeen.has(base)) firstSeen.set(base, i);
+  });
+  return [...paths].sort((a, b) => {
+    const ka = keyOf(a);
+    const kb = keyOf(b);
+    const byBase = (firstSeen.get(ka.base) ?? 0) - (firstSeen.get(kb.base) ?? 0);
+    return byBase !== 0 ? byBase : ka.index - kb.index;
+  });
+}

@@ -5,7 +5,8 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { register as doctor } from './doctor.js';
+import { register as audit } from './audit.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: readonly RegisterCommand[] = [doctor];
+export const COMMANDS: readonly RegisterCommand[] = [doctor, audit];
