@@ -40,6 +40,8 @@ export {
   isToolDefinition,
   compileParametersValidator,
   compileOutputValidator,
+  validateTool,
+  loadTools,
 } from './definition/index.js';
 export type {
   ToolInput,
@@ -48,6 +50,9 @@ export type {
   DefinitionIssue,
   ParameterIssue,
   ValidationResult,
+  LoadIssue,
+  LoadResult,
+  LoadOptions,
 } from './definition/index.js';
 export { createEmulator } from './emulator/index.js';
 export type {

@@ -375,6 +375,13 @@ export function defineTool(input: ToolInput): ToolDefinition {
   );
 }
 
+/** The same tool with `source` set (a new frozen, branded object; compiled validators are per object). */
+export function withSource(tool: ToolDefinition, source: string): ToolDefinition {
+  const copy: ToolDefinition = { ...tool, source };
+  Object.defineProperty(copy, TOOL_BRAND, { value: true, enumerable: false });
+  return Object.freeze(copy);
+}
+
 /** True for a ToolDefinition made by `defineTool`/`buildTool`, also by a second copy of this module. */
 export function isToolDefinition(value: unknown): value is ToolDefinition {
   return (

@@ -24,3 +24,6 @@ export type { ParameterMap, ParameterSpec } from './to-json-schema.js';
 export type { DefinitionIssue } from './issues.js';
 export { compileParametersValidator, compileOutputValidator } from './validator.js';
 export type { ParameterIssue, ValidationResult, CompiledValidator } from './validator.js';
+export { validateTool, hasErrors } from './target-profiles.js';
+export { loadTools } from './load-tools.js';
+export type { LoadIssue, LoadResult, LoadOptions } from './load-tools.js';
