@@ -2,10 +2,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from './context.js';
 import { registerDataActionRoutes } from './data-actions.js';
+import { registerExecuteRoutes } from './execute.js';
 import { registerIntegrationRoutes } from './integrations.js';
 
 /** Registers every /api/v2 route. */
 export function registerRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   registerIntegrationRoutes(app, ctx);
   registerDataActionRoutes(app, ctx);
+  registerExecuteRoutes(app, ctx);
 }
