@@ -170,6 +170,16 @@ export function apiErrorFromResponse(
       },
     );
   }
+  const stage = executionStage(request, errorBody);
+  if (stage !== undefined) {
+    // reference §8.3: the action ran and its stage (remote endpoint, processing, authentication)
+    // failed; that is the tool's failure, not Genesys being unavailable or the body being invalid.
+    return new GenesysApiError(
+      'GENESYS_EXECUTION_FAILED',
+      `${where} answered ${said}: the data action failed at ${stage}${tail}`,
+      { ...base(), details: { stage, fields: fieldProblems(errorBody) } },
+    );
+  }
   if (status === 404) {
     return new GenesysNotFoundError(
       'GENESYS_NOT_FOUND',
@@ -211,6 +221,17 @@ export function apiErrorFromResponse(
     `${where} answered ${said}${tail}`,
     base(),
   );
+}
+
+const EXECUTION_ROUTE = /\/api\/v2\/integrations\/actions\/[^/]+\/(execute|test|draft\/test)$/;
+
+/** The failing stage (`ACTION.REMOTE_ENDPOINT`, ...) of an execute/test answer, if it names one. */
+export function executionStage(
+  request: RequestInfo,
+  body: ErrorBodyWire | undefined,
+): string | undefined {
+  if (!EXECUTION_ROUTE.test(request.route ?? request.path)) return undefined;
+  return body?.details?.map((d) => d.errorCode).find((c) => c?.startsWith('ACTION.') === true);
 }
 
 /** The error for an exchange that got no answer: a network failure or a timeout. */

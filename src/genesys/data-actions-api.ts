@@ -70,6 +70,12 @@ export interface DataActionsApi {
     input: Readonly<Record<string, unknown>>,
     options?: CreateOptions,
   ): Promise<TestExecutionResultWire>;
+  /** Runs the draft in test mode. */
+  testDraft(
+    id: string,
+    input: Readonly<Record<string, unknown>>,
+    options?: CreateOptions,
+  ): Promise<TestExecutionResultWire>;
   /** A template's text (`requesttemplate.vm`, `successtemplate.vm`) when only its URI came back. */
   getTemplate(id: string, fileName: string, options?: CallOptions): Promise<string>;
 }
@@ -109,6 +115,24 @@ export function createDataActionsApi(transport: Transport, maxPages: number): Da
       ActionWireSchema,
       await transport.send({ method, route, params, body, ...createOptions(options) }),
       `${method} ${route}`,
+    );
+
+  const runTest = async (
+    route: string,
+    id: string,
+    input: Readonly<Record<string, unknown>>,
+    options: CreateOptions,
+  ): Promise<TestExecutionResultWire> =>
+    parseWire(
+      TestExecutionResultWireSchema,
+      await transport.send({
+        method: 'POST',
+        route,
+        params: { id },
+        body: input,
+        ...createOptions(options),
+      }),
+      `POST ${route}`,
     );
 
   return {
@@ -166,18 +190,8 @@ export function createDataActionsApi(transport: Transport, maxPages: number): Da
       });
       return response.body;
     },
-    test: async (id, input, options = {}) =>
-      parseWire(
-        TestExecutionResultWireSchema,
-        await transport.send({
-          method: 'POST',
-          route: `${ROUTE}/{id}/test`,
-          params: { id },
-          body: input,
-          ...createOptions(options),
-        }),
-        `POST ${ROUTE}/{id}/test`,
-      ),
+    test: (id, input, options = {}) => runTest(`${ROUTE}/{id}/test`, id, input, options),
+    testDraft: (id, input, options = {}) => runTest(`${ROUTE}/{id}/draft/test`, id, input, options),
     getTemplate: async (id, fileName, options = {}) =>
       parseWire(
         z.string(),

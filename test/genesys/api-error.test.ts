@@ -187,4 +187,22 @@ describe('apiErrorFromResponse', () => {
       });
     },
   );
+
+  it.each([
+    ['/api/v2/integrations/actions/{id}/execute', 'GENESYS_EXECUTION_FAILED'],
+    ['/api/v2/integrations/actions/{id}/draft/test', 'GENESYS_EXECUTION_FAILED'],
+    ['/api/v2/integrations/actions/{id}', 'GENESYS_UNAVAILABLE'],
+  ])('maps a 500 naming ACTION.REMOTE_ENDPOINT on %s to %s', (route, code) => {
+    const error = apiErrorFromResponse(
+      500,
+      body(500, 'internal.server.error', { details: [{ errorCode: 'ACTION.REMOTE_ENDPOINT' }] }),
+      headers,
+      { method: 'POST', path: route.replace('{id}', 'a-1'), route },
+    );
+    expect(error.code).toBe(code);
+    if (code === 'GENESYS_EXECUTION_FAILED') {
+      expect(error.details).toMatchObject({ stage: 'ACTION.REMOTE_ENDPOINT' });
+      expect(error.status).toBe(500);
+    }
+  });
 });

@@ -19,6 +19,7 @@ import { startEmulator } from '../support/emulator.js';
 import { fakeClock } from '../support/fake-clock.js';
 import type { FakeClock } from '../support/fake-clock.js';
 import { countingFetch, drive } from '../genesys/support/drive.js';
+import { startScriptServer } from '../genesys/support/script-server.js';
 
 interface Setup {
   readonly client: GenesysClient;
@@ -65,6 +66,7 @@ function action(
   name: string,
   integrationId: string,
   category = 'genesys-tools',
+  url = 'http://127.0.0.1:9/api/v1/tools/check_inventory',
 ): PostActionInputWire {
   return {
     name,
@@ -82,7 +84,7 @@ function action(
     },
     config: {
       request: {
-        requestUrlTemplate: 'http://127.0.0.1:9/api/v1/tools/check_inventory',
+        requestUrlTemplate: url,
         requestType: 'POST',
         headers: { 'content-type': 'application/json' },
         requestTemplate: '${input.rawRequest}',
@@ -174,6 +176,39 @@ describe('client against the emulator', () => {
     expect(read.contract?.input?.inputSchema).toMatchObject({
       properties: { id: { type: 'integer' } },
     });
+  });
+
+  it('executes and tests an action that calls a tool endpoint, and reports its failure stage', async () => {
+    const target = await startScriptServer((call) =>
+      call.body.includes('"fail"')
+        ? { status: 500, body: { message: 'boom' } }
+        : { status: 200, body: { sku: 'A-1', inventory_level: 42 } },
+    );
+    const s = await setup();
+    const integrationId = await integration(s);
+    await s.run(s.client.integrations.enable(integrationId));
+    const api = s.client.dataActions;
+    const url = `${target.url}/api/v1/tools/check_inventory`;
+    const created = await s.run(api.create(action('check_inventory', integrationId, 'exec', url)));
+    expect(await s.run(api.execute(created.id, { sku: 'A-1' }))).toEqual({
+      sku: 'A-1',
+      inventory_level: 42,
+    });
+    expect(JSON.parse(target.calls[0]?.body ?? '')).toEqual({ sku: 'A-1' });
+    const tested = await s.run(api.test(created.id, { sku: 'A-1' }));
+    expect(tested.success).toBe(true);
+    const failed = await s.run(api.execute(created.id, { sku: 'fail' })).catch((e: unknown) => e);
+    expect(failed).toMatchObject({
+      code: 'GENESYS_EXECUTION_FAILED',
+      details: { stage: 'ACTION.REMOTE_ENDPOINT' },
+    });
+    const executeCalls = s.emulator.emulator.calls.filter((c) => c.path.endsWith('/execute'));
+    expect(executeCalls).toHaveLength(2);
+    expect(await s.run(api.getTemplate(created.id, 'requesttemplate.vm'))).toBe(
+      '${input.rawRequest}',
+    );
+    const draft = await s.run(api.createDraftFrom(created.id));
+    expect((await s.run(api.testDraft(draft.id, { sku: 'A-1' }))).success).toBe(true);
   });
 
   it('reports a contract Genesys refuses as a validation error with details', async () => {

@@ -139,6 +139,20 @@ describe('token handling', () => {
     expect(s.server.apiCalls()).toHaveLength(2);
   });
 
+  it('retries when the login host answers 503, then calls the API with the token', async () => {
+    const s = await setup(
+      () => OK_LISTING,
+      {},
+      (_, n) => (n === 0 ? { status: 503, body: {} } : TOKEN_ANSWER(n)),
+    );
+    await list(s);
+    expect(s.server.tokenCalls()).toHaveLength(2);
+    expect(s.server.apiCalls().map((c) => c.headers.authorization)).toEqual(['Bearer token-2']);
+    expect(
+      s.events.filter((e) => e.type === 'token').map((e) => e.type === 'token' && e.outcome),
+    ).toEqual(['failed', 'renewed']);
+  });
+
   it('turns invalid_client into an auth error that names the id, the secret and the region', async () => {
     const s = await setup(
       () => OK_LISTING,
