@@ -15,6 +15,7 @@ import type { GatewayToolInputWire, GatewayToolWire } from './wire.js';
 export interface GatewayInvokeInput {
   readonly parameters: Readonly<Record<string, unknown>>;
   readonly conversation_id?: string;
+  readonly user_id?: string;
 }
 
 /** `/api/v2/ai/assistant/tools` (project-specific). */

@@ -233,6 +233,10 @@ export interface GatewayToolInputWire {
   readonly schema: JsonSchemaWire;
   readonly executionEndpoint: string;
   readonly rateLimit?: { readonly requestsPerMinute: number; readonly burstSize?: number };
+  /** Marks the tools this project manages (the gateway's counterpart of a category). */
+  readonly managedBy?: string;
+  /** On PUT: the version read; a stale one is refused with 409. */
+  readonly version?: number;
 }
 
 /** A gateway tool entity: the payload plus `id`, `version`, `status`, dates and `selfUri`. */
@@ -243,6 +247,7 @@ export const GatewayToolWireSchema = z.looseObject({
   schema: jsonSchema.optional(),
   executionEndpoint: z.string().optional(),
   rateLimit: z.unknown().optional(),
+  managedBy: z.string().optional(),
   version: z.number().optional(),
   status: z.string().optional(),
   dateCreated: z.string().optional(),
