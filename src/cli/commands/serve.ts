@@ -1,0 +1,154 @@
+/**
+ * `genesys-tools serve [--tools DIR] [--host 127.0.0.1] [--port 8080] [--insecure-no-auth]`:
+ * loads the tools, serves `POST /api/v1/tools/{name}` for each tool with a handler, prints each
+ * endpoint's URL, and runs until SIGTERM/SIGINT (`ctx.stopSignal`), then drains and exits 0.
+ */
+import type { Command } from 'commander';
+import { z } from 'zod';
+import type { EnvConfig } from '../../config.js';
+import { loadEnvConfig } from '../../config.js';
+import type { Logger } from '../../deps.js';
+import type { ToolDefinition } from '../../definition/index.js';
+import { loadTools } from '../../definition/index.js';
+import { ConfigError, DefinitionError } from '../../errors.js';
+import type { AuditSink, InvocationObserver, RemoteStatusProvider } from '../../server/index.js';
+import { createToolServer } from '../../server/index.js';
+import { createLogger } from '../../telemetry/index.js';
+import type { CliContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+
+const ServeFlagsSchema = z.strictObject({
+  tools: z.string().min(1).default('./tools'),
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.coerce.number().int().min(0).max(65_535).default(8080),
+  insecureNoAuth: z.boolean().default(false),
+});
+
+/** The flags of `serve` after parsing. */
+export type ServeFlags = z.output<typeof ServeFlagsSchema>;
+
+/** What the server is wired to: the one place telemetry, audit and the remote status plug in. */
+export interface ServeWiring {
+  readonly logger: Logger;
+  readonly observer?: InvocationObserver;
+  readonly audit?: AuditSink;
+  readonly remoteStatus?: RemoteStatusProvider;
+  /** Flushes and closes what the wiring opened; called after the server has drained. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the server's collaborators from the environment. Today: the redacting logger on stderr.
+ * Telemetry (observer, Prometheus), the audit log and the remote-status provider are wired here.
+ */
+export function serveWiring(ctx: CliContext, env: EnvConfig): Promise<ServeWiring> {
+  const logger = createLogger({
+    level: env.logLevel,
+    destination: { write: (line: string) => { ctx.stderr(line); } },
+    secrets: [...env.bearerTokens, ...env.basicAuth, ...env.signingSecrets],
+  });
+  return Promise.resolve({ logger, close: () => Promise.resolve() });
+}
+
+function parseFlags(raw: Record<string, unknown>): ServeFlags {
+  const parsed = ServeFlagsSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`);
+  throw new ConfigError('CONFIG_USAGE', `serve: ${problems.join('; ')}`);
+}
+
+function requireAuth(env: EnvConfig, flags: ServeFlags, ctx: CliContext): void {
+  const configured = env.bearerTokens.length + env.basicAuth.length + env.signingSecrets.length;
+  if (configured > 0) return;
+  if (!flags.insecureNoAuth) {
+    throw new ConfigError(
+      'CONFIG_MISSING',
+      'serve: no caller authentication is configured; set GENESYS_TOOLS_BEARER_TOKEN, GENESYS_TOOLS_BASIC_AUTH or GENESYS_TOOLS_SIGNING_SECRET, or pass --insecure-no-auth for local testing only.',
+    );
+  }
+  ctx.stderr(
+    'warning: --insecure-no-auth: anyone who can reach this port can call every tool. Use it only on a trusted machine.\n',
+  );
+}
+
+async function servableTools(
+  flags: ServeFlags,
+  ctx: CliContext,
+): Promise<readonly ToolDefinition[]> {
+  const { tools, issues } = await loadTools([flags.tools], { cwd: ctx.cwd });
+  for (const issue of issues) {
+    ctx.stderr(
+      `${issue.severity} ${issue.code}: ${issue.file}${issue.pointer}: ${issue.message}\n`,
+    );
+  }
+  if (issues.some((i) => i.severity === 'error')) {
+    throw new DefinitionError(
+      'DEFINITION_INVALID',
+      `serve: ${flags.tools} has tool files with errors (listed above); fix them or run validate.`,
+    );
+  }
+  const served = tools.filter((t) => t.handler !== undefined);
+  for (const t of tools.filter((x) => x.handler === undefined)) {
+    ctx.stderr(`note: ${t.name} is a manifest without a handler; it is not served.\n`);
+  }
+  if (served.length === 0) {
+    throw new DefinitionError(
+      'DEFINITION_NOT_FOUND',
+      `serve: no tool with a handler in ${flags.tools}; write *.tool.ts modules with defineTool().`,
+    );
+  }
+  return served;
+}
+
+/** Runs the server until `ctx.stopSignal`; resolves once it has drained and closed. */
+export async function runServe(ctx: CliContext, raw: Record<string, unknown>): Promise<void> {
+  const flags = parseFlags(raw);
+  const env = loadEnvConfig(ctx.env);
+  requireAuth(env, flags, ctx);
+  const tools = await servableTools(flags, ctx);
+  const wiring = await serveWiring(ctx, env);
+  const app = await createToolServer(
+    {
+      tools: [...tools],
+      auth: {
+        bearerTokens: [...env.bearerTokens],
+        basicAuth: [...env.basicAuth],
+        signingSecrets: [...env.signingSecrets],
+        insecureNoAuth: flags.insecureNoAuth,
+      },
+      ...(wiring.observer === undefined ? {} : { observer: wiring.observer }),
+      ...(wiring.audit === undefined ? {} : { audit: wiring.audit }),
+      ...(wiring.remoteStatus === undefined ? {} : { remoteStatus: wiring.remoteStatus }),
+    },
+    { logger: wiring.logger },
+  );
+  const address = await app.listen({ host: flags.host, port: flags.port });
+  ctx.stdout(`serving ${tools.length} tool(s) at ${address}\n`);
+  for (const t of tools) ctx.stdout(`  POST ${address}/api/v1/tools/${t.name}\n`);
+  ctx.stdout(`  registry ${address}/api/v1/tools/registry, health ${address}/healthz\n`);
+
+  if (!ctx.stopSignal.aborted) {
+    await new Promise<void>((resolve) => {
+      ctx.stopSignal.addEventListener('abort', () => { resolve(); }, { once: true });
+    });
+  }
+  ctx.stdout('stopping: draining calls in flight\n');
+  await app.close();
+  await wiring.close();
+  ctx.stdout('stopped\n');
+  ctx.exitCode = EXIT.ok;
+}
+
+/** Registers `serve`. */
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('serve')
+    .description('Serve the tools at POST /api/v1/tools/{name} for Genesys data actions')
+    .option('--tools <dir>', 'tool files or directory', './tools')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0 picks a free one)', '8080')
+    .option('--insecure-no-auth', 'accept calls without credentials (local testing only)')
+    .action(async (options: Record<string, unknown>) => {
+      await runServe(ctx, options);
+    });
+}

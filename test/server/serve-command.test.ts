@@ -1,0 +1,77 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CliContext } from '../../src/cli/context.js';
+import { runCli } from '../../src/cli/main.js';
+
+const repo = resolve(import.meta.dirname, '../..');
+
+function fakeContext(env: Record<string, string>) {
+  const stop = new AbortController();
+  const out: string[] = [];
+  const err: string[] = [];
+  const ctx: CliContext = {
+    env,
+    cwd: repo,
+    stdout: (s) => out.push(s),
+    stderr: (s) => err.push(s),
+    isTty: false,
+    prompt: undefined,
+    exitCode: 0,
+    stopSignal: stop.signal,
+  };
+  return { ctx, stop, out: () => out.join(''), err: () => err.join('') };
+}
+
+async function waitFor(predicate: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !predicate(); i++) await new Promise((r) => setTimeout(r, 20));
+  if (!predicate()) throw new Error('condition not reached');
+}
+
+describe('genesys-tools serve', () => {
+  it('prints each tool URL, serves calls, and stops cleanly on the stop signal', async () => {
+    const run = fakeContext({ GENESYS_TOOLS_BEARER_TOKEN: 'serve-token-1,serve-token-2' });
+    const exit = runCli(['serve', '--tools', 'examples/tools', '--port', '0'], run.ctx);
+    await waitFor(() => run.out().includes('/healthz'));
+    const url = /POST (http:\/\/127\.0\.0\.1:\d+\/api\/v1\/tools\/check_inventory)/.exec(
+      run.out(),
+    )?.[1];
+    expect(url).toBeDefined();
+    const res = await fetch(url!, {
+      method: 'POST',
+      headers: { authorization: 'Bearer serve-token-2', 'content-type': 'application/json' },
+      body: JSON.stringify({ tool_name: 'check_inventory', parameters: { sku: 'A-1' } }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'success', output: { sku: 'A-1' } });
+    run.stop.abort();
+    expect(await exit).toBe(0);
+    expect(run.out()).toContain('stopped');
+    expect(run.err()).not.toContain('serve-token');
+  });
+
+  it('refuses to start without caller authentication', async () => {
+    const run = fakeContext({});
+    const code = await runCli(['serve', '--tools', 'examples/tools', '--port', '0'], run.ctx);
+    expect(code).toBe(2);
+    expect(run.err()).toContain('CONFIG_MISSING');
+  });
+
+  it('starts without authentication only with --insecure-no-auth, and warns', async () => {
+    const run = fakeContext({});
+    const exit = runCli(
+      ['serve', '--tools', 'examples/tools', '--port', '0', '--insecure-no-auth'],
+      run.ctx,
+    );
+    await waitFor(() => run.out().includes('/healthz'));
+    expect(run.err()).toContain('warning: --insecure-no-auth');
+    run.stop.abort();
+    expect(await exit).toBe(0);
+  });
+
+  it('refuses a port outside 0..65535 as a usage error', async () => {
+    const run = fakeContext({ GENESYS_TOOLS_BEARER_TOKEN: 't0ken-value' });
+    const code = await runCli(['serve', '--port', '70000'], run.ctx);
+    expect(code).toBe(2);
+    expect(run.err()).toContain('--port');
+  });
+});
