@@ -1,0 +1,141 @@
+/**
+ * `npm run bench:telemetry`: the cost of telemetry and audit on the execution server. One run
+ * measures req/s of `createToolServer` with one trivial tool, with audit (file, fsync'ed group
+ * commit) and metrics/traces on, and with both off, alternating rounds, autocannon bounded in time.
+ * Goal (issue 7): they cost less than 20% of throughput.
+ *
+ * BENCH_SECONDS (default 5) per round, BENCH_ROUNDS (default 2) per configuration,
+ * BENCH_CONNECTIONS (default 32).
+ */
+import { createRequire } from 'node:module';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defineTool } from '../src/definition/index.js';
+import { createToolServer } from '../src/server/index.js';
+import type { AuditSink, InvocationObserver } from '../src/server/index.js';
+import { createAuditLog, createTelemetry, verifyAuditFiles } from '../src/telemetry/index.js';
+
+interface CannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+}
+type Cannon = (options: Record<string, unknown>) => Promise<CannonResult>;
+
+function loadAutocannon(): Cannon {
+  // autocannon ships no type declarations; narrow what we call.
+  const loaded: unknown = createRequire(import.meta.url)('autocannon');
+  if (typeof loaded !== 'function') throw new Error('autocannon did not load');
+  return loaded as Cannon;
+}
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const TOKEN = 'bench-bearer-token-0123456789';
+
+const echo = defineTool({
+  name: 'echo',
+  description: 'Returns its parameter',
+  input: { type: 'object', properties: { sku: { type: 'string' } }, required: ['sku'] },
+  rateLimit: { requestsPerMinute: 1_000_000, burstSize: 10_000 },
+  concurrency: { maxConcurrent: 10_000, maxQueue: 10_000 },
+  handler: (parameters) => ({ sku: parameters.sku }),
+});
+
+interface Row {
+  config: 'off' | 'on';
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function measure(config: 'off' | 'on', dir: string, round: number): Promise<Row> {
+  let audit: (AuditSink & { close(): Promise<void> }) | undefined;
+  let telemetry: Awaited<ReturnType<typeof createTelemetry>> | undefined;
+  let observer: InvocationObserver | undefined;
+  if (config === 'on') {
+    audit = await createAuditLog({ file: join(dir, `audit-${round}.jsonl`) });
+    telemetry = await createTelemetry({ toolNames: ['echo'], metricsPort: 0 });
+    observer = telemetry.observer;
+  }
+  const app = await createToolServer({
+    tools: [echo],
+    auth: { bearerTokens: [TOKEN] },
+    ...(observer === undefined ? {} : { observer }),
+    ...(audit === undefined ? {} : { audit }),
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  const result = await loadAutocannon()({
+    url: `http://127.0.0.1:${port}/api/v1/tools/echo`,
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ tool_name: 'echo', parameters: { sku: 'SKU-123' } }),
+    connections,
+    duration: seconds,
+  });
+  if (telemetry !== undefined) {
+    // One scrape, so the measured configuration is the one Prometheus would see.
+    await fetch(telemetry.metricsUrl ?? '').then((r) => r.text());
+  }
+  await app.close();
+  await audit?.close();
+  await telemetry?.shutdown();
+  return {
+    config,
+    reqPerSec: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+function mean(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'bench-telemetry-'));
+try {
+  const rows: Row[] = [];
+  for (let round = 0; round < rounds; round++) {
+    // Alternate the order so drift of a shared machine hits both configurations alike.
+    const order: ('off' | 'on')[] = round % 2 === 0 ? ['off', 'on'] : ['on', 'off'];
+    for (const config of order) rows.push(await measure(config, dir, round));
+  }
+  console.log(
+    `\ntelemetry + audit cost: ${seconds}s x ${rounds} rounds, ${connections} connections\n`,
+  );
+  console.table(rows);
+  const off = mean(rows.filter((r) => r.config === 'off').map((r) => r.reqPerSec));
+  const on = mean(rows.filter((r) => r.config === 'on').map((r) => r.reqPerSec));
+  const cost = off === 0 ? 0 : ((off - on) / off) * 100;
+  const files = Array.from({ length: rounds }, (_, r) => join(dir, `audit-${r}.jsonl`));
+  const records = files.reduce(
+    (n, f) =>
+      n +
+      readFileSync(f, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '').length,
+    0,
+  );
+  const checks = await Promise.all(files.map((f) => verifyAuditFiles([f])));
+  console.table([
+    {
+      'off req/s': Math.round(off),
+      'on req/s': Math.round(on),
+      'cost %': Number(cost.toFixed(1)),
+      'goal %': 20,
+      'audit records': records,
+      'chains verify': checks.every((c) => c.ok),
+    },
+  ]);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
