@@ -18,7 +18,9 @@ export interface BackoffPolicy {
 export type AttemptOutcome =
   | { readonly kind: 'status'; readonly status: number }
   | { readonly kind: 'network' }
-  | { readonly kind: 'timeout' };
+  | { readonly kind: 'timeout' }
+  /** The call was never sent (no token): always safe to repeat. */
+  | { readonly kind: 'unsent' };
 
 /** True for the statuses worth another attempt: 429 and 5xx except 501 (not implemented). */
 export function isRetryableStatus(status: number): boolean {
@@ -31,6 +33,7 @@ export function isRetryableStatus(status: number): boolean {
  * instead) — except after a 429, which Genesys answers before doing anything.
  */
 export function shouldRetry(outcome: AttemptOutcome, method: string, idempotent: boolean): boolean {
+  if (outcome.kind === 'unsent') return true;
   if (outcome.kind === 'status' && !isRetryableStatus(outcome.status)) return false;
   if (outcome.kind === 'status' && outcome.status === 429) return true;
   return idempotent || method.toUpperCase() !== 'POST';

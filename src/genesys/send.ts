@@ -5,7 +5,7 @@
  */
 import type { Deps } from '../deps.js';
 import type { GenesysApiError } from '../errors.js';
-import { GenesysUnavailableError } from '../errors.js';
+import { GenesysRateLimitError, GenesysUnavailableError } from '../errors.js';
 import { redact } from '../redact.js';
 import { apiErrorFromResponse, transportError } from './api-error.js';
 import { attemptSignal } from './attempt-signal.js';
@@ -158,13 +158,20 @@ export function createTransport(
       try {
         token = await tokens.getToken(request.signal);
       } catch (caught) {
-        // A login host that is down is worth retrying like the API; refused credentials are not.
-        if (!(caught instanceof GenesysUnavailableError)) throw caught;
+        // A login host that is down or busy is worth retrying like the API; refused credentials
+        // are not.
+        if (!(
+          caught instanceof GenesysUnavailableError || caught instanceof GenesysRateLimitError
+        )) {
+          throw caught;
+        }
         tokenError = caught;
       }
       if (token === undefined) {
-        outcome = { kind: 'network' };
+        // The call itself never left: repeating it is safe whatever its method.
+        outcome = { kind: 'unsent' };
         error = tokenError ?? transportError('network', info);
+        hintMs = tokenError?.retryAfterMs;
       } else {
         // Time spent queueing for the limiter is ours, not the server's: it does not use up the deadline.
         const queuedMs = clock.nowMs();

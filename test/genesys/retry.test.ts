@@ -43,6 +43,7 @@ describe('retry decisions', () => {
     [{ kind: 'timeout' }, 'POST', true, true],
     [{ kind: 'timeout' }, 'GET', false, true],
     [status(400), 'GET', true, false],
+    [{ kind: 'unsent' }, 'POST', false, true],
     [status(501), 'GET', true, false],
   ])('%j %s (idempotent %s) is retried: %s', (outcome, method, idempotent, expected) => {
     expect(shouldRetry(outcome, method, idempotent)).toBe(expected);

@@ -153,6 +153,21 @@ describe('token handling', () => {
     ).toEqual(['failed', 'renewed']);
   });
 
+  it('repeats a POST whose token request failed, since the POST never left', async () => {
+    const s = await setup(
+      () => ({ status: 200, body: { id: 'i-1', name: 'Tools' } }),
+      {},
+      (_, n) =>
+        n === 0 ? { status: 429, body: {}, headers: { 'retry-after': '2' } } : TOKEN_ANSWER(n),
+    );
+    await s.run(s.client.integrations.create({ name: 'Tools' }));
+    expect(s.server.apiCalls()).toHaveLength(1);
+    expect(s.events.find((e) => e.type === 'retry')).toMatchObject({
+      delayMs: 2_000,
+      reason: 'unsent',
+    });
+  });
+
   it('turns invalid_client into an auth error that names the id, the secret and the region', async () => {
     const s = await setup(
       () => OK_LISTING,
