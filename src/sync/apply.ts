@@ -98,8 +98,11 @@ function sameSpec(a: RemoteEntry, d: DesiredEntry): boolean {
   );
 }
 
-/** Refuses, before anything is touched, a plan with conflicts or with replaces not allowed. */
-function preflight(plan: Plan, options: Parsed): void {
+/**
+ * Refuses, before anything is touched, a plan with conflicts or with replaces not allowed.
+ * @throws SyncError SYNC_UNMANAGED_CONFLICT, SYNC_REPLACE_NOT_ALLOWED
+ */
+export function assertApplicable(plan: Plan, options: { readonly allowReplace: boolean }): void {
   const conflicts = plan.changes.filter((c) => c.kind === 'conflict');
   if (conflicts.length > 0) {
     throw new SyncError(
@@ -255,7 +258,7 @@ export async function applyPlan(
     throw new RangeError(`applyPlan: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   }
   const options: Parsed = parsed.data;
-  preflight(plan, options);
+  assertApplicable(plan, options);
   const work = plan.changes.filter(
     (c): c is Exclude<Change, { kind: 'unchanged' | 'conflict' }> =>
       c.kind !== 'unchanged' && c.kind !== 'conflict',

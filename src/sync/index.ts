@@ -3,5 +3,13 @@ export { planSync, summarisePlan, hasChanges, remoteFingerprint } from './plan.j
 export type { Plan, Change, ChangeKind, DeleteReason, PlanOptions, PlanSummary } from './plan.js';
 export { renderPlan, renderSummaryLine, renderDiffLine, planToJson } from './render.js';
 export type { ChangeJson } from './render.js';
-export { applyPlan, ApplyOptionsSchema, isAmbiguousFailure, backoffMs } from './apply.js';
+export {
+  applyPlan,
+  assertApplicable,
+  ApplyOptionsSchema,
+  isAmbiguousFailure,
+  backoffMs,
+} from './apply.js';
 export type { ApplyOptions, ApplyResult, ChangeEvent, Outcome } from './apply.js';
+export { serialisePlan, parsePlanFile, assertPlanFresh } from './plan-file.js';
+export type { SavedPlan } from './plan-file.js';

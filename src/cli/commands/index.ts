@@ -5,9 +5,23 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { register as doctor } from './doctor.js';
+import { register as plan } from './plan.js';
+import { register as apply } from './apply.js';
+import { register as destroy } from './destroy.js';
+import { register as list } from './list.js';
+import { register as invoke } from './invoke.js';
 import { register as audit } from './audit.js';
 import { register as serve } from './serve.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: readonly RegisterCommand[] = [doctor, audit, serve];
+export const COMMANDS: readonly RegisterCommand[] = [
+  doctor,
+  plan,
+  apply,
+  destroy,
+  list,
+  invoke,
+  audit,
+  serve,
+];

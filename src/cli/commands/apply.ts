@@ -1,0 +1,181 @@
+/**
+ * `genesys-tools apply [paths] [--auto-approve] [--allow-replace] [--prune] [--adopt] [--plan FILE]`:
+ * makes the org match the tool files (issue 5 "apply").
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { ConfigError, SyncError } from '../../errors.js';
+import type { ApplyResult, Plan } from '../../sync/index.js';
+import {
+  applyPlan,
+  assertApplicable,
+  assertPlanFresh,
+  hasChanges,
+  parsePlanFile,
+  planToJson,
+  renderPlan,
+} from '../../sync/index.js';
+import type { CliContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { syncOptions } from './plan.js';
+import type { SyncFlags, SyncSession } from './sync-common.js';
+import {
+  approve,
+  loadDesiredTools,
+  makePlan,
+  openChangeAudit,
+  openSession,
+  progressWriter,
+} from './sync-common.js';
+
+interface ApplyFlags extends SyncFlags {
+  readonly autoApprove?: boolean;
+  readonly allowReplace?: boolean;
+  readonly prune?: boolean;
+  readonly adopt?: boolean;
+  readonly plan?: string;
+  readonly concurrency?: string;
+}
+
+function concurrencyOf(value: string | undefined): number {
+  if (value === undefined) return 8;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    throw new ConfigError('CONFIG_INVALID', `--concurrency ${value}: expected an integer 1–64`, {
+      details: { flag: '--concurrency' },
+    });
+  }
+  return n;
+}
+
+async function savedPlan(ctx: CliContext, session: SyncSession, file: string): Promise<Plan> {
+  let text: string;
+  try {
+    text = await readFile(resolve(ctx.cwd, file), 'utf8');
+  } catch (cause) {
+    throw new SyncError('SYNC_PLAN_FILE_INVALID', `cannot read the plan file ${file}`, { cause });
+  }
+  const saved = parsePlanFile(text, file);
+  if (saved.plan.target !== session.target || saved.plan.scope !== session.registry.scope) {
+    throw new SyncError(
+      'SYNC_PLAN_STALE',
+      `${file} was made for ${saved.plan.scope} (${saved.plan.target}), not ${session.registry.scope} (${session.target}); run plan again`,
+    );
+  }
+  assertPlanFresh(saved, await session.registry.list(saved.names, { signal: ctx.stopSignal }));
+  return saved.plan;
+}
+
+/**
+ * Carries out a plan after approval, with progress lines and an audit record per change; shared
+ * by apply and destroy.
+ */
+export async function runApply(
+  ctx: CliContext,
+  session: SyncSession,
+  plan: Plan,
+  flags: { autoApprove: boolean; allowReplace: boolean; json: boolean; concurrency: number },
+): Promise<ApplyResult | undefined> {
+  if (!hasChanges(plan)) return undefined;
+  assertApplicable(plan, { allowReplace: flags.allowReplace });
+  await approve(ctx, 'Do you want to perform these actions?', flags.autoApprove);
+  const adopted = new Set(
+    plan.changes
+      .filter((c) => (c.kind === 'update' || c.kind === 'replace') && c.adopt)
+      .map((c) => c.name),
+  );
+  const audit = await openChangeAudit(ctx, session);
+  const progress = progressWriter(ctx, flags.json);
+  try {
+    return await applyPlan(plan, session.registry, {
+      allowReplace: flags.allowReplace,
+      concurrency: flags.concurrency,
+      signal: ctx.stopSignal,
+      onChange: (e) => {
+        progress.onChange(e);
+        audit.record(e, adopted.has(e.name) && e.kind !== 'delete');
+      },
+    });
+  } finally {
+    progress.finish();
+    await audit.close();
+  }
+}
+
+/** Prints the outcome of an apply. */
+export function printResult(
+  ctx: CliContext,
+  plan: Plan,
+  result: ApplyResult | undefined,
+  json: boolean,
+): void {
+  if (json) {
+    ctx.stdout(
+      `${JSON.stringify(
+        {
+          plan: planToJson(plan),
+          applied: result?.applied ?? 0,
+          failed: result?.failed ?? 0,
+          skipped: result?.skipped ?? 0,
+          changes: result?.events ?? [],
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    return;
+  }
+  ctx.stdout(
+    result === undefined
+      ? 'Nothing to do.\n'
+      : `\nApply complete: ${result.applied} change${result.applied === 1 ? '' : 's'} applied.\n`,
+  );
+}
+
+/** Registers `apply`. */
+export function register(program: Command, ctx: CliContext): void {
+  syncOptions(
+    program
+      .command('apply')
+      .description('Make the org match the tool files (asks first unless --auto-approve)')
+      .argument('[paths...]', 'tool files or directories (default ./tools)'),
+  )
+    .option('--auto-approve', 'do not ask (CI)')
+    .option('--allow-replace', 'carry out replaces: the data action gets a new id')
+    .option('--prune', 'delete managed tools that no file defines')
+    .option('--adopt', 'take over unmanaged registrations that carry a wanted name')
+    .option(
+      '--plan <file>',
+      'apply a plan saved with plan --out (refused if the org changed since)',
+    )
+    .option('--concurrency <n>', 'changes in flight at once (1–64, default 8)')
+    .action(async (paths: string[], flags: ApplyFlags) => {
+      const session = openSession(ctx, flags);
+      const json = flags.json === true;
+      const concurrency = concurrencyOf(flags.concurrency);
+      let plan: Plan;
+      if (flags.plan === undefined) {
+        const tools = await loadDesiredTools(ctx, paths, session.target);
+        plan = (
+          await makePlan(
+            session,
+            tools,
+            { prune: flags.prune === true, adopt: flags.adopt === true },
+            ctx.stopSignal,
+          )
+        ).plan;
+      } else {
+        plan = await savedPlan(ctx, session, flags.plan);
+      }
+      if (!json) ctx.stdout(renderPlan(plan));
+      const result = await runApply(ctx, session, plan, {
+        autoApprove: flags.autoApprove === true,
+        allowReplace: flags.allowReplace === true,
+        json,
+        concurrency,
+      });
+      printResult(ctx, plan, result, json);
+      ctx.exitCode = EXIT.ok;
+    });
+}

@@ -1,0 +1,182 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CliContext } from '../../src/cli/context.js';
+import { runCli } from '../../src/cli/main.js';
+import { startEmulator } from '../support/emulator.js';
+import { tempDir } from '../support/temp-dir.js';
+
+const SECRET_TOKEN = 'sentinel-bearer-9f8e7d';
+
+function manifest(name: string, timeoutMs = 5000, extra = ''): string {
+  return [
+    `name: ${name}`,
+    `description: Checks real-time inventory levels for ${name}`,
+    'parameters:',
+    '  sku: { type: string, description: Product stock keeping unit, required: true }',
+    `timeoutMs: ${timeoutMs}`,
+    extra,
+  ].join('\n');
+}
+
+async function workspace(tools: Record<string, string>) {
+  const { url, clientId, clientSecret, emulator } = await startEmulator({
+    rateLimitPerMinute: 1_000_000,
+  });
+  const cwd = tempDir();
+  mkdirSync(join(cwd, 'tools'));
+  for (const [name, text] of Object.entries(tools))
+    writeFileSync(join(cwd, 'tools', `${name}.yaml`), text);
+  const env = {
+    GENESYS_CLOUD_API_URL: url,
+    GENESYS_CLOUD_CLIENT_ID: clientId,
+    GENESYS_CLOUD_CLIENT_SECRET: clientSecret,
+    GENESYS_TOOLS_EXECUTION_URL: 'https://tools.example.com',
+    GENESYS_TOOLS_BEARER_TOKEN: SECRET_TOKEN,
+  };
+  const run = async (argv: string[], options: { tty?: boolean; answer?: string } = {}) => {
+    let stdout = '';
+    let stderr = '';
+    const ctx: CliContext = {
+      env,
+      cwd,
+      stdout: (s) => {
+        stdout += s;
+      },
+      stderr: (s) => {
+        stderr += s;
+      },
+      isTty: options.tty ?? false,
+      prompt: options.answer === undefined ? undefined : async () => options.answer ?? '',
+      exitCode: 0,
+      stopSignal: new AbortController().signal,
+    };
+    const code = await runCli(argv, ctx);
+    return { code, stdout, stderr };
+  };
+  return { run, cwd, emulator };
+}
+
+describe('plan, apply, list, invoke and destroy on the command line', () => {
+  it('plans with --detailed-exitcode 2, applies with --auto-approve, then plans 0', async () => {
+    const { run } = await workspace({ a: manifest('tool_a'), b: manifest('tool_b') });
+    const plan = await run(['plan', '--detailed-exitcode']);
+    expect(plan.stderr).toBe('');
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain('  + create tool_a\n  + create tool_b\n');
+    expect(plan.stdout).toContain(
+      'Plan: 2 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged.',
+    );
+
+    const apply = await run(['apply', '--auto-approve']);
+    expect(apply.code).toBe(0);
+    expect(apply.stdout).toMatch(/\[1\/2\] \+ create tool_a: applied \(id [^)]+\)/);
+    expect(apply.stdout).toContain('Apply complete: 2 changes applied.');
+
+    const again = await run(['plan', '--detailed-exitcode']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe(
+      'No changes. 2 tools in category "genesys-tools" (data-actions) match the files.\n',
+    );
+  });
+
+  it('refuses to apply without a terminal and without --auto-approve', async () => {
+    const { run, emulator } = await workspace({ a: manifest('tool_a') });
+    const apply = await run(['apply', '--json']);
+    expect(apply.code).toBe(1);
+    expect(JSON.parse(apply.stdout)).toMatchObject({ error: { code: 'SYNC_NOT_APPROVED' } });
+    expect(emulator.calls.filter((c) => c.method === 'POST' && c.path.startsWith('/api/'))).toEqual(
+      [],
+    );
+  });
+
+  it('applies after the user answers yes at the prompt, and not after no', async () => {
+    const { run } = await workspace({ a: manifest('tool_a') });
+    expect((await run(['apply'], { tty: true, answer: 'no' })).code).toBe(1);
+    expect((await run(['apply'], { tty: true, answer: 'yes' })).code).toBe(0);
+  });
+
+  it('shows an update with its field diff and refuses a replace without --allow-replace', async () => {
+    const { run, cwd } = await workspace({ a: manifest('tool_a'), b: manifest('tool_b') });
+    expect((await run(['apply', '--auto-approve'])).code).toBe(0);
+    writeFileSync(join(cwd, 'tools', 'a.yaml'), manifest('tool_a', 9000));
+    writeFileSync(
+      join(cwd, 'tools', 'b.yaml'),
+      manifest('tool_b').replace('required: true }', 'required: true }\n  qty: { type: integer }'),
+    );
+    const plan = await run(['plan']);
+    expect(plan.stdout).toContain('      ~ config.timeoutSeconds: 7 -> 11\n');
+    expect(plan.stdout).toMatch(
+      /-\/\+ replace tool_b \(id [^,]+, version 1\)\n {6}\+ contract\.input\.properties\.qty: \{"type":"integer"\}\n {6}! the id changes/,
+    );
+
+    const refused = await run(['apply', '--auto-approve']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('error SYNC_REPLACE_NOT_ALLOWED');
+
+    const before = JSON.parse((await run(['list', '--json'])).stdout) as {
+      tools: { name: string; id: string }[];
+    };
+    expect((await run(['apply', '--auto-approve', '--allow-replace'])).code).toBe(0);
+    const after = JSON.parse((await run(['list', '--json'])).stdout) as {
+      tools: { name: string; id: string; version: number }[];
+    };
+    const id = (list: { name: string; id: string }[], name: string) =>
+      list.find((t) => t.name === name)?.id;
+    expect(id(after.tools, 'tool_a')).toBe(id(before.tools, 'tool_a'));
+    expect(id(after.tools, 'tool_b')).not.toBe(id(before.tools, 'tool_b'));
+    expect(after.tools).toHaveLength(2);
+    expect((await run(['plan', '--detailed-exitcode'])).code).toBe(0);
+  });
+
+  it('saves a plan, applies it, and refuses it once the org has changed', async () => {
+    const { run } = await workspace({ a: manifest('tool_a') });
+    expect((await run(['plan', '--out', 'plan.json'])).code).toBe(0);
+    expect((await run(['apply', '--plan', 'plan.json', '--auto-approve'])).code).toBe(0);
+    const stale = await run(['apply', '--plan', 'plan.json', '--auto-approve', '--json']);
+    expect(JSON.parse(stale.stdout)).toMatchObject({ error: { code: 'SYNC_PLAN_STALE' } });
+  });
+
+  it('lists the managed tools as a table and destroys them', async () => {
+    const { run } = await workspace({ a: manifest('tool_a'), b: manifest('tool_b') });
+    await run(['apply', '--auto-approve']);
+    const list = await run(['list']);
+    expect(list.stdout.split('\n')[0]).toMatch(/^NAME\s+ID\s+VERSION\s+STATUS\s+ENDPOINT$/);
+    expect(list.stdout).toMatch(
+      /tool_a\s+\S+\s+1\s+published\s+https:\/\/tools\.example\.com\/api\/v1\/tools\/tool_a/,
+    );
+    const destroy = await run(['destroy', '--auto-approve']);
+    expect(destroy.code).toBe(0);
+    expect(destroy.stdout).toContain(
+      'Plan: 0 to create, 0 to update, 0 to replace, 2 to delete, 0 unchanged.',
+    );
+    expect((await run(['list'])).stdout).toBe(
+      'No tools in category "genesys-tools" (data-actions).\n',
+    );
+  });
+
+  it('writes one audit record per change, without the bearer token', async () => {
+    const { run, cwd } = await workspace({ a: manifest('tool_a') });
+    await run(['apply', '--auto-approve']);
+    const lines = readFileSync(join(cwd, 'audit', 'audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      kind: 'registry-change',
+      action: 'create',
+      tool: 'tool_a',
+      outcome: 'success',
+      actor: 'emulator-client',
+      target: 'data-actions',
+    });
+    expect(lines[0]).not.toContain(SECRET_TOKEN);
+  });
+
+  it('reports an unknown tool for invoke with SYNC_NOT_FOUND', async () => {
+    const { run } = await workspace({});
+    const invoke = await run(['invoke', 'nope', '--param', 'sku=1', '--json']);
+    expect(invoke.code).toBe(1);
+    expect(JSON.parse(invoke.stdout)).toMatchObject({ error: { code: 'SYNC_NOT_FOUND' } });
+  });
+});
