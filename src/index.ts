@@ -84,3 +84,22 @@ export type {
   GatewayToolWire,
   ErrorBodyWire,
 } from './genesys/index.js';
+export {
+  createTelemetry,
+  createLogger,
+  createAuditLog,
+  verifyAuditFiles,
+  orderAuditFiles,
+  canonicalJson,
+  nextAuditRecord,
+} from './telemetry/index.js';
+export type {
+  Telemetry,
+  TelemetryOptions,
+  LoggerOptions,
+  AuditLog,
+  AuditLogOptions,
+  AuditRecord,
+  AuditVerification,
+  RegistryChange,
+} from './telemetry/index.js';
