@@ -1,0 +1,261 @@
+/**
+ * `genesys-tools demo` (what `npm start` runs): the whole cycle on the embedded emulator, in one
+ * process. It starts the emulator and the execution server, applies the example tools through the
+ * `data-actions` target (integration, credential, actions), executes `check_inventory` through the
+ * emulator's data action `execute` as Genesys would, prints each step and where to look, and keeps
+ * serving until Ctrl-C (or exits at once with `--once`).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { loadEnvConfig } from '../../config.js';
+import type { ToolDefinition } from '../../definition/index.js';
+import { loadTools } from '../../definition/index.js';
+import { createEmulator, DEFAULT_CLIENT } from '../../emulator/index.js';
+import type { Emulator } from '../../emulator/index.js';
+import { ConfigError, DefinitionError, SyncError } from '../../errors.js';
+import { createGenesysClient } from '../../genesys/index.js';
+import { createDataActionsRegistry } from '../../registry/index.js';
+import type { Registry } from '../../registry/index.js';
+import { applyPlan, planSync, renderPlan } from '../../sync/index.js';
+import { createToolServer } from '../../server/index.js';
+import { verifyAuditFiles } from '../../telemetry/index.js';
+import type { CliContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { wireServer } from '../wiring.js';
+
+const port = z.coerce.number().int().min(0).max(65_535);
+
+const DemoFlagsSchema = z.strictObject({
+  tools: z.string().min(1).default('./examples/tools'),
+  once: z.boolean().default(false),
+  host: z.string().min(1).default('127.0.0.1'),
+  port: port.default(8080),
+  emulatorPort: port.default(9900),
+  metricsPort: port.default(9464),
+  auditFile: z.string().min(1).optional(),
+  sku: z.string().min(1).default('SKU-12345'),
+});
+
+type DemoFlags = z.output<typeof DemoFlagsSchema>;
+
+function parseFlags(raw: Record<string, unknown>): DemoFlags {
+  const parsed = DemoFlagsSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`);
+  throw new ConfigError('CONFIG_USAGE', `demo: ${problems.join('; ')}`);
+}
+
+async function demoTools(ctx: CliContext, dir: string): Promise<readonly ToolDefinition[]> {
+  const { tools, issues } = await loadTools([dir], { cwd: ctx.cwd, target: 'data-actions' });
+  const errors = issues.filter((i) => i.severity === 'error');
+  if (errors.length > 0) {
+    throw new DefinitionError(
+      errors[0]?.code ?? 'DEFINITION_INVALID',
+      `demo: ${dir} has tool files with errors:\n${errors
+        .map((i) => `  ${i.file}${i.pointer}: ${i.message}`)
+        .join('\n')}`,
+    );
+  }
+  const served = tools.filter((t) => t.handler !== undefined);
+  if (!served.some((t) => t.name === 'check_inventory')) {
+    throw new DefinitionError(
+      'DEFINITION_NOT_FOUND',
+      `demo: no check_inventory tool with a handler in ${dir}; run it from the repository root or pass --tools examples/tools.`,
+    );
+  }
+  return served;
+}
+
+/** Runs the demo; resolves when it has shut down. */
+export async function runDemo(ctx: CliContext, raw: Record<string, unknown>): Promise<void> {
+  const flags = parseFlags(raw);
+  const env = loadEnvConfig(ctx.env);
+  const say = (line: string): void => {
+    ctx.stdout(`${line}\n`);
+  };
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async (): Promise<void> => {
+    for (const close of closers.reverse()) await close();
+  };
+
+  try {
+    const tools = await demoTools(ctx, flags.tools);
+    say(
+      `1. loaded ${tools.length} tools from ${flags.tools}: ${tools.map((t) => t.name).join(', ')}`,
+    );
+
+    const emulator: Emulator = await createEmulator({});
+    closers.push(() => emulator.close());
+    const emulatorUrl = await emulator.listen({ host: '127.0.0.1', port: flags.emulatorPort });
+    say(`2. embedded Genesys Cloud emulator at ${emulatorUrl} (OAuth client ${DEFAULT_CLIENT.id})`);
+
+    // A fresh caller token: the data action credential sends it, the server accepts only it.
+    const bearerToken = randomBytes(24).toString('base64url');
+    const client = createGenesysClient({
+      apiUrl: emulatorUrl,
+      loginUrl: emulatorUrl,
+      clientId: DEFAULT_CLIENT.id,
+      clientSecret: DEFAULT_CLIENT.secret,
+    });
+
+    // The registry needs the server's URL, known only once it listens; the registry endpoint
+    // reads it lazily.
+    let registry: Registry | undefined = undefined;
+    const wiring = await wireServer(ctx, env, {
+      tools,
+      registry: () => registry,
+      metricsPort: flags.metricsPort,
+      metricsHost: flags.host,
+      ...(flags.auditFile === undefined ? {} : { auditFile: flags.auditFile }),
+      secrets: [bearerToken],
+    });
+    closers.push(() => wiring.close());
+    const server = await createToolServer(
+      {
+        tools: [...tools],
+        auth: { bearerTokens: [bearerToken] },
+        observer: wiring.observer,
+        audit: wiring.audit,
+        ...(wiring.remoteStatus === undefined ? {} : { remoteStatus: wiring.remoteStatus }),
+      },
+      { logger: wiring.logger },
+    );
+    closers.push(() => server.close());
+    const serverUrl = await server.listen({ host: flags.host, port: flags.port });
+    say(`3. execution server at ${serverUrl} (bearer token generated for this run)`);
+
+    registry = createDataActionsRegistry({ executionUrl: serverUrl, bearerToken }, client);
+    const names = tools.map((t) => t.name);
+    const remote = await registry.list(names, {});
+    const plan = planSync(
+      tools.map((t) => registry.desired(t)),
+      remote,
+      { target: registry.target, scope: registry.scope },
+    );
+    say('4. plan against the emulator:');
+    say(indent(renderPlan(plan)));
+    const result = await applyPlan(plan, registry, {
+      onChange: (e) => {
+        say(
+          `   ${e.outcome} ${e.kind} ${e.name}${e.remoteId === undefined ? '' : ` -> data action ${e.remoteId}`}`,
+        );
+      },
+    });
+    if (result.failed > 0) {
+      throw new SyncError('SYNC_APPLY_FAILED', `demo: ${result.failed} change(s) failed`);
+    }
+    say(
+      `5. applied ${result.applied} change(s): integration, credential and data actions are in place`,
+    );
+
+    const after = await registry.list(names, {});
+    const action = after.find((e) => e.managed && e.name === 'check_inventory');
+    if (action === undefined) {
+      throw new SyncError('SYNC_NOT_FOUND', 'demo: check_inventory is not registered after apply');
+    }
+    const input = { sku: flags.sku };
+    const executed = await registry.invoke(action, input);
+    say(
+      `6. executed data action ${action.id} (check_inventory) through the emulator with ${JSON.stringify(input)}:`,
+    );
+    say(`   output ${JSON.stringify(executed.output)}`);
+
+    const view = await readRegistryEndpoint(serverUrl, bearerToken);
+    say(`7. the server's registry endpoint now reports: ${view}`);
+
+    say('8. where to look:');
+    say(`   registry   ${serverUrl}/api/v1/tools/registry`);
+    say(`   health     ${serverUrl}/healthz  ${serverUrl}/readyz`);
+    say(`   metrics    ${wiring.telemetry.metricsUrl ?? '(off)'}`);
+    say(`   audit log  ${wiring.auditFile}`);
+    say(
+      `   emulator   GENESYS_CLOUD_API_URL=${emulatorUrl} GENESYS_CLOUD_LOGIN_URL=${emulatorUrl}`,
+    );
+    say(
+      `              GENESYS_CLOUD_CLIENT_ID=${DEFAULT_CLIENT.id} GENESYS_CLOUD_CLIENT_SECRET=${DEFAULT_CLIENT.secret}`,
+    );
+
+    if (!flags.once) {
+      say('serving until Ctrl-C');
+      if (!ctx.stopSignal.aborted) {
+        await new Promise<void>((resolve) => {
+          ctx.stopSignal.addEventListener(
+            'abort',
+            () => {
+              resolve();
+            },
+            { once: true },
+          );
+        });
+      }
+      say('stopping: draining calls in flight');
+    }
+  } finally {
+    await closeAll();
+  }
+  const auditFile = flags.auditFile ?? env.auditFile;
+  const verification = await verifyAuditFiles([auditFile]);
+  say(
+    `audit verify ${auditFile}: ${verification.ok ? 'ok' : 'BROKEN'} (${verification.records} records)`,
+  );
+  say('stopped');
+  ctx.exitCode = verification.ok ? EXIT.ok : EXIT.failure;
+}
+
+async function readRegistryEndpoint(serverUrl: string, token: string): Promise<string> {
+  const response = await fetch(`${serverUrl}/api/v1/tools/registry`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const body: unknown = await response.json();
+  if (!response.ok || !isRegistryView(body)) return `HTTP ${response.status}`;
+  return body.tools
+    .map((t) => `${t.name} (version ${String(t.version)}, ${t.status}, circuit ${t.circuit})`)
+    .join('; ');
+}
+
+interface RegistryView {
+  readonly tools: readonly {
+    readonly name: string;
+    readonly version: unknown;
+    readonly status: string;
+    readonly circuit: string;
+  }[];
+}
+
+function isRegistryView(value: unknown): value is RegistryView {
+  return (
+    typeof value === 'object' && value !== null && 'tools' in value && Array.isArray(value.tools)
+  );
+}
+
+function indent(text: string): string {
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((l) => `   ${l}`)
+    .join('\n');
+}
+
+/** Registers `demo`. */
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('demo')
+    .description(
+      'Run the whole cycle on the embedded emulator: emulator, server, apply, execute (npm start)',
+    )
+    .option('--tools <dir>', 'tool directory', './examples/tools')
+    .option('--once', 'run the cycle, shut down and exit (for tests and CI)')
+    .option('--host <host>', 'interface of the execution server and metrics', '127.0.0.1')
+    .option('--port <port>', 'execution server port (0 picks a free one)', '8080')
+    .option('--emulator-port <port>', 'emulator port (0 picks a free one)', '9900')
+    .option('--metrics-port <port>', 'Prometheus metrics port (0 picks a free one)', '9464')
+    .option(
+      '--audit-file <file>',
+      'audit log path (default GENESYS_TOOLS_AUDIT_FILE or ./audit/audit.jsonl)',
+    )
+    .option('--sku <sku>', 'the SKU check_inventory is executed with', 'SKU-12345')
+    .action(async (options: Record<string, unknown>) => {
+      await runDemo(ctx, options);
+    });
+}

@@ -1,0 +1,139 @@
+/**
+ * Wiring shared by `serve` and `demo`: the redacting logger, telemetry (metrics, traces), the
+ * audit log and the remote-status provider, joined to the execution server through its seams.
+ * Only the CLI wires rooms together (DESIGN "Layout").
+ */
+import { resolve } from 'node:path';
+import type { EnvConfig } from '../config.js';
+import type { Logger } from '../deps.js';
+import { systemClock } from '../deps.js';
+import type { ToolDefinition } from '../definition/index.js';
+import type { Registry } from '../registry/index.js';
+import type { AuditSink, InvocationObserver, RemoteStatusProvider } from '../server/index.js';
+import { createCachedStatusProvider } from '../server/index.js';
+import type { AuditLog, Telemetry } from '../telemetry/index.js';
+import { createAuditLog, createLogger, createTelemetry } from '../telemetry/index.js';
+import type { CliContext } from './context.js';
+
+/** What the server is wired to. */
+export interface ServerWiring {
+  readonly logger: Logger;
+  readonly observer: InvocationObserver;
+  readonly audit: AuditSink;
+  readonly telemetry: Telemetry;
+  readonly auditLog: AuditLog;
+  readonly auditFile: string;
+  readonly remoteStatus?: RemoteStatusProvider;
+  /** Flushes and closes what the wiring opened; called after the server has drained. */
+  close(): Promise<void>;
+}
+
+export interface WiringOptions {
+  readonly tools: readonly ToolDefinition[];
+  /** Port of the Prometheus endpoint; false for none. */
+  readonly metricsPort: number | false;
+  readonly metricsHost?: string;
+  /** Audit file, relative to the context's cwd. */
+  readonly auditFile?: string;
+  /**
+   * The org's registry, for the registry endpoint's version and status; a function, since the
+   * registry needs the server's URL and so may exist only after the server listens.
+   */
+  readonly registry?: () => Registry | undefined;
+  /** Extra strings to scrub from every log line (tokens made at run time). */
+  readonly secrets?: readonly string[];
+}
+
+/** The redacting pino logger on stderr, scrubbing every configured secret. */
+export function cliLogger(
+  ctx: CliContext,
+  env: EnvConfig,
+  extraSecrets: readonly string[] = [],
+): Logger {
+  const secrets = [
+    ...env.bearerTokens,
+    ...env.basicAuth,
+    ...env.signingSecrets,
+    ...(env.clientSecret === undefined ? [] : [env.clientSecret]),
+    ...extraSecrets,
+  ];
+  return createLogger({
+    level: env.logLevel,
+    destination: {
+      write: (line: string) => {
+        ctx.stderr(line);
+      },
+    },
+    secrets,
+  });
+}
+
+/**
+ * Opens telemetry and the audit log for a server of `tools`.
+ * @throws Error when the metrics port is taken; AuditError when the audit file cannot be opened.
+ */
+export async function wireServer(
+  ctx: CliContext,
+  env: EnvConfig,
+  options: WiringOptions,
+): Promise<ServerWiring> {
+  const logger = cliLogger(ctx, env, options.secrets);
+  const otlpEndpoint = ctx.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const telemetry = await createTelemetry(
+    {
+      toolNames: options.tools.map((t) => t.name),
+      metricsPort: options.metricsPort,
+      ...(options.metricsHost === undefined ? {} : { metricsHost: options.metricsHost }),
+      ...(ctx.env.OTEL_SERVICE_NAME === undefined
+        ? {}
+        : { serviceName: ctx.env.OTEL_SERVICE_NAME }),
+      ...(otlpEndpoint === undefined || otlpEndpoint === ''
+        ? {}
+        : { traceExporter: 'otlp' as const, otlpEndpoint }),
+    },
+    { logger },
+  );
+  const auditFile = resolve(ctx.cwd, options.auditFile ?? env.auditFile);
+  let auditLog: AuditLog;
+  try {
+    auditLog = await createAuditLog({ file: auditFile });
+  } catch (error) {
+    await telemetry.shutdown();
+    throw error;
+  }
+  const registryOf = options.registry;
+  const remoteStatus =
+    registryOf === undefined
+      ? undefined
+      : createCachedStatusProvider(
+          async () => {
+            const registry = registryOf();
+            if (registry === undefined) throw new Error('the registry is not ready yet');
+            const entries = await registry.list(
+              options.tools.map((t) => t.name),
+              {},
+            );
+            const out: Record<string, { version: string | number; status: string }> = {};
+            for (const e of entries) {
+              if (!e.managed) continue;
+              out[e.name] = { version: e.version ?? 'unknown', status: e.status ?? 'unknown' };
+            }
+            return out;
+          },
+          { ttlMs: 30_000 },
+          systemClock,
+        );
+  return {
+    logger,
+    observer: telemetry.observer,
+    audit: auditLog,
+    telemetry,
+    auditLog,
+    auditFile,
+    ...(remoteStatus === undefined ? {} : { remoteStatus }),
+    close: async () => {
+      await auditLog.close();
+      await telemetry.shutdown();
+    },
+  };
+}
