@@ -1,0 +1,262 @@
+import { describe, expect, it } from 'vitest';
+import {
+  GenesysConflictError,
+  GenesysUnavailableError,
+  GenesysValidationError,
+} from '../../src/errors.js';
+import type { DesiredEntry, Registry, RemoteEntry } from '../../src/registry/index.js';
+import type { ChangeEvent } from '../../src/sync/index.js';
+import { applyPlan, backoffMs, isAmbiguousFailure, planSync } from '../../src/sync/index.js';
+
+function desired(name: string, timeout = 7, contract = 'string'): DesiredEntry {
+  return {
+    name,
+    spec: { fixed: { contract }, mutable: { timeout } },
+    body: { name },
+  };
+}
+
+/** An in-memory registry that records its calls and fails as scripted. */
+function fakeRegistry(
+  script: {
+    failCreate?: (name: string, attempt: number) => Error | 'land-then-fail' | undefined;
+    failUpdate?: (attempt: number) => Error | undefined;
+    failRemove?: (id: string) => Error | undefined;
+  } = {},
+) {
+  const store = new Map<string, RemoteEntry>();
+  const calls: string[] = [];
+  let nextId = 1;
+  const createAttempts = new Map<string, number>();
+  let updateAttempts = 0;
+  const put = (d: DesiredEntry, id: string, version: number): RemoteEntry => {
+    const e: RemoteEntry = {
+      id,
+      name: d.name,
+      version,
+      managed: true,
+      spec: d.spec,
+      status: 'published',
+      endpoint: undefined,
+      modifiedAt: undefined,
+    };
+    store.set(id, e);
+    return e;
+  };
+  const unavailable = () =>
+    new GenesysUnavailableError('GENESYS_UNAVAILABLE', 'dropped', { status: 0 });
+  const registry: Registry = {
+    target: 'data-actions',
+    scope: 'category "t"',
+    desired: () => {
+      throw new Error('not used');
+    },
+    list: async () => [...store.values()],
+    findManaged: async (name) => {
+      calls.push(`find ${name}`);
+      return [...store.values()].filter((e) => e.name === name);
+    },
+    get: async (id) => {
+      calls.push(`get ${id}`);
+      const e = store.get(id);
+      if (e === undefined) throw new Error('missing');
+      return e;
+    },
+    prepare: async () => {
+      calls.push('prepare');
+    },
+    create: async (d) => {
+      const attempt = (createAttempts.get(d.name) ?? 0) + 1;
+      createAttempts.set(d.name, attempt);
+      calls.push(`create ${d.name}`);
+      const failure = script.failCreate?.(d.name, attempt);
+      if (failure === 'land-then-fail') {
+        put(d, `id-${nextId++}`, 1);
+        throw unavailable();
+      }
+      if (failure !== undefined) throw failure;
+      return { entry: put(d, `id-${nextId++}`, 1), correlationId: `corr-${d.name}` };
+    },
+    update: async (remote, d) => {
+      updateAttempts++;
+      calls.push(`update ${remote.id}@${remote.version ?? 0}`);
+      const failure = script.failUpdate?.(updateAttempts);
+      if (failure !== undefined) throw failure;
+      return { entry: put(d, remote.id, (remote.version ?? 0) + 1), correlationId: 'c' };
+    },
+    remove: async (id) => {
+      calls.push(`remove ${id}`);
+      const failure = script.failRemove?.(id);
+      if (failure !== undefined) throw failure;
+      store.delete(id);
+      return { correlationId: 'r' };
+    },
+    invoke: async () => ({ id: '', output: null }),
+  };
+  return { registry, store, calls, put, unavailable };
+}
+
+const opts = { target: 'data-actions', scope: 'category "t"' } as const;
+
+describe('applyPlan', () => {
+  it('re-lists after an ambiguous create failure and does not create a landed action twice', async () => {
+    const f = fakeRegistry({
+      failCreate: (_n, attempt) => (attempt === 1 ? 'land-then-fail' : undefined),
+    });
+    const events: ChangeEvent[] = [];
+    const result = await applyPlan(planSync([desired('a')], [], opts), f.registry, {
+      retryDelayMs: 0,
+      onChange: (e) => events.push(e),
+    });
+    expect(f.calls).toEqual(['prepare', 'create a', 'find a']);
+    expect(f.store.size).toBe(1);
+    expect(result.applied).toBe(1);
+    expect(events[0]).toMatchObject({
+      kind: 'create',
+      outcome: 'applied',
+      reconciled: true,
+      remoteId: 'id-1',
+    });
+  });
+
+  it('retries a create that failed before landing, after checking it is not there', async () => {
+    const f = fakeRegistry({
+      failCreate: (_n, attempt) =>
+        attempt === 1
+          ? new GenesysUnavailableError('GENESYS_UNAVAILABLE', '503', { status: 503 })
+          : undefined,
+    });
+    await applyPlan(planSync([desired('a')], [], opts), f.registry, { retryDelayMs: 0 });
+    expect(f.calls).toEqual(['prepare', 'create a', 'find a', 'create a']);
+    expect(f.store.size).toBe(1);
+  });
+
+  it('does not retry a create Genesys refused as invalid', async () => {
+    const f = fakeRegistry({
+      failCreate: () =>
+        new GenesysValidationError('GENESYS_VALIDATION', 'bad contract', { status: 400 }),
+    });
+    await expect(
+      applyPlan(planSync([desired('a')], [], opts), f.registry, { retryDelayMs: 0 }),
+    ).rejects.toMatchObject({
+      code: 'SYNC_APPLY_FAILED',
+      details: {
+        applied: 0,
+        failed: 1,
+        failures: [{ name: 'a', action: 'create', code: 'GENESYS_VALIDATION' }],
+      },
+    });
+    expect(f.calls).toEqual(['prepare', 'create a']);
+  });
+
+  it('re-reads after a 409 and retries the update once with the current version', async () => {
+    const f = fakeRegistry({
+      failUpdate: (n) =>
+        n === 1
+          ? new GenesysConflictError('GENESYS_CONFLICT', 'version', { status: 409 })
+          : undefined,
+    });
+    const remote = f.put(desired('a'), 'id-9', 3);
+    f.store.set('id-9', { ...remote, version: 4 });
+    await applyPlan(planSync([desired('a', 12)], [remote], opts), f.registry, { retryDelayMs: 0 });
+    expect(f.calls).toEqual(['prepare', 'update id-9@3', 'get id-9', 'update id-9@4']);
+  });
+
+  it('creates the new action before it removes the old one in a replace', async () => {
+    const f = fakeRegistry();
+    const remote = f.put(desired('a'), 'old', 1);
+    const events: ChangeEvent[] = [];
+    await applyPlan(planSync([desired('a', 7, 'integer')], [remote], opts), f.registry, {
+      allowReplace: true,
+      onChange: (e) => events.push(e),
+    });
+    expect(f.calls).toEqual(['prepare', 'create a', 'remove old']);
+    expect(events[0]).toMatchObject({ kind: 'replace', previousId: 'old', remoteId: 'id-1' });
+  });
+
+  it('refuses a replace without allowReplace before touching anything', async () => {
+    const f = fakeRegistry();
+    const remote = f.put(desired('a'), 'old', 1);
+    await expect(
+      applyPlan(planSync([desired('a', 7, 'integer'), desired('b')], [remote], opts), f.registry),
+    ).rejects.toMatchObject({
+      code: 'SYNC_REPLACE_NOT_ALLOWED',
+      details: { tools: [{ name: 'a', id: 'old', fields: ['contract'] }] },
+    });
+    expect(f.calls).toEqual([]);
+  });
+
+  it('refuses a conflict with an unmanaged action before touching anything', async () => {
+    const f = fakeRegistry();
+    const other: RemoteEntry = { ...f.put(desired('a', 1), 'x', 1), managed: false };
+    await expect(
+      applyPlan(planSync([desired('a'), desired('b')], [other], opts), f.registry),
+    ).rejects.toMatchObject({ code: 'SYNC_UNMANAGED_CONFLICT' });
+    expect(f.calls).toEqual([]);
+  });
+
+  it('finishes the other changes when one fails, then reports the failure', async () => {
+    const f = fakeRegistry({
+      failCreate: (n) =>
+        n === 'b'
+          ? new GenesysValidationError('GENESYS_VALIDATION', 'no', { status: 400 })
+          : undefined,
+    });
+    const error: unknown = await applyPlan(
+      planSync([desired('a'), desired('b'), desired('c')], [], opts),
+      f.registry,
+      { concurrency: 1 },
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'SYNC_APPLY_FAILED', details: { applied: 2, failed: 1 } });
+    expect([...f.store.values()].map((e) => e.name).sort()).toEqual(['a', 'c']);
+  });
+
+  it('treats removing an action that is already gone as done', async () => {
+    const { GenesysNotFoundError } = await import('../../src/errors.js');
+    const f = fakeRegistry({
+      failRemove: () => new GenesysNotFoundError('GENESYS_NOT_FOUND', 'gone', { status: 404 }),
+    });
+    const remote = f.put(desired('a'), 'id-1', 1);
+    const result = await applyPlan(planSync([], [remote], { ...opts, prune: true }), f.registry);
+    expect(result.applied).toBe(1);
+    expect(f.calls).toEqual(['remove id-1']);
+  });
+
+  it('stops taking new changes when aborted and says how to finish', async () => {
+    const f = fakeRegistry();
+    const controller = new AbortController();
+    const error: unknown = await applyPlan(
+      planSync([desired('a'), desired('b'), desired('c')], [], opts),
+      f.registry,
+      {
+        concurrency: 1,
+        signal: controller.signal,
+        onChange: () => {
+          controller.abort();
+        },
+      },
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'SYNC_ABORTED', details: { applied: 1, skipped: 2 } });
+    expect(f.store.size).toBe(1);
+  });
+});
+
+describe('retry decisions', () => {
+  it.each([
+    [new GenesysUnavailableError('GENESYS_UNAVAILABLE', 'x', { status: 503 }), true],
+    [new GenesysConflictError('GENESYS_CONFLICT', 'x', { status: 409 }), false],
+    [new GenesysValidationError('GENESYS_VALIDATION', 'x', { status: 400 }), false],
+    [new Error('x'), false],
+  ])('classifies %s as ambiguous: %s', (error, expected) => {
+    expect(isAmbiguousFailure(error)).toBe(expected);
+  });
+
+  it.each([
+    [1, 100, 100],
+    [2, 100, 200],
+    [5, 100, 1600],
+    [9, 100, 1600],
+  ])('waits attempt %i × base %i = %i ms', (attempt, base, expected) => {
+    expect(backoffMs(attempt, base)).toBe(expected);
+  });
+});
