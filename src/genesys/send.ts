@@ -6,7 +6,7 @@
 import type { Deps } from '../deps.js';
 import type { GenesysApiError } from '../errors.js';
 import { GenesysRateLimitError, GenesysUnavailableError } from '../errors.js';
-import { redact } from '../redact.js';
+import { redact, redactString } from '../redact.js';
 import { apiErrorFromResponse, transportError } from './api-error.js';
 import { attemptSignal } from './attempt-signal.js';
 import type { ClientEvent } from './events.js';
@@ -176,7 +176,14 @@ export function createTransport(
         // Time spent queueing for the limiter is ours, not the server's: it does not use up the deadline.
         const queuedMs = clock.nowMs();
         const permit = await limiter.acquire(request.signal);
-        deadlineAtMs += clock.nowMs() - queuedMs;
+        const waitedMs = clock.nowMs() - queuedMs;
+        deadlineAtMs += waitedMs;
+        if (waitedMs > 0) {
+          logger.debug(
+            { method: request.method, url, waitedMs },
+            'genesys api call waited for the client-side rate limit',
+          );
+        }
         const startedMs = clock.nowMs();
         const timeoutMs = Math.max(1, Math.min(options.requestTimeoutMs, deadlineAtMs - startedMs));
         const result = await exchange(request, url, token, timeoutMs, permit);
@@ -243,10 +250,11 @@ export function createTransport(
         }
       }
       if (attempt >= options.maxAttempts || !shouldRetry(outcome, request.method, idempotent)) {
-        throw error;
+        throw scrub(error, [...options.secrets, token ?? '']);
       }
       const delayMs = retryDelayMs(attempt, hintMs, options.backoff, deps.random);
-      if (clock.nowMs() + delayMs >= deadlineAtMs) throw error;
+      if (clock.nowMs() + delayMs >= deadlineAtMs)
+        throw scrub(error, [...options.secrets, token ?? '']);
       const reason = outcome.kind === 'status' ? `status ${outcome.status}` : outcome.kind;
       emit({
         type: 'retry',
@@ -272,4 +280,10 @@ export function createTransport(
   };
 
   return { send };
+}
+
+// Server messages are quoted in errors; should one ever echo a secret, it is cut out here.
+function scrub(error: GenesysApiError, secrets: readonly string[]): GenesysApiError {
+  error.message = redactString(error.message, secrets);
+  return error;
 }

@@ -46,6 +46,7 @@ export const TokenResponseWireSchema = z.looseObject({
   token_type: z.string().optional(),
   expires_in: z.number().positive(),
 });
+/** A token answer. */
 export type TokenResponseWire = z.output<typeof TokenResponseWireSchema>;
 
 const pageFields = {
@@ -85,6 +86,7 @@ export const IntegrationWireSchema = z.looseObject({
   reportedState: z.looseObject({ code: z.string().optional() }).optional(),
   selfUri: z.string().optional(),
 });
+/** An integration as Genesys answers it. */
 export type IntegrationWire = z.output<typeof IntegrationWireSchema>;
 
 /** The integration's `config/current` (reference §7.0); PUT needs the current `version`. */
@@ -96,6 +98,7 @@ export const IntegrationConfigWireSchema = z.looseObject({
   notes: z.string().optional(),
   credentials: z.record(z.string(), z.looseObject({ id: z.string() })).optional(),
 });
+/** An integration's current config. */
 export type IntegrationConfigWire = z.output<typeof IntegrationConfigWireSchema>;
 
 /** Body of `PUT .../config/current`. */
@@ -127,6 +130,7 @@ export const CredentialWireSchema = z.looseObject({
   type: z.looseObject({ name: z.string() }).optional(),
   selfUri: z.string().optional(),
 });
+/** A credential as Genesys answers it. */
 export type CredentialWire = z.output<typeof CredentialWireSchema>;
 
 /** HTTP methods a data action request may use. */
@@ -201,10 +205,12 @@ export const ActionWireSchema = z.looseObject({
     .optional(),
   selfUri: z.string().optional(),
 });
+/** A data action as Genesys answers it. */
 export type ActionWire = z.output<typeof ActionWireSchema>;
 
 /** `ActionEntityListing`. */
 export const ActionEntityListingWireSchema = entityListingSchema(ActionWireSchema);
+/** One page of data actions. */
 export type ActionEntityListingWire = z.output<typeof ActionEntityListingWireSchema>;
 
 /** `TestExecutionResult` of `/test` and `/draft/test` (reference §7.1). */
@@ -224,6 +230,7 @@ export const TestExecutionResultWireSchema = z.looseObject({
   finalResult: z.unknown().optional(),
   success: z.boolean().optional(),
 });
+/** The step-by-step result of a test run. */
 export type TestExecutionResultWire = z.output<typeof TestExecutionResultWireSchema>;
 
 /** What a gateway tool is created or replaced with (DESIGN "Gateway tools contract"). */
@@ -254,4 +261,5 @@ export const GatewayToolWireSchema = z.looseObject({
   dateModified: z.string().optional(),
   selfUri: z.string().optional(),
 });
+/** A gateway tool entity. */
 export type GatewayToolWire = z.output<typeof GatewayToolWireSchema>;

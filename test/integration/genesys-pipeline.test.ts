@@ -430,6 +430,20 @@ describe('secrets', () => {
     expect(everything).not.toContain('tool-token-secret');
   });
 
+  it('cuts a secret or token a server echoes out of the error message', async () => {
+    const s = await setup((call) => ({
+      status: 400,
+      body: {
+        code: 'bad.request',
+        message: `refused ${call.headers.authorization ?? ''} ${SECRET}`,
+      },
+    }));
+    const error = await s.run(s.client.integrations.get('i-1')).catch((e: unknown) => e);
+    expect((error as Error).message).toContain('[REDACTED]');
+    expect((error as Error).message).not.toContain('token-1');
+    expect((error as Error).message).not.toContain(SECRET);
+  });
+
   it('never shows the secret in a configuration error', () => {
     let caught: unknown;
     try {
