@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from './context.js';
 import { registerDataActionRoutes } from './data-actions.js';
 import { registerExecuteRoutes } from './execute.js';
+import { registerGatewayToolRoutes } from './gateway-tools.js';
 import { registerIntegrationRoutes } from './integrations.js';
 
 /** Registers every /api/v2 route. */
@@ -10,4 +11,5 @@ export function registerRoutes(app: FastifyInstance, ctx: EmulatorContext): void
   registerIntegrationRoutes(app, ctx);
   registerDataActionRoutes(app, ctx);
   registerExecuteRoutes(app, ctx);
+  registerGatewayToolRoutes(app, ctx);
 }

@@ -11,6 +11,7 @@ import { withoutDialect } from './contract.js';
 import { mapResponse } from './mapping.js';
 import type { ActionBody, ActionConfig, CredentialRecord } from './state.js';
 import type { Inputs } from './velocity.js';
+import { networkFailureMessage, timedFetch } from './timed-fetch.js';
 import { renderRequestTemplate, renderSuccessTemplate } from './velocity.js';
 import type { ErrorDetailWire } from './wire.js';
 import { ApiFailure, badRequest } from './wire.js';
@@ -169,31 +170,15 @@ function buildCall(input: RunInput, inputs: Inputs): Call {
 
 interface Remote {
   readonly status: number;
-  readonly headers: Record<string, string>;
   readonly text: string;
 }
 
 async function send(call: Call, input: RunInput, timeoutMs: number): Promise<Remote> {
-  const abort = new AbortController();
-  const stopTimer = new AbortController();
-  const exchange = (async (): Promise<Remote> => {
-    const res = await input.deps.fetch(call.url, {
-      method: call.method,
-      headers: call.headers,
-      signal: abort.signal,
-      ...(call.body === undefined ? {} : { body: call.body }),
-    });
-    return { status: res.status, headers: Object.fromEntries(res.headers), text: await res.text() };
-  })();
-  const timer = input.deps.clock.sleep(timeoutMs, stopTimer.signal).then(
-    () => 'timeout' as const,
-    () => 'stopped' as const,
-  );
-  try {
-    const first = await Promise.race([exchange, timer]);
-    if (first === 'timeout' || first === 'stopped') {
-      abort.abort(new Error('timeout'));
-      exchange.catch(() => undefined);
+  const outcome = await timedFetch(input.deps, call, timeoutMs);
+  switch (outcome.kind) {
+    case 'response':
+      return outcome;
+    case 'timeout':
       throw executionFailure({
         status: 504,
         code: 'request.timeout',
@@ -202,30 +187,16 @@ async function send(call: Call, input: RunInput, timeoutMs: number): Promise<Rem
         message: `The request to the web service timed out after ${String(timeoutMs / 1000)} seconds.`,
         correlationId: input.correlationId,
       });
-    }
-    return first;
-  } catch (error) {
-    if (error instanceof ApiFailure) throw error;
-    throw executionFailure({
-      status: 500,
-      code: 'internal.server.error',
-      stage: 'ACTION.REMOTE_ENDPOINT',
-      nestedCode: 'INTERNAL_SERVER_ERROR',
-      message: connectionMessage(error),
-      correlationId: input.correlationId,
-    });
-  } finally {
-    stopTimer.abort();
+    case 'error':
+      throw executionFailure({
+        status: 500,
+        code: 'internal.server.error',
+        stage: 'ACTION.REMOTE_ENDPOINT',
+        nestedCode: 'INTERNAL_SERVER_ERROR',
+        message: networkFailureMessage(outcome.error),
+        correlationId: input.correlationId,
+      });
   }
-}
-
-function connectionMessage(error: unknown): string {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  const code =
-    typeof cause === 'object' && cause !== null && 'code' in cause ? String(cause.code) : '';
-  if (code === 'ECONNREFUSED') return 'Connection refused';
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'Connection reset';
-  return `Request to backend service failed: ${cause instanceof Error ? cause.message : 'network error'}`;
 }
 
 function interpret(remote: Remote, input: RunInput): unknown {

@@ -85,10 +85,12 @@ export const GatewayToolRecordSchema = z.strictObject({
   description: z.string(),
   schema: JsonObjectSchema,
   executionEndpoint: z.string(),
-  rateLimit: z.strictObject({
-    requestsPerMinute: z.number().int().min(1),
-    burstSize: z.number().int().min(1).optional(),
-  }),
+  rateLimit: z
+    .strictObject({
+      requestsPerMinute: z.number().int().min(1),
+      burstSize: z.number().int().min(1).optional(),
+    })
+    .optional(),
   managedBy: z.string().optional(),
   version: z.number().int().min(1),
   status: z.literal('active'),
