@@ -1,0 +1,265 @@
+/**
+ * `npm run bench:server`: the execution server's full pipeline (bearer auth, envelope and parameter
+ * validation, rate limit, bulkhead, breaker, timeout, retry, a no-op observer and an in-memory audit
+ * sink) against a bare `node:http` server that parses the same body, with autocannon on loopback,
+ * 50 connections, bounded in time. Each server runs in a child process of its own so the load
+ * generator does not share its event loop; RSS is the server process's.
+ * Real telemetry and the audit file are measured separately by `bench/telemetry.ts`.
+ *
+ * Goals (issue 6): full ≥ 50% of bare req/s, p99 ≤ 5 ms at 50 connections, RSS ≤ 150 MB.
+ *
+ *   npm run bench:server                      10 s per server
+ *   BENCH_SECONDS=5 npm run bench:server
+ *   npm run bench:server -- --long            + 1,000,000 calls on the full pipeline, RSS at
+ *                                               start / middle / end (growth check)
+ */
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { createToolServer, noopObserver } from '../src/server/index.js';
+import type { AuditEntry, AuditSink } from '../src/server/index.js';
+import type { ToolDefinition } from '../src/definition/index.js';
+
+interface CannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+interface CannonInstance {
+  on(event: 'tick', fn: (counter: { counter: number }) => void): void;
+}
+type Cannon = (opts: Record<string, unknown>) => CannonInstance & Promise<CannonResult>;
+
+function cannon(): Cannon {
+  // autocannon ships no type declarations; narrow what we call.
+  const loaded: unknown = createRequire(import.meta.url)('autocannon');
+  if (typeof loaded !== 'function') throw new Error('autocannon did not load');
+  return loaded as Cannon;
+}
+
+const TOKEN = 'bench-bearer-token-0123456789';
+const CONNECTIONS = 50;
+const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
+const BODY = JSON.stringify({
+  tool_name: 'check_inventory',
+  parameters: { sku: 'SKU-12345', warehouse_id: 'WH-1' },
+  conversation_id: 'c0ffee00-0000-4000-8000-000000000000',
+});
+
+const benchTool: ToolDefinition = {
+  name: 'check_inventory',
+  description: 'Checks inventory levels for a SKU',
+  inputSchema: {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    type: 'object',
+    properties: { sku: { type: 'string', minLength: 1 }, warehouse_id: { type: 'string' } },
+    required: ['sku'],
+    additionalProperties: false,
+  },
+  outputSchema: {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    type: 'object',
+    properties: { sku: { type: 'string' }, inventory_level: { type: 'integer' } },
+    required: ['sku', 'inventory_level'],
+  },
+  // A high limit: the benchmark measures the pipeline, not the token bucket refusing calls.
+  rateLimit: { requestsPerMinute: 1_000_000_000, burstSize: 10_000 },
+  timeoutMs: 5000,
+  retries: 1,
+  concurrency: { maxConcurrent: 100, maxQueue: 100 },
+  circuitBreaker: { consecutiveFailures: 5, halfOpenAfterMs: 30_000 },
+  handler: (parameters) => ({ sku: parameters['sku'], inventory_level: 42 }),
+};
+
+/** Keeps the last entries in memory, bounded, like a batching writer's buffer. */
+function memoryAudit(): AuditSink {
+  const recent: AuditEntry[] = [];
+  return {
+    append: (entry) => {
+      recent.push(entry);
+      if (recent.length > 1000) recent.splice(0, recent.length - 1000);
+      return Promise.resolve();
+    },
+  };
+}
+
+async function startFull(): Promise<number> {
+  const app = await createToolServer({
+    tools: [benchTool],
+    auth: { bearerTokens: [TOKEN] },
+    observer: noopObserver,
+    audit: memoryAudit(),
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return (app.server.address() as AddressInfo).port;
+}
+
+async function startBare(): Promise<number> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+        tool_name: string;
+        parameters: { sku: string };
+      };
+      const out = JSON.stringify({
+        status: 'success',
+        output: { sku: body.parameters.sku, inventory_level: 42 },
+        metadata: { tool_name: body.tool_name, invocation_id: 'x', duration_ms: 0, attempts: 1 },
+      });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(out),
+      });
+      res.end(out);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return (server.address() as AddressInfo).port;
+}
+
+/** Child role: start one server, report its port, answer RSS requests. */
+async function child(kind: string): Promise<void> {
+  const port = kind === 'full' ? await startFull() : await startBare();
+  process.on('message', (msg) => {
+    if (msg === 'rss') process.send?.({ rss: process.memoryUsage().rss });
+    if (msg === 'gc') {
+      // Only with --expose-gc; otherwise RSS is read as is.
+      (globalThis as { gc?: () => void }).gc?.();
+      process.send?.({ rss: process.memoryUsage().rss });
+    }
+    if (msg === 'exit') process.exit(0);
+  });
+  process.send?.({ port });
+}
+
+interface Child {
+  readonly proc: ChildProcess;
+  readonly port: number;
+  rss(): Promise<number>;
+  stop(): void;
+}
+
+function spawnServer(kind: 'full' | 'bare'): Promise<Child> {
+  const proc = fork(fileURLToPath(import.meta.url), ['--role=server', `--kind=${kind}`], {
+    execArgv: [...process.execArgv, '--expose-gc'],
+  });
+  const next = (): Promise<Record<string, number>> =>
+    new Promise((resolve) => proc.once('message', (m) => { resolve(m as Record<string, number>); }));
+  return next().then((m) => ({
+    proc,
+    port: m['port'] ?? 0,
+    rss: async () => {
+      const answer = next();
+      proc.send('gc');
+      return (await answer)['rss'] ?? 0;
+    },
+    stop: () => proc.send('exit'),
+  }));
+}
+
+function load(port: number, opts: Record<string, unknown>): CannonInstance & Promise<CannonResult> {
+  return cannon()({
+    url: `http://127.0.0.1:${port}/api/v1/tools/check_inventory`,
+    method: 'POST',
+    connections: CONNECTIONS,
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: BODY,
+    ...opts,
+  });
+}
+
+interface Row {
+  readonly name: string;
+  readonly reqPerSec: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly rssMb: number;
+  readonly non2xx: number;
+  readonly errors: number;
+}
+
+async function measure(kind: 'full' | 'bare'): Promise<Row> {
+  const server = await spawnServer(kind);
+  try {
+    await load(server.port, { duration: 2 }); // warm-up: JIT, pools
+    const result = await load(server.port, { duration: seconds });
+    const rss = await server.rss();
+    return {
+      name: kind === 'full' ? 'full pipeline' : 'bare node:http',
+      reqPerSec: result.requests.average,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      rssMb: rss / 1024 / 1024,
+      non2xx: result.non2xx,
+      errors: result.errors + result.timeouts,
+    };
+  } finally {
+    server.stop();
+  }
+}
+
+async function longRun(): Promise<void> {
+  const total = 1_000_000;
+  const server = await spawnServer('full');
+  try {
+    await load(server.port, { duration: 2 });
+    const start = await server.rss();
+    let done = 0;
+    let middle: Promise<number> | undefined;
+    const run = load(server.port, { amount: total });
+    run.on('tick', ({ counter }) => {
+      done += counter;
+      if (middle === undefined && done >= total / 2) middle = server.rss();
+    });
+    const result = await run;
+    const end = await server.rss();
+    const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
+    console.log(
+      `\n1,000,000-call run on the full pipeline (${result.requests.total} answered, ${result.non2xx} non-2xx, ${result.errors} errors)`,
+    );
+    console.log(
+      `  RSS after GC: start ${mb(start)}, middle ${mb(await (middle ?? Promise.resolve(0)))}, end ${mb(end)}; growth ${mb(end - start)}`,
+    );
+  } finally {
+    server.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const role = process.argv.find((a) => a.startsWith('--role='));
+  if (role === '--role=server') {
+    const kind = process.argv.find((a) => a.startsWith('--kind='))?.slice(7) ?? 'full';
+    await child(kind);
+    return;
+  }
+  console.log(
+    `execution server benchmark: ${CONNECTIONS} connections, ${seconds} s per server, loopback`,
+  );
+  const bare = await measure('bare');
+  const full = await measure('full');
+  const rows = [full, bare].map((r) => ({
+    server: r.name,
+    'req/s': Math.round(r.reqPerSec),
+    'p50 ms': r.p50,
+    'p99 ms': r.p99,
+    'RSS MB': Number(r.rssMb.toFixed(1)),
+    non2xx: r.non2xx,
+    errors: r.errors,
+  }));
+  console.table(rows);
+  const ratio = full.reqPerSec / bare.reqPerSec;
+  console.log(`full / bare req/s: ${(ratio * 100).toFixed(1)}% (goal ≥ 50%)`);
+  console.log(
+    `full p99: ${full.p99} ms (goal ≤ 5 ms); full RSS: ${full.rssMb.toFixed(1)} MB (goal ≤ 150 MB)`,
+  );
+  if (process.argv.includes('--long')) await longRun();
+}
+
+await main();
