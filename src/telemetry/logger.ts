@@ -43,7 +43,9 @@ export function redactFields(value: unknown, piiKeys: ReadonlySet<string>): unkn
     if (Array.isArray(v)) return v.map((item) => walk(item, depth + 1));
     const source: Record<string, unknown> =
       v instanceof Error ? errorFields(v) : (v as Record<string, unknown>);
-    const out: Record<string, unknown> = {};
+    // A null prototype lets pino's err serializer take the type from `name`, not "Object".
+    const out: Record<string, unknown> =
+      v instanceof Error ? (Object.create(null) as Record<string, unknown>) : {};
     for (const [k, inner] of Object.entries(source)) {
       out[k] = isSecretKey(k) || piiKeys.has(k.toLowerCase()) ? REDACTED : walk(inner, depth + 1);
     }
@@ -53,7 +55,7 @@ export function redactFields(value: unknown, piiKeys: ReadonlySet<string>): unkn
 }
 
 function errorFields(error: Error): Record<string, unknown> {
-  const fields: Record<string, unknown> = { type: error.name, message: error.message };
+  const fields: Record<string, unknown> = { name: error.name, message: error.message };
   if (error.stack !== undefined) fields.stack = error.stack;
   for (const key of ['code', 'details', 'status', 'cause'] as const) {
     if (key in error) fields[key] = (error as Error & Record<typeof key, unknown>)[key];

@@ -1,0 +1,96 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { defineTool } from '../../src/definition/index.js';
+import { createToolServer } from '../../src/server/index.js';
+import {
+  createAuditLog,
+  createLogger,
+  createTelemetry,
+  verifyAuditFiles,
+} from '../../src/telemetry/index.js';
+import { tempDir } from '../support/temp-dir.js';
+
+const TOKEN = 'sentinel-bearer-4f1c9e7a2b';
+const CLIENT_SECRET = 'sentinel-client-secret-9d8c7b';
+const EMAIL = 'planted.person@example.org';
+const PHONE = '+15550100999';
+
+describe('telemetry on the execution server', () => {
+  it('keeps planted secrets and PII out of log lines, audit records and metrics', async () => {
+    const chunks: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        chunks.push(chunk.toString('utf8'));
+        callback();
+      },
+    });
+    const logger = createLogger({
+      level: 'trace',
+      destination,
+      secrets: [TOKEN, CLIENT_SECRET],
+      redactParameters: ['email', 'phone'],
+    });
+    const file = join(tempDir(), 'audit.jsonl');
+    const audit = await createAuditLog({ file }, { logger });
+    const telemetry = await createTelemetry({ toolNames: ['contact'], metricsPort: 0 }, { logger });
+    const contact = defineTool({
+      name: 'contact',
+      description: 'Looks a contact up',
+      input: {
+        type: 'object',
+        properties: { email: { type: 'string' }, phone: { type: 'string' } },
+        required: ['email'],
+      },
+      handler: (parameters, ctx) => {
+        ctx.logger.info({ parameters, secret: CLIENT_SECRET }, 'looking up a contact');
+        if (parameters.phone !== undefined) throw new Error(`lookup failed for ${CLIENT_SECRET}`);
+        return { found: true };
+      },
+    });
+    const app = await createToolServer(
+      { tools: [contact], auth: { bearerTokens: [TOKEN] }, observer: telemetry.observer, audit },
+      { logger },
+    );
+    onTestFinished(async () => {
+      await app.close();
+      await audit.close();
+      await telemetry.shutdown();
+    });
+    const post = (parameters: Record<string, unknown>, authorization = `Bearer ${TOKEN}`) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/tools/contact',
+        headers: { authorization, 'inin-correlation-id': 'corr-1' },
+        payload: { tool_name: 'contact', parameters, conversation_id: 'conv-1' },
+      });
+
+    expect((await post({ email: EMAIL })).statusCode).toBe(200);
+    expect((await post({ email: EMAIL, phone: PHONE })).statusCode).toBeGreaterThanOrEqual(500);
+    expect((await post({ email: EMAIL }, `Bearer ${CLIENT_SECRET}`)).statusCode).toBe(401);
+    await audit.flush();
+
+    const logText = chunks.join('');
+    const auditText = await readFile(file, 'utf8');
+    const metricsText = await telemetry.collectPrometheusText();
+    expect(logText.length).toBeGreaterThan(0);
+    expect(auditText.split('\n').filter((l) => l !== '')).toHaveLength(3);
+    for (const planted of [TOKEN, CLIENT_SECRET, EMAIL, PHONE]) {
+      expect(logText).not.toContain(planted);
+      expect(auditText).not.toContain(planted);
+      expect(metricsText).not.toContain(planted);
+    }
+    expect(await verifyAuditFiles([file])).toMatchObject({ ok: true, records: 3 });
+    const records = auditText
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records.map((r) => r.outcome)).toEqual(['success', 'error', 'error']);
+    expect(records[0]).toMatchObject({
+      tool: 'contact',
+      conversationId: 'conv-1',
+      correlationId: 'corr-1',
+    });
+  });
+});
