@@ -103,3 +103,45 @@ export type {
   AuditVerification,
   RegistryChange,
 } from './telemetry/index.js';
+export {
+  createDataActionsRegistry,
+  createGatewayRegistry,
+  toDataAction,
+  toGatewayTool,
+  comparableDataAction,
+  comparableGatewayTool,
+  DEFAULT_CATEGORY,
+  GATEWAY_MARKER,
+} from './registry/index.js';
+export type {
+  Registry,
+  DesiredEntry,
+  RemoteEntry,
+  ComparableSpec,
+  FieldDiff,
+  DataActionsRegistryOptions,
+  GatewayRegistryOptions,
+  DataActionBody,
+  GatewayToolBody,
+} from './registry/index.js';
+export {
+  planSync,
+  applyPlan,
+  assertApplicable,
+  renderPlan,
+  planToJson,
+  summarisePlan,
+  hasChanges,
+  serialisePlan,
+  parsePlanFile,
+  assertPlanFresh,
+} from './sync/index.js';
+export type {
+  Plan,
+  Change,
+  PlanOptions,
+  PlanSummary,
+  ApplyOptions,
+  ApplyResult,
+  ChangeEvent,
+} from './sync/index.js';
