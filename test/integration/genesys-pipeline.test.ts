@@ -384,6 +384,29 @@ describe('retries', () => {
   });
 });
 
+describe('paging over HTTP', () => {
+  it('stops a server that keeps announcing pages with GENESYS_PAGING_RUNAWAY', async () => {
+    const s = await setup(
+      (call) => {
+        const page = Number(new URL(call.url, 'http://x').searchParams.get('pageNumber'));
+        return {
+          status: 200,
+          body: {
+            entities: [{ id: `a-${page}`, name: 'same' }],
+            pageNumber: 1,
+            pageCount: 1_000_000,
+            nextUri: '/api/v2/integrations/actions?pageNumber=2',
+          },
+        };
+      },
+      { maxPages: 20 },
+    );
+    const error = await list(s).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'GENESYS_PAGING_RUNAWAY' });
+    expect(s.server.apiCalls()).toHaveLength(20);
+  });
+});
+
 describe('secrets', () => {
   it('never shows the client secret or a token in logs, errors or inspect output', async () => {
     const s = await setup((call, n) =>
