@@ -4,9 +4,10 @@
  * so TypeScript tools need no build step; YAML/JSON manifests are parsed strictly.
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { randomUUID } from 'node:crypto';
+import { register as registerCjs } from 'tsx/cjs/api';
 import { register } from 'tsx/esm/api';
 import { z } from 'zod';
 import { DefinitionError, isGenesysToolsError } from '../errors.js';
@@ -45,10 +46,14 @@ type FileKind = 'module' | 'yaml' | 'json';
 
 const MODULE_FILE = /\.tool\.(?:ts|mts|js|mjs)$/;
 const SKIPPED_DIRS: ReadonlySet<string> = new Set(['node_modules', 'dist', 'coverage']);
+// Files a directory walk leaves alone although they end in .json/.yaml: project files, not tools.
+const NOT_TOOLS =
+  /^(?:\..*|package(?:-lock)?\.json|tsconfig(?:\..+)?\.json|jsconfig\.json|pnpm-(?:lock|workspace)\.yaml|genesys-tools\.config\..+)$/;
 
 /** The kind of a tool file by its name; undefined for files that are not tools. */
 export function fileKind(path: string, explicit: boolean): FileKind | undefined {
   const ext = extname(path).toLowerCase();
+  if (!explicit && NOT_TOOLS.test(basename(path))) return undefined;
   if (ext === '.yaml' || ext === '.yml') return 'yaml';
   if (ext === '.json') return 'json';
   if (MODULE_FILE.test(path)) return 'module';
@@ -228,7 +233,11 @@ async function loadManifest(file: ToolFile): Promise<FileOutcome> {
  */
 async function loadFiles(files: readonly ToolFile[]): Promise<FileOutcome[]> {
   if (!files.some((f) => f.kind === 'module')) return Promise.all(files.map(loadManifest));
-  const api = register({ namespace: `genesys-tools-${randomUUID()}` });
+  // As tsx's own tsImport does: a CommonJS hook in the same namespace, for modules outside a
+  // "type": "module" package (tsx compiles those to CommonJS, and their imports become require).
+  const namespace = `genesys-tools-${randomUUID()}`;
+  const cjs = registerCjs({ namespace });
+  const api = register({ namespace });
   const importModule: ModuleImporter = async (url) => {
     const mod: unknown = await api.import(url, import.meta.url);
     return mod;
@@ -239,6 +248,7 @@ async function loadFiles(files: readonly ToolFile[]): Promise<FileOutcome[]> {
     );
   } finally {
     await api.unregister();
+    cjs.unregister();
   }
 }
 

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadTools } from '../../src/definition/load-tools.js';
+import { fileKind, loadTools } from '../../src/definition/load-tools.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
@@ -48,6 +48,19 @@ describe('loadTools: each manifest kind loads', () => {
         },
       ),
     ).toEqual({ echoed: 'hi' });
+  });
+
+  it('loads a tool module of another ES module package, importing the library by path', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
+    const lib = join(cwd, 'src', 'index.js');
+    writeFileSync(
+      join(dir, 'outside.tool.ts'),
+      `import { defineTool } from ${JSON.stringify(lib)};\nexport default defineTool({ name: 'outside', description: 'd' });\n`,
+    );
+    const result = await loadTools(['.'], { cwd: dir });
+    expect(result.issues).toEqual([]);
+    expect(result.tools.map((t) => t.name)).toEqual(['outside']);
   });
 
   it('loads the examples for both targets without a single issue', async () => {
@@ -334,5 +347,25 @@ describe('loadTools: paths and duplicates', () => {
     await expect(loadTools([], { cwd, colour: 'red' } as never)).rejects.toMatchObject({
       code: 'DEFINITION_INVALID',
     });
+  });
+});
+
+describe('fileKind', () => {
+  it.each([
+    ['tools/a.yaml', false, 'yaml'],
+    ['tools/a.yml', false, 'yaml'],
+    ['tools/a.json', false, 'json'],
+    ['tools/a.tool.ts', false, 'module'],
+    ['tools/a.tool.js', false, 'module'],
+    ['tools/helper.ts', false, undefined],
+    ['tools/helper.ts', true, 'module'],
+    ['tools/package.json', false, undefined],
+    ['tools/tsconfig.build.json', false, undefined],
+    ['genesys-tools.config.yaml', false, undefined],
+    ['tools/.hidden.yaml', false, undefined],
+    ['tools/package.json', true, 'json'],
+    ['tools/README.md', true, undefined],
+  ])('classifies %s (named explicitly: %s) as %s', (path, explicit, kind) => {
+    expect(fileKind(path, explicit)).toBe(kind);
   });
 });

@@ -1,0 +1,106 @@
+/**
+ * `genesys-tools validate [paths...] [--target data-actions|gateway] [--json]`: loads tool files
+ * and checks them against the capability matrix and the target profile. Exit 0 when every tool is
+ * valid (warnings allowed), 1 when any is not, 2 on usage errors.
+ */
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { loadConfigFile, loadEnvConfig } from '../../config.js';
+import { ConfigError } from '../../errors.js';
+import { hasErrors, loadTools } from '../../definition/index.js';
+import type { LoadIssue, TargetName } from '../../definition/index.js';
+import type { CliContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+
+const ValidateOptionsSchema = z.strictObject({
+  target: z.enum(['data-actions', 'gateway']).optional(),
+  config: z.string().min(1).optional(),
+  json: z.boolean().optional(),
+});
+
+/** The default tool path when neither arguments nor the config file name one (DESIGN "CLI"). */
+const DEFAULT_TOOLS_PATH = 'tools';
+
+/** One human line per issue: `file[:line:col]:pointer: [warning: ]message; hint`. */
+export function formatIssue(i: LoadIssue): string {
+  const where =
+    i.line === undefined ? i.file : `${i.file}:${String(i.line)}:${String(i.column ?? 1)}`;
+  const at = i.pointer === '' ? where : `${where}:${i.pointer}`;
+  const severity = i.severity === 'warning' ? 'warning: ' : '';
+  return `${at}: ${severity}${i.message}; ${i.hint}`;
+}
+
+function plural(n: number, word: string): string {
+  return `${String(n)} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** The closing summary line. */
+export function formatSummary(
+  valid: number,
+  issues: readonly LoadIssue[],
+  target: TargetName,
+): string {
+  const errors = issues.filter((i) => i.severity === 'error').length;
+  const warnings = issues.length - errors;
+  const verdict = errors === 0 ? 'valid' : 'INVALID';
+  return `${verdict}: ${plural(valid, 'valid tool')}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')} (target ${target})`;
+}
+
+function parseOptions(raw: unknown): z.output<typeof ValidateOptionsSchema> {
+  const parsed = ValidateOptionsSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(
+    'CONFIG_USAGE',
+    `validate: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
+  );
+}
+
+async function runValidate(paths: readonly string[], raw: unknown, ctx: CliContext): Promise<void> {
+  const options = parseOptions(raw);
+  const env = loadEnvConfig(ctx.env);
+  const fileConfig = await loadConfigFile(ctx.cwd, options.config);
+  // Precedence: the flag, then the config file, then GENESYS_TOOLS_TARGET (default data-actions).
+  const target: TargetName = options.target ?? fileConfig?.target ?? env.target;
+  const toolPaths = paths.length > 0 ? paths : (fileConfig?.tools ?? [DEFAULT_TOOLS_PATH]);
+  const result = await loadTools(toolPaths, { cwd: ctx.cwd, target });
+  ctx.exitCode = hasErrors(result.issues) ? EXIT.failure : EXIT.ok;
+  if (options.json === true) {
+    const rows = result.issues.map((i) => ({
+      file: i.file,
+      tool: i.tool ?? null,
+      pointer: i.pointer,
+      message: i.message,
+      hint: i.hint,
+      code: i.code,
+      severity: i.severity,
+      ...(i.line === undefined ? {} : { line: i.line, column: i.column }),
+    }));
+    ctx.stdout(`${JSON.stringify(rows, null, 2)}\n`);
+    return;
+  }
+  for (const i of result.issues) ctx.stdout(`${formatIssue(i)}\n`);
+  ctx.stdout(`${formatSummary(result.tools.length, result.issues, target)}\n`);
+}
+
+/** Registers `validate`. */
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('validate')
+    .description('check tool files against the capability matrix and a target profile')
+    .argument(
+      '[paths...]',
+      'tool files or directories (default: the config file\'s "tools", else ./tools)',
+    )
+    .addOption(
+      new Option('--target <target>', 'registry target whose rules apply').choices([
+        'data-actions',
+        'gateway',
+      ]),
+    )
+    .option('--config <file>', 'config file (default: genesys-tools.config.* in the directory)')
+    .option('--json', 'print the issues as a JSON array')
+    .action(async (paths: string[], raw: unknown) => {
+      await runValidate(paths, raw, ctx);
+    });
+}
