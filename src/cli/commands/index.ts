@@ -12,6 +12,7 @@ import { register as list } from './list.js';
 import { register as invoke } from './invoke.js';
 import { register as audit } from './audit.js';
 import { register as serve } from './serve.js';
+import { register as validate } from './validate.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
@@ -24,4 +25,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   invoke,
   audit,
   serve,
+  validate,
 ];
