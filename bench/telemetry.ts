@@ -101,8 +101,46 @@ function mean(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 }
 
+/** In-process cost of the pieces, independent of the server: µs per observed call, audit records/s. */
+async function micro(dir: string): Promise<Record<string, number>> {
+  const telemetry = await createTelemetry({ toolNames: ['echo'], metricsPort: false });
+  const calls = 50_000;
+  let start = performance.now();
+  for (let i = 0; i < calls; i++) {
+    const span = telemetry.observer.start({ toolName: 'echo', invocationId: `i${i}`, headers: {} });
+    span.end({ outcome: 'success', httpStatus: 200, durationMs: 3, attempts: 1 });
+  }
+  const observerUs = ((performance.now() - start) * 1000) / calls;
+  await telemetry.shutdown();
+  const audit = await createAuditLog({ file: join(dir, 'micro.jsonl') });
+  const records = 20_000;
+  const inFlight = 256;
+  start = performance.now();
+  for (let done = 0; done < records; done += inFlight) {
+    await Promise.all(
+      Array.from({ length: inFlight }, (_, k) =>
+        audit.append({
+          time: new Date().toISOString(),
+          invocationId: `inv-${done + k}`,
+          tool: 'echo',
+          parameters: { sku: 'SKU-123', warehouse_id: 'W1' },
+          outcome: 'success',
+          durationMs: 1,
+        }),
+      ),
+    );
+  }
+  const auditPerSec = records / ((performance.now() - start) / 1000);
+  await audit.close();
+  return {
+    'observer µs/call': Number(observerUs.toFixed(1)),
+    'audit records/s (256 in flight, fsync)': Math.round(auditPerSec),
+  };
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'bench-telemetry-'));
 try {
+  console.table([await micro(dir)]);
   const rows: Row[] = [];
   for (let round = 0; round < rounds; round++) {
     // Alternate the order so drift of a shared machine hits both configurations alike.

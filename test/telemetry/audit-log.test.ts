@@ -5,6 +5,7 @@ import { isGenesysToolsError } from '../../src/errors.js';
 import { createAuditLog, auditLogFiles } from '../../src/telemetry/audit-log.js';
 import type { AuditInvocationEntry } from '../../src/telemetry/audit-record.js';
 import { verifyAuditFiles } from '../../src/telemetry/verify-audit.js';
+import { fakeClock } from '../support/fake-clock.js';
 import { tempDir } from '../support/temp-dir.js';
 
 function entry(n: number, parameters: unknown = { sku: `SKU-${n}` }): AuditInvocationEntry {
@@ -168,5 +169,53 @@ describe('createAuditLog', () => {
   it('rejects unknown options with CONFIG_INVALID', async () => {
     const options = { file: 'x', fsync: false };
     await expect(createAuditLog(options)).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+  });
+});
+
+describe('createAuditLog group commit', () => {
+  it('holds a lone append until flushIntervalMs passes on the clock', async () => {
+    const clock = fakeClock();
+    const file = join(tempDir(), 'audit.jsonl');
+    const log = await createAuditLog({ file, flushIntervalMs: 5 }, { clock });
+    let resolved = false;
+    const pending = log.append(entry(1)).then(() => {
+      resolved = true;
+    });
+    await clock.advance(4);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(resolved).toBe(false);
+    expect(await readFile(file, 'utf8')).toBe('');
+    await clock.advance(1);
+    await pending;
+    expect(await readLines(file)).toHaveLength(1);
+    await log.close();
+  });
+
+  it('does not advance the chain over a batch that failed to write', async () => {
+    const written: string[] = [];
+    let fail = true;
+    const log = await createAuditLog(
+      { file: 'unused.jsonl', sink: 'stdout', maxBatch: 1 },
+      {
+        stdout: {
+          write: (chunk, callback) => {
+            if (fail) {
+              fail = false;
+              callback(new Error('EIO'));
+              return false;
+            }
+            written.push(chunk);
+            callback();
+            return true;
+          },
+        },
+      },
+    );
+    await expect(log.append(entry(1))).rejects.toMatchObject({ code: 'AUDIT_WRITE_FAILED' });
+    await log.append(entry(2));
+    await log.close();
+    const copy = join(tempDir(), 'copy.jsonl');
+    await writeFile(copy, written.join(''));
+    expect(await verifyAuditFiles([copy])).toEqual({ ok: true, records: 1 });
   });
 });
