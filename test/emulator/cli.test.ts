@@ -1,0 +1,100 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CliContext } from '../../src/cli/context.js';
+import { runCli } from '../../src/cli/main.js';
+import { clientsFromFlags, startBanner } from '../../src/cli/commands/emulator.js';
+import { tempDir } from '../support/temp-dir.js';
+import { basic } from './helpers.js';
+
+function fakeContext(stop: AbortController) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const ctx: CliContext = {
+    env: {},
+    cwd: process.cwd(),
+    stdout: (s) => out.push(s),
+    stderr: (s) => err.push(s),
+    isTty: false,
+    prompt: undefined,
+    exitCode: 0,
+    stopSignal: stop.signal,
+  };
+  return { ctx, out, err };
+}
+
+describe('genesys-tools emulator', () => {
+  it('prints the URL and env variables, serves the given client, and stops on the signal', async () => {
+    const stop = new AbortController();
+    const { ctx, out } = fakeContext(stop);
+    const running = runCli(
+      ['emulator', '--port', '0', '--client', 'cli-id:cli-secret', '--rate-limit', '5'],
+      ctx,
+    );
+    while (!out.join('').includes('GENESYS_CLOUD_CLIENT_SECRET'))
+      await new Promise((r) => setTimeout(r, 10));
+    const text = out.join('');
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(text)?.[1];
+    expect(url).toBeDefined();
+    expect(text).toContain(
+      `GENESYS_CLOUD_API_URL=${url!} GENESYS_CLOUD_LOGIN_URL=${url!} GENESYS_CLOUD_CLIENT_ID=cli-id GENESYS_CLOUD_CLIENT_SECRET=cli-secret`,
+    );
+    const token = await fetch(`${url!}/oauth/token`, {
+      method: 'POST',
+      headers: {
+        authorization: basic('cli-id', 'cli-secret'),
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=client_credentials',
+    });
+    expect(token.status).toBe(200);
+    const { access_token: accessToken } = (await token.json()) as { access_token: string };
+    const api = await fetch(`${url!}/api/v2/integrations`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    expect(api.headers.get('inin-ratelimit-allowed')).toBe('5');
+    stop.abort();
+    expect(await running).toBe(0);
+    await expect(fetch(`${url!}/api/v2/integrations`)).rejects.toThrow();
+  });
+
+  it.each([
+    [['emulator', '--client', 'no-colon'], '--client'],
+    [['emulator', '--rate-limit', 'lots'], '--rateLimit'],
+    [['emulator', '--port', '70000'], '--port'],
+  ])('refuses bad flags %j with a usage error naming the flag', async (argv, flag) => {
+    const stop = new AbortController();
+    const { ctx, err } = fakeContext(stop);
+    expect(await runCli(argv, ctx)).toBe(2);
+    expect(err.join('')).toContain(flag);
+  });
+
+  it('reports a corrupt data directory instead of starting', async () => {
+    const dir = tempDir('emu-cli-');
+    writeFileSync(join(dir, 'emulator-state.json'), 'garbage');
+    const stop = new AbortController();
+    const { ctx, err } = fakeContext(stop);
+    expect(await runCli(['emulator', '--port', '0', '--data-dir', dir], ctx)).toBe(1);
+    expect(err.join('')).toContain('EMULATOR_STORE_CORRUPT');
+  });
+
+  it.each([
+    [[], []],
+    [
+      ['a:b', 'c:d:e'],
+      [
+        { id: 'a', secret: 'b' },
+        { id: 'c', secret: 'd:e' },
+      ],
+    ],
+  ])('clientsFromFlags(%j)', (flags, expected) => {
+    expect(clientsFromFlags(flags)).toEqual(expected);
+  });
+
+  it('startBanner names both hosts and the four variables', () => {
+    const banner = startBanner('http://127.0.0.1:1234', { id: 'i', secret: 's' });
+    expect(banner).toContain(
+      'GENESYS_CLOUD_API_URL=http://127.0.0.1:1234 GENESYS_CLOUD_LOGIN_URL=http://127.0.0.1:1234 GENESYS_CLOUD_CLIENT_ID=i GENESYS_CLOUD_CLIENT_SECRET=s',
+    );
+  });
+});
