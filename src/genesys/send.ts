@@ -92,6 +92,29 @@ type Exchange =
   | { readonly kind: 'answer'; readonly response: Response; readonly body: unknown }
   | { readonly kind: 'failure'; readonly outcome: AttemptOutcome; readonly cause: unknown };
 
+/** A failed attempt, classified for the retry decision. */
+interface AttemptFailure {
+  readonly kind: 'failure';
+  readonly error: GenesysApiError;
+  readonly outcome: AttemptOutcome;
+  readonly hintMs: number | undefined;
+}
+
+type AttemptResult =
+  | { readonly kind: 'success'; readonly response: SendResponse }
+  | { readonly kind: 'unauthorized'; readonly token: string; readonly failure: AttemptFailure }
+  | AttemptFailure;
+
+/** The state of one call across its attempts. */
+interface CallState {
+  readonly request: SendRequest;
+  readonly url: string;
+  readonly info: { readonly method: string; readonly path: string; readonly route: string };
+  attempt: number;
+  deadlineAtMs: number;
+  lastToken?: string;
+}
+
 /** Creates the pipeline for one API host and one token provider. */
 export function createTransport(
   options: TransportOptions,
@@ -139,144 +162,190 @@ export function createTransport(
     }
   };
 
-  const send = async (request: SendRequest): Promise<SendResponse> => {
-    const path = fillRoute(request.route, request.params);
-    const url = `${apiBase}${path}${queryString(request.query)}`;
-    const info = { method: request.method, path, route: request.route };
-    const idempotent = request.idempotent === true;
-    let deadlineAtMs = clock.nowMs() + options.deadlineMs;
-    let renewedAfter401 = false;
-    let attempt = 0;
-    for (;;) {
-      attempt++;
-      request.signal?.throwIfAborted();
-      let error: GenesysApiError;
-      let outcome: AttemptOutcome;
-      let hintMs: number | undefined;
-      let token: string | undefined;
-      let tokenError: GenesysApiError | undefined;
-      try {
-        token = await tokens.getToken(request.signal);
-      } catch (caught) {
-        // A login host that is down or busy is worth retrying like the API; refused credentials
-        // are not.
-        if (!(
-          caught instanceof GenesysUnavailableError || caught instanceof GenesysRateLimitError
-        )) {
-          throw caught;
-        }
-        tokenError = caught;
+  /** Gets a token; a login host that is down or busy is a retryable failure, not a throw. */
+  const obtainToken = async (
+    request: SendRequest,
+  ): Promise<{ readonly token: string } | AttemptFailure> => {
+    try {
+      return { token: await tokens.getToken(request.signal) };
+    } catch (caught) {
+      // Refused credentials are final; an unavailable or rate-limited login host is not.
+      if (!(caught instanceof GenesysUnavailableError || caught instanceof GenesysRateLimitError)) {
+        throw caught;
       }
-      if (token === undefined) {
-        // The call itself never left: repeating it is safe whatever its method.
-        outcome = { kind: 'unsent' };
-        error = tokenError ?? transportError('network', info);
-        hintMs = tokenError?.retryAfterMs;
-      } else {
-        // Time spent queueing for the limiter is ours, not the server's: it does not use up the deadline.
-        const queuedMs = clock.nowMs();
-        const permit = await limiter.acquire(request.signal);
-        const waitedMs = clock.nowMs() - queuedMs;
-        deadlineAtMs += waitedMs;
-        if (waitedMs > 0) {
-          logger.debug(
-            { method: request.method, url, waitedMs },
-            'genesys api call waited for the client-side rate limit',
-          );
-        }
-        const startedMs = clock.nowMs();
-        const timeoutMs = Math.max(1, Math.min(options.requestTimeoutMs, deadlineAtMs - startedMs));
-        const result = await exchange(request, url, token, timeoutMs, permit);
-        const durationMs = clock.nowMs() - startedMs;
-        const status = result.kind === 'answer' ? result.response.status : 0;
-        const correlationId =
-          result.kind === 'answer'
-            ? (result.response.headers.get('inin-correlation-id') ?? undefined)
-            : undefined;
-        emit({
-          type: 'request',
-          method: request.method,
-          route: request.route,
-          status,
-          durationMs,
-          attempt,
-          ...(correlationId === undefined ? {} : { correlationId }),
-        });
-        logger.debug(
-          { method: request.method, url, status, durationMs, attempt, correlationId },
-          'genesys api exchange',
-        );
-        if (result.kind === 'answer') {
-          logger.trace(
-            {
-              method: request.method,
-              url,
-              requestBody: redact(request.body, [...options.secrets, token]),
-              responseBody: redact(result.body, [...options.secrets, token]),
-            },
-            'genesys api bodies',
-          );
-          const { response } = result;
-          if (response.ok) {
-            return { status, headers: response.headers, body: result.body, correlationId };
-          }
-          if (status === 401 && !renewedAfter401) {
-            // reference §1: client credentials carry no refresh token; drop it and ask again, once.
-            renewedAfter401 = true;
-            tokens.invalidate(token);
-            attempt--;
-            continue;
-          }
-          outcome = { kind: 'status', status };
-          hintMs = serverRetryAfterMs(response.headers, clock.nowMs());
-          error = apiErrorFromResponse(status, result.body, response.headers, {
-            ...info,
-            nowMs: clock.nowMs(),
-          });
-          if (status === 429) {
-            emit({
-              type: 'rate-limited',
-              method: request.method,
-              route: request.route,
-              ...(hintMs === undefined ? {} : { retryAfterMs: hintMs }),
-            });
-          }
-        } else {
-          outcome = result.outcome;
-          error =
-            result.outcome.kind === 'timeout'
-              ? transportError('timeout', info, { timeoutMs })
-              : transportError('network', info, { cause: result.cause });
-        }
-      }
-      if (attempt >= options.maxAttempts || !shouldRetry(outcome, request.method, idempotent)) {
-        throw scrub(error, [...options.secrets, token ?? '']);
-      }
-      const delayMs = retryDelayMs(attempt, hintMs, options.backoff, deps.random);
-      if (clock.nowMs() + delayMs >= deadlineAtMs)
-        throw scrub(error, [...options.secrets, token ?? '']);
-      const reason = outcome.kind === 'status' ? `status ${outcome.status}` : outcome.kind;
+      // The call itself never left: repeating it is safe whatever its method.
+      return {
+        kind: 'failure',
+        error: caught,
+        outcome: { kind: 'unsent' },
+        hintMs: caught.retryAfterMs,
+      };
+    }
+  };
+
+  /** Reports one exchange: the request event and the debug / trace log lines. */
+  const report = (call: CallState, result: Exchange, token: string, durationMs: number): void => {
+    const { request, url, attempt } = call;
+    const status = result.kind === 'answer' ? result.response.status : 0;
+    const correlationId =
+      result.kind === 'answer'
+        ? (result.response.headers.get('inin-correlation-id') ?? undefined)
+        : undefined;
+    emit({
+      type: 'request',
+      method: request.method,
+      route: request.route,
+      status,
+      durationMs,
+      attempt,
+      ...(correlationId === undefined ? {} : { correlationId }),
+    });
+    logger.debug(
+      { method: request.method, url, status, durationMs, attempt, correlationId },
+      'genesys api exchange',
+    );
+    if (result.kind !== 'answer') return;
+    logger.trace(
+      {
+        method: request.method,
+        url,
+        requestBody: redact(request.body, [...options.secrets, token]),
+        responseBody: redact(result.body, [...options.secrets, token]),
+      },
+      'genesys api bodies',
+    );
+  };
+
+  /** Classifies a non-2xx answer or a failed exchange. */
+  const failureOf = (call: CallState, result: Exchange, timeoutMs: number): AttemptFailure => {
+    const { request, info } = call;
+    if (result.kind === 'failure') {
+      const error =
+        result.outcome.kind === 'timeout'
+          ? transportError('timeout', info, { timeoutMs })
+          : transportError('network', info, { cause: result.cause });
+      return { kind: 'failure', error, outcome: result.outcome, hintMs: undefined };
+    }
+    const { status, headers } = result.response;
+    const hintMs = serverRetryAfterMs(headers, clock.nowMs());
+    const error = apiErrorFromResponse(status, result.body, headers, {
+      ...info,
+      nowMs: clock.nowMs(),
+    });
+    if (status === 429) {
       emit({
-        type: 'retry',
+        type: 'rate-limited',
         method: request.method,
         route: request.route,
+        ...(hintMs === undefined ? {} : { retryAfterMs: hintMs }),
+      });
+    }
+    return { kind: 'failure', error, outcome: { kind: 'status', status }, hintMs };
+  };
+
+  /** One attempt: token, limiter slot, exchange, classification. */
+  const attemptOnce = async (call: CallState): Promise<AttemptResult> => {
+    const { request, url } = call;
+    const obtained = await obtainToken(request);
+    if ('kind' in obtained) return obtained;
+    const { token } = obtained;
+    call.lastToken = token;
+    // Time spent queueing for the limiter is ours, not the server's: it does not use up the deadline.
+    const queuedMs = clock.nowMs();
+    const permit = await limiter.acquire(request.signal);
+    const waitedMs = clock.nowMs() - queuedMs;
+    call.deadlineAtMs += waitedMs;
+    if (waitedMs > 0) {
+      logger.debug(
+        { method: request.method, url, waitedMs },
+        'genesys api call waited for the client-side rate limit',
+      );
+    }
+    const startedMs = clock.nowMs();
+    const timeoutMs = Math.max(
+      1,
+      Math.min(options.requestTimeoutMs, call.deadlineAtMs - startedMs),
+    );
+    const result = await exchange(request, url, token, timeoutMs, permit);
+    report(call, result, token, clock.nowMs() - startedMs);
+    if (result.kind === 'answer' && result.response.ok) {
+      const correlationId = result.response.headers.get('inin-correlation-id') ?? undefined;
+      const { status, headers } = result.response;
+      return { kind: 'success', response: { status, headers, body: result.body, correlationId } };
+    }
+    if (result.kind === 'answer' && result.response.status === 401) {
+      return { kind: 'unauthorized', token, failure: failureOf(call, result, timeoutMs) };
+    }
+    return failureOf(call, result, timeoutMs);
+  };
+
+  const send = async (request: SendRequest): Promise<SendResponse> => {
+    const path = fillRoute(request.route, request.params);
+    const call: CallState = {
+      request,
+      url: `${apiBase}${path}${queryString(request.query)}`,
+      info: { method: request.method, path, route: request.route },
+      attempt: 0,
+      deadlineAtMs: clock.nowMs() + options.deadlineMs,
+    };
+    let renewedAfter401 = false;
+    for (;;) {
+      call.attempt++;
+      request.signal?.throwIfAborted();
+      let result = await attemptOnce(call);
+      if (result.kind === 'success') return result.response;
+      if (result.kind === 'unauthorized') {
+        if (!renewedAfter401) {
+          // reference §1: client credentials carry no refresh token; drop it and ask again, once.
+          renewedAfter401 = true;
+          tokens.invalidate(result.token);
+          call.attempt--;
+          continue;
+        }
+        result = result.failure;
+      }
+      const { error, outcome, hintMs } = result;
+      const secrets = [
+        ...options.secrets,
+        ...(call.lastToken === undefined ? [] : [call.lastToken]),
+      ];
+      if (
+        call.attempt >= options.maxAttempts ||
+        !shouldRetry(outcome, request.method, request.idempotent === true)
+      ) {
+        throw scrub(error, secrets);
+      }
+      const delayMs = retryDelayMs(call.attempt, hintMs, options.backoff, deps.random);
+      if (clock.nowMs() + delayMs >= call.deadlineAtMs) throw scrub(error, secrets);
+      await waitToRetry(call, { delayMs, hintMs, outcome });
+    }
+  };
+
+  /** Emits the retry event, logs it (saying when a Retry-After was capped) and sleeps. */
+  const waitToRetry = async (
+    call: CallState,
+    retry: {
+      readonly delayMs: number;
+      readonly hintMs: number | undefined;
+      readonly outcome: AttemptOutcome;
+    },
+  ): Promise<void> => {
+    const { request, url, attempt } = call;
+    const { delayMs, hintMs, outcome } = retry;
+    const reason = outcome.kind === 'status' ? `status ${outcome.status}` : outcome.kind;
+    emit({ type: 'retry', method: request.method, route: request.route, attempt, delayMs, reason });
+    logger.debug(
+      {
+        method: request.method,
+        url,
         attempt,
         delayMs,
         reason,
-      });
-      logger.debug(
-        {
-          method: request.method,
-          url,
-          attempt,
-          delayMs,
-          reason,
-          ...(hintMs !== undefined && hintMs > delayMs ? { retryAfterCappedFromMs: hintMs } : {}),
-        },
-        'genesys api retry',
-      );
-      await clock.sleep(delayMs, request.signal);
-    }
+        ...(hintMs !== undefined && hintMs > delayMs ? { retryAfterCappedFromMs: hintMs } : {}),
+      },
+      'genesys api retry',
+    );
+    await clock.sleep(delayMs, request.signal);
   };
 
   return { send };
