@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import type { DesiredEntry, RemoteEntry } from '../../src/registry/index.js';
+import { assertPlanFresh, parsePlanFile, planSync, serialisePlan } from '../../src/sync/index.js';
+
+const desired = (name: string, t: number): DesiredEntry => ({
+  name,
+  spec: { fixed: { c: 'string' }, mutable: { t } },
+  body: { name, config: { t } },
+});
+const remote = (name: string, id: string, t: number): RemoteEntry => ({
+  id,
+  name,
+  version: 2,
+  managed: true,
+  spec: { fixed: { c: 'string' }, mutable: { t } },
+  status: 'published',
+  endpoint: undefined,
+  modifiedAt: undefined,
+});
+const options = { target: 'data-actions', scope: 'category "x"', prune: true } as const;
+
+describe('plan files', () => {
+  it('reads back exactly the plan it saved', () => {
+    const r = [remote('a', '1', 1), remote('gone', '2', 1)];
+    const plan = planSync([desired('a', 5), desired('new', 1)], r, options);
+    const saved = parsePlanFile(serialisePlan(plan, ['a', 'new']), 'plan.json');
+    expect(saved.plan).toEqual(plan);
+    expect(saved.names).toEqual(['a', 'new']);
+    expect(() => {
+      assertPlanFresh(saved, r);
+    }).not.toThrow();
+  });
+
+  it('refuses a saved plan once the org has changed', () => {
+    const r = [remote('a', '1', 1)];
+    const saved = parsePlanFile(serialisePlan(planSync([desired('a', 5)], r, options), ['a']), 'p');
+    expect(() => {
+      assertPlanFresh(saved, [remote('a', '1', 3)]);
+    }).toThrow(expect.objectContaining({ code: 'SYNC_PLAN_STALE' }));
+  });
+
+  it.each([
+    ['text that is not JSON', 'nope'],
+    ['JSON that is not a plan', '{"formatVersion": 1}'],
+    [
+      'a plan of another format',
+      '{"formatVersion": 2, "target": "gateway", "scope": "", "fingerprint": "", "names": [], "changes": []}',
+    ],
+    [
+      'a change of an unknown kind',
+      '{"formatVersion": 1, "target": "gateway", "scope": "", "fingerprint": "", "names": [], "changes": [{"kind": "rename", "name": "a"}]}',
+    ],
+  ])('refuses %s with SYNC_PLAN_FILE_INVALID', (_name, text) => {
+    expect(() => parsePlanFile(text, 'plan.json')).toThrow(
+      expect.objectContaining({ code: 'SYNC_PLAN_FILE_INVALID' }),
+    );
+  });
+});
