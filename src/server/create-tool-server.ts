@@ -123,7 +123,7 @@ export async function createToolServer(
   });
 
   let draining = false;
-  const shutdown = new AbortController();
+  const inFlight = new Set<AbortController>();
   const drainTimer = new AbortController();
 
   app.setNotFoundHandler((_request, reply) => sendError(reply, unknownEndpoint(), randomUUID()));
@@ -153,7 +153,7 @@ export async function createToolServer(
       observer,
       audit: options.audit,
       rawBodies,
-      shutdownSignal: shutdown.signal,
+      inFlight,
     });
     done();
   });
@@ -165,7 +165,8 @@ export async function createToolServer(
     void deps.clock.sleep(options.drainTimeoutMs, drainTimer.signal).then(
       () => {
         deps.logger.warn({}, 'drain deadline passed; aborting calls still in flight');
-        shutdown.abort(new Error('drain deadline passed'));
+        const reason = new Error('server shutting down: drain deadline passed');
+        for (const call of inFlight) call.abort(reason);
         app.server.closeAllConnections();
       },
       () => undefined,

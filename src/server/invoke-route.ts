@@ -39,8 +39,11 @@ export interface InvokeRouteOptions {
   readonly audit: AuditSink | undefined;
   /** Raw bodies kept by the content-type parser, for signature checks. */
   readonly rawBodies: WeakMap<FastifyRequest, string>;
-  /** Aborted when shutdown's drain deadline passes: every running handler is told to stop. */
-  readonly shutdownSignal: AbortSignal;
+  /**
+   * The controllers of the calls in flight; shutdown aborts them at the drain deadline. A set
+   * rather than one listener per call on a shared signal: no listener churn on the hot path.
+   */
+  readonly inFlight: Set<AbortController>;
 }
 
 const ROUTE = '/api/v1/tools/:name';
@@ -192,11 +195,8 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
     const onCallerGone = (): void => {
       if (!reply.raw.writableEnded) call.abort(new Error('caller went away'));
     };
-    const onShutdown = (): void => {
-      call.abort(new Error('server shutting down'));
-    };
     reply.raw.once('close', onCallerGone);
-    options.shutdownSignal.addEventListener('abort', onShutdown, { once: true });
+    options.inFlight.add(call);
     try {
       const run = await served.policies.run(
         async (attempt, signal) => {
@@ -224,7 +224,7 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
       return run.value;
     } finally {
       reply.raw.off('close', onCallerGone);
-      options.shutdownSignal.removeEventListener('abort', onShutdown);
+      options.inFlight.delete(call);
     }
   };
 }
