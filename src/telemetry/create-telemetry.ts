@@ -19,17 +19,23 @@ import { createTracing } from './tracing.js';
 import type { IncomingHeaders } from './tracing.js';
 
 /** Options of `createTelemetry`. */
-export const TelemetryOptionsSchema = z.strictObject({
-  serviceName: z.string().min(1).default('genesys-tools'),
-  /** Port of the `/metrics` endpoint; 0 picks a free one (tests); false serves none. */
-  metricsPort: z.union([z.number().int().min(0).max(65_535), z.literal(false)]).default(9464),
-  metricsHost: z.string().min(1).default('127.0.0.1'),
-  /** The served tools: the only values of the tool label besides `_unknown`. */
-  toolNames: z.array(z.string().min(1)).readonly(),
-  traceExporter: z.enum(['otlp', 'none']).default('none'),
-  /** Base URL as in OTEL_EXPORTER_OTLP_ENDPOINT; `/v1/traces` is appended. */
-  otlpEndpoint: z.url({ protocol: /^https?$/ }).optional(),
-});
+export const TelemetryOptionsSchema = z
+  .strictObject({
+    serviceName: z.string().min(1).default('genesys-tools'),
+    /** Port of the `/metrics` endpoint; 0 picks a free one (tests); false serves none. */
+    metricsPort: z.union([z.number().int().min(0).max(65_535), z.literal(false)]).default(9464),
+    metricsHost: z.string().min(1).default('127.0.0.1'),
+    /** The served tools: the only values of the tool label besides `_unknown`. */
+    toolNames: z.array(z.string().min(1)).readonly(),
+    /** 'otlp' when an endpoint is given, else 'none' (spans keep real ids but are not exported). */
+    traceExporter: z.enum(['otlp', 'none']).optional(),
+    /** Base URL as in OTEL_EXPORTER_OTLP_ENDPOINT; `/v1/traces` is appended. */
+    otlpEndpoint: z.url({ protocol: /^https?$/ }).optional(),
+  })
+  .refine((o) => o.traceExporter !== 'otlp' || o.otlpEndpoint !== undefined, {
+    message: 'traceExporter "otlp" needs otlpEndpoint (OTEL_EXPORTER_OTLP_ENDPOINT)',
+    path: ['otlpEndpoint'],
+  });
 
 /** Options of `createTelemetry` as callers write them. */
 export type TelemetryOptions = z.input<typeof TelemetryOptionsSchema>;
@@ -112,7 +118,7 @@ export async function createTelemetry(
   const serializer = new PrometheusSerializer();
   const meterProvider = new MeterProvider({ resource, readers: [exporter] });
   const instruments = createInstruments(meterProvider.getMeter('genesys-tools'), o.toolNames);
-  const otlpEndpoint = o.traceExporter === 'otlp' ? o.otlpEndpoint : undefined;
+  const otlpEndpoint = o.traceExporter === 'none' ? undefined : o.otlpEndpoint;
   const tracing = createTracing({ resource, otlpEndpoint });
 
   let server: Server | undefined;

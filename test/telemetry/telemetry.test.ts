@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createTelemetry } from '../../src/telemetry/create-telemetry.js';
 import type { Telemetry, TelemetryOptions } from '../../src/telemetry/create-telemetry.js';
@@ -258,5 +260,55 @@ describe('createTelemetry traces', () => {
     expect(a).toMatch(/^[0-9a-f]{32}$/);
     expect(a).not.toBe('0'.repeat(32));
     expect(a).not.toBe(b);
+  });
+});
+
+describe('createTelemetry OTLP export', () => {
+  it('exports invocation spans over OTLP/HTTP to the given endpoint on shutdown', async () => {
+    const bodies: string[] = [];
+    const paths: string[] = [];
+    const collector = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString('utf8')));
+      req.on('end', () => {
+        paths.push(req.url ?? '');
+        bodies.push(body);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    onTestFinished(
+      () =>
+        new Promise<void>((resolve) =>
+          collector.close(() => {
+            resolve();
+          }),
+        ),
+    );
+    const address = collector.address() as AddressInfo;
+    const t = await createTelemetry({
+      toolNames: TOOLS,
+      metricsPort: false,
+      otlpEndpoint: `http://127.0.0.1:${address.port}`,
+    });
+    const traceId = 'a3ce929d0e0e47364bf92f3577b34da6';
+    call(
+      t,
+      'lookup_order',
+      { outcome: 'success', httpStatus: 200, durationMs: 1 },
+      {
+        traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+      },
+    );
+    await t.shutdown();
+    expect(paths).toContain('/v1/traces');
+    expect(bodies.join('')).toContain(traceId);
+    expect(bodies.join('')).toContain('execute_tool lookup_order');
+  });
+
+  it('refuses traceExporter otlp without an endpoint', async () => {
+    await expect(
+      createTelemetry({ toolNames: [], metricsPort: false, traceExporter: 'otlp' }),
+    ).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
   });
 });
