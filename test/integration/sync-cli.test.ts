@@ -1,6 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { CliContext } from '../../src/cli/context.js';
 import { runCli } from '../../src/cli/main.js';
 import { startEmulator } from '../support/emulator.js';
@@ -19,7 +21,52 @@ function manifest(name: string, timeoutMs = 5000, extra = ''): string {
   ].join('\n');
 }
 
-async function workspace(tools: Record<string, string>) {
+/** A stand-in execution server: answers the envelope's sku, or fails for sku "boom". */
+async function executionServer(): Promise<string> {
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      const envelope = JSON.parse(body) as { parameters: { sku: string; qty?: number } };
+      res.setHeader('content-type', 'application/json');
+      if (envelope.parameters.sku === 'boom') {
+        res.statusCode = 500;
+        res.end(
+          JSON.stringify({
+            status: 'error',
+            output: null,
+            error_code: 'EXECUTION_FAILURE',
+            message: 'the tool failed',
+            invocation_id: 'inv-1',
+          }),
+        );
+        return;
+      }
+      res.end(
+        JSON.stringify({
+          status: 'success',
+          output: { sku: envelope.parameters.sku, qty: envelope.parameters.qty ?? null },
+          metadata: {},
+        }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(
+    () =>
+      new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      ),
+  );
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function workspace(
+  tools: Record<string, string>,
+  executionUrl = 'https://tools.example.com',
+) {
   const { url, clientId, clientSecret, emulator } = await startEmulator({
     rateLimitPerMinute: 1_000_000,
   });
@@ -31,7 +78,7 @@ async function workspace(tools: Record<string, string>) {
     GENESYS_CLOUD_API_URL: url,
     GENESYS_CLOUD_CLIENT_ID: clientId,
     GENESYS_CLOUD_CLIENT_SECRET: clientSecret,
-    GENESYS_TOOLS_EXECUTION_URL: 'https://tools.example.com',
+    GENESYS_TOOLS_EXECUTION_URL: executionUrl,
     GENESYS_TOOLS_BEARER_TOKEN: SECRET_TOKEN,
   };
   const run = async (argv: string[], options: { tty?: boolean; answer?: string } = {}) => {
@@ -52,6 +99,8 @@ async function workspace(tools: Record<string, string>) {
       stopSignal: new AbortController().signal,
     };
     const code = await runCli(argv, ctx);
+    // The credential's token must never reach the terminal, in any output of any command.
+    expect(stdout + stderr).not.toContain(SECRET_TOKEN);
     return { code, stdout, stderr };
   };
   return { run, cwd, emulator };
@@ -171,6 +220,22 @@ describe('plan, apply, list, invoke and destroy on the command line', () => {
       target: 'data-actions',
     });
     expect(lines[0]).not.toContain(SECRET_TOKEN);
+  });
+
+  it('invokes a tool through its data action with typed --param values, and shows a failure', async () => {
+    const tool = manifest('tool_a').replace(
+      'required: true }',
+      'required: true }\n  qty: { type: integer }',
+    );
+    const { run } = await workspace({ a: tool }, await executionServer());
+    expect((await run(['apply', '--auto-approve'])).code).toBe(0);
+    const ok = await run(['invoke', 'tool_a', '--param', 'sku=A-1', '--param', 'qty=3', '--json']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ tool: 'tool_a', output: { sku: 'A-1', qty: 3 } });
+    const failed = await run(['invoke', 'tool_a', '--input', '{"sku": "boom"}']);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/^error GENESYS_EXECUTION_FAILED: .*ACTION\.REMOTE_ENDPOINT/);
+    expect(failed.stderr).toContain('"error_code":"EXECUTION_FAILURE"');
   });
 
   it('reports an unknown tool for invoke with SYNC_NOT_FOUND', async () => {
