@@ -15,12 +15,11 @@ import type { AttemptOutcome, BackoffPolicy } from './retry.js';
 import { retryDelayMs, serverRetryAfterMs, shouldRetry } from './retry.js';
 import type { TokenProvider } from './token-provider.js';
 import { parseJson } from './token-provider.js';
+import { fillRoute, queryString } from './route.js';
+import type { QueryValues } from './route.js';
 
 /** HTTP methods the client uses. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-/** Query values; `undefined` ones are left out. */
-export type QueryValues = Readonly<Record<string, string | number | boolean | undefined>>;
 
 /** Options every API method accepts. */
 export interface CallOptions {
@@ -67,25 +66,6 @@ export interface TransportOptions {
   readonly backoff: BackoffPolicy;
   readonly secrets: readonly string[];
   readonly onEvent?: ((event: ClientEvent) => void) | undefined;
-}
-
-/** Fills `{name}` placeholders of a route template with URL-encoded values. */
-export function fillRoute(route: string, params: Readonly<Record<string, string>> = {}): string {
-  return route.replace(/\{([A-Za-z0-9_]+)\}/g, (_, name: string) => {
-    const value = params[name];
-    if (value === undefined) throw new TypeError(`route ${route}: no value for {${name}}`);
-    return encodeURIComponent(value);
-  });
-}
-
-/** Builds `?a=1&b=2` from the defined values, or '' when there are none. */
-export function queryString(query: QueryValues = {}): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined) search.append(key, String(value));
-  }
-  const text = search.toString();
-  return text.length === 0 ? '' : `?${text}`;
 }
 
 type Exchange =

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { createGenesysClient, requireCredentials, resolveHosts } from '../../src/genesys/index.js';
 import { renewAtMs } from '../../src/genesys/token-provider.js';
-import { fillRoute, queryString } from '../../src/genesys/send.js';
+import { fillRoute, queryString } from '../../src/genesys/route.js';
 
 function thrown(fn: () => unknown): unknown {
   try {
