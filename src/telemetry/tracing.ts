@@ -8,7 +8,11 @@ import type { Span, TextMapGetter } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import type { Resource } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  AlwaysOffSampler,
+  BasicTracerProvider,
+  BatchSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { ATTR, errorLabel, methodLabel, routeLabel } from './labels.js';
 import type { ClientEvent, InvocationOutcome } from './metrics.js';
 
@@ -52,7 +56,13 @@ export function createTracing(options: {
     options.otlpEndpoint === undefined
       ? []
       : [new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(options.otlpEndpoint) }))];
-  const provider = new BasicTracerProvider({ resource: options.resource, spanProcessors });
+  // Without an exporter nothing would read the spans: do not record them (a non-recording span
+  // still carries the caller's trace id, or a fresh random one, which the logs need).
+  const provider = new BasicTracerProvider({
+    resource: options.resource,
+    spanProcessors,
+    ...(options.otlpEndpoint === undefined ? { sampler: new AlwaysOffSampler() } : {}),
+  });
   const tracer = provider.getTracer('genesys-tools');
   const propagator = new W3CTraceContextPropagator();
 
