@@ -8,10 +8,11 @@
  *
  * Goals (issue 6): full ≥ 50% of bare req/s, p99 ≤ 5 ms at 50 connections, RSS ≤ 150 MB.
  *
- *   npm run bench:server                      10 s per server
- *   BENCH_SECONDS=5 npm run bench:server
+ *   npm run bench:server                      3 alternating rounds of 10 s per server
+ *   BENCH_SECONDS=5 BENCH_ROUNDS=2 npm run bench:server
  *   npm run bench:server -- --long            + 1,000,000 calls on the full pipeline, RSS at
- *                                               start / middle / end (growth check)
+ *                                               start / middle / end (growth check);
+ *                                               BENCH_LONG_CALLS sets another count
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -45,6 +46,7 @@ function cannon(): Cannon {
 const TOKEN = 'bench-bearer-token-0123456789';
 const CONNECTIONS = 50;
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
+const rounds = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const BODY = JSON.stringify({
   tool_name: 'check_inventory',
   parameters: { sku: 'SKU-12345', warehouse_id: 'WH-1' },
@@ -151,7 +153,11 @@ function spawnServer(kind: 'full' | 'bare'): Promise<Child> {
     execArgv: [...process.execArgv, '--expose-gc'],
   });
   const next = (): Promise<Record<string, number>> =>
-    new Promise((resolve) => proc.once('message', (m) => { resolve(m as Record<string, number>); }));
+    new Promise((resolve) =>
+      proc.once('message', (m) => {
+        resolve(m as Record<string, number>);
+      }),
+    );
   return next().then((m) => ({
     proc,
     port: m['port'] ?? 0,
@@ -185,28 +191,43 @@ interface Row {
   readonly errors: number;
 }
 
-async function measure(kind: 'full' | 'bare'): Promise<Row> {
-  const server = await spawnServer(kind);
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+};
+
+/**
+ * Both servers run side by side; rounds alternate bare and full so that load from elsewhere on
+ * the machine falls on both alike. Each figure is the median of the rounds.
+ */
+async function measureBoth(): Promise<{ readonly full: Row; readonly bare: Row }> {
+  const servers = { bare: await spawnServer('bare'), full: await spawnServer('full') };
+  const results: Record<'full' | 'bare', CannonResult[]> = { full: [], bare: [] };
   try {
-    await load(server.port, { duration: 2 }); // warm-up: JIT, pools
-    const result = await load(server.port, { duration: seconds });
-    const rss = await server.rss();
-    return {
+    for (const kind of ['bare', 'full'] as const) await load(servers[kind].port, { duration: 2 });
+    for (let round = 0; round < rounds; round++) {
+      for (const kind of ['bare', 'full'] as const) {
+        results[kind].push(await load(servers[kind].port, { duration: seconds }));
+      }
+    }
+    const row = async (kind: 'full' | 'bare'): Promise<Row> => ({
       name: kind === 'full' ? 'full pipeline' : 'bare node:http',
-      reqPerSec: result.requests.average,
-      p50: result.latency.p50,
-      p99: result.latency.p99,
-      rssMb: rss / 1024 / 1024,
-      non2xx: result.non2xx,
-      errors: result.errors + result.timeouts,
-    };
+      reqPerSec: median(results[kind].map((r) => r.requests.average)),
+      p50: median(results[kind].map((r) => r.latency.p50)),
+      p99: median(results[kind].map((r) => r.latency.p99)),
+      rssMb: (await servers[kind].rss()) / 1024 / 1024,
+      non2xx: results[kind].reduce((n, r) => n + r.non2xx, 0),
+      errors: results[kind].reduce((n, r) => n + r.errors + r.timeouts, 0),
+    });
+    return { full: await row('full'), bare: await row('bare') };
   } finally {
-    server.stop();
+    servers.bare.stop();
+    servers.full.stop();
   }
 }
 
 async function longRun(): Promise<void> {
-  const total = 1_000_000;
+  const total = Number(process.env['BENCH_LONG_CALLS'] ?? 1_000_000);
   const server = await spawnServer('full');
   try {
     await load(server.port, { duration: 2 });
@@ -222,7 +243,7 @@ async function longRun(): Promise<void> {
     const end = await server.rss();
     const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
     console.log(
-      `\n1,000,000-call run on the full pipeline (${result.requests.total} answered, ${result.non2xx} non-2xx, ${result.errors} errors)`,
+      `\n${total.toLocaleString('en')}-call run on the full pipeline (${result.requests.total} answered, ${result.non2xx} non-2xx, ${result.errors} errors)`,
     );
     console.log(
       `  RSS after GC: start ${mb(start)}, middle ${mb(await (middle ?? Promise.resolve(0)))}, end ${mb(end)}; growth ${mb(end - start)}`,
@@ -240,10 +261,9 @@ async function main(): Promise<void> {
     return;
   }
   console.log(
-    `execution server benchmark: ${CONNECTIONS} connections, ${seconds} s per server, loopback`,
+    `execution server benchmark: ${CONNECTIONS} connections, ${rounds} alternating rounds of ${seconds} s per server, loopback`,
   );
-  const bare = await measure('bare');
-  const full = await measure('full');
+  const { full, bare } = await measureBoth();
   const rows = [full, bare].map((r) => ({
     server: r.name,
     'req/s': Math.round(r.reqPerSec),
