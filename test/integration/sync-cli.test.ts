@@ -238,6 +238,26 @@ describe('plan, apply, list, invoke and destroy on the command line', () => {
     expect(failed.stderr).toContain('"error_code":"EXECUTION_FAILURE"');
   });
 
+  it('takes tool paths, category and execution URL from the config file', async () => {
+    const { run, cwd } = await workspace({});
+    mkdirSync(join(cwd, 'defs'));
+    writeFileSync(join(cwd, 'defs', 'x.yaml'), manifest('tool_x'));
+    writeFileSync(
+      join(cwd, 'genesys-tools.config.json'),
+      JSON.stringify({
+        tools: ['defs'],
+        category: 'my-tools',
+        executionUrl: 'https://other.example.com',
+      }),
+    );
+    expect((await run(['apply', '--auto-approve'])).code).toBe(0);
+    const list = await run(['list', '--json']);
+    expect(JSON.parse(list.stdout)).toMatchObject({
+      scope: 'category "my-tools"',
+      tools: [{ name: 'tool_x', endpoint: 'https://other.example.com/api/v1/tools/tool_x' }],
+    });
+  });
+
   it('reports an unknown tool for invoke with SYNC_NOT_FOUND', async () => {
     const { run } = await workspace({});
     const invoke = await run(['invoke', 'nope', '--param', 'sku=1', '--json']);

@@ -151,12 +151,12 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .option('--concurrency <n>', 'changes in flight at once (1–64, default 8)')
     .action(async (paths: string[], flags: ApplyFlags) => {
-      const session = openSession(ctx, flags);
+      const session = await openSession(ctx, flags);
       const json = flags.json === true;
       const concurrency = concurrencyOf(flags.concurrency);
       let plan: Plan;
       if (flags.plan === undefined) {
-        const tools = await loadDesiredTools(ctx, paths, session.target);
+        const tools = await loadDesiredTools(ctx, paths, session);
         plan = (
           await makePlan(
             session,

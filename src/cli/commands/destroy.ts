@@ -21,7 +21,7 @@ export function register(program: Command, ctx: CliContext): void {
   )
     .option('--auto-approve', 'do not ask (CI)')
     .action(async (flags: DestroyFlags) => {
-      const session = openSession(ctx, flags, { executionUrl: false });
+      const session = await openSession(ctx, flags, { executionUrl: false });
       const json = flags.json === true;
       const { plan } = await makePlan(session, [], { destroy: true }, ctx.stopSignal);
       if (!json) ctx.stdout(renderPlan(plan));

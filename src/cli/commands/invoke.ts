@@ -109,7 +109,7 @@ export function register(program: Command, ctx: CliContext): void {
           'pass either --param name=value ... or --input JSON, not both',
         );
       }
-      const session = openSession(ctx, flags, { executionUrl: false });
+      const session = await openSession(ctx, flags, { executionUrl: false });
       const found = (await session.registry.list([tool], { signal: ctx.stopSignal })).filter(
         (e) => e.name === tool,
       );

@@ -34,7 +34,7 @@ export function register(program: Command, ctx: CliContext): void {
   syncOptions(
     program.command('list').description('Show the tools the org has in the managed scope'),
   ).action(async (flags: SyncFlags) => {
-    const session = openSession(ctx, flags, { executionUrl: false });
+    const session = await openSession(ctx, flags, { executionUrl: false });
     const entries = [...(await session.registry.list([], { signal: ctx.stopSignal }))]
       .filter((e) => e.managed)
       .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));

@@ -27,6 +27,7 @@ export function syncOptions(command: Command): Command {
       'public base URL of the execution server (GENESYS_TOOLS_EXECUTION_URL)',
     )
     .option('--category <name>', 'data action category that marks managed actions', undefined)
+    .option('--config <file>', 'config file (default: genesys-tools.config.* in the directory)')
     .option('--json', 'print JSON for machines');
 }
 
@@ -43,8 +44,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--adopt', 'take over unmanaged registrations that carry a wanted name')
     .option('--out <file>', 'save the plan for apply --plan FILE')
     .action(async (paths: string[], flags: PlanFlags) => {
-      const session = openSession(ctx, flags);
-      const tools = await loadDesiredTools(ctx, paths, session.target);
+      const session = await openSession(ctx, flags);
+      const tools = await loadDesiredTools(ctx, paths, session);
       const { plan, names } = await makePlan(
         session,
         tools,

@@ -4,7 +4,8 @@
  */
 import { resolve } from 'node:path';
 import type { EnvConfig } from '../../config.js';
-import { loadEnvConfig } from '../../config.js';
+import type { FileConfig } from '../../config.js';
+import { loadConfigFile, loadEnvConfig } from '../../config.js';
 import type { TargetName, ToolDefinition } from '../../definition/index.js';
 import { loadTools } from '../../definition/index.js';
 import { ConfigError, DefinitionError, SyncError } from '../../errors.js';
@@ -23,6 +24,7 @@ export interface SyncFlags {
   readonly target?: string;
   readonly executionUrl?: string;
   readonly category?: string;
+  readonly config?: string;
   readonly json?: boolean;
 }
 
@@ -32,6 +34,8 @@ export interface SyncSession {
   readonly target: TargetName;
   readonly client: GenesysClient;
   readonly registry: Registry;
+  /** The config file's settings, when there is one. */
+  readonly file: FileConfig | undefined;
 }
 
 function parseTarget(value: string | undefined, fallback: TargetName): TargetName {
@@ -43,25 +47,28 @@ function parseTarget(value: string | undefined, fallback: TargetName): TargetNam
 }
 
 /**
- * Builds the client and registry from the environment and flags.
- * @throws ConfigError CONFIG_MISSING, CONFIG_INVALID, CONFIG_UNKNOWN_REGION
+ * Builds the client and registry. Precedence (as `validate`): the flag, then the config file
+ * (`--config`, else genesys-tools.config.* in the directory), then the environment.
+ * @throws ConfigError CONFIG_MISSING, CONFIG_INVALID, CONFIG_UNKNOWN_REGION, CONFIG_FILE_INVALID
  */
-export function openSession(
+export async function openSession(
   ctx: CliContext,
   flags: SyncFlags,
   needs: { readonly executionUrl: boolean } = { executionUrl: true },
-): SyncSession {
+): Promise<SyncSession> {
   const env = loadEnvConfig(ctx.env);
-  const target = parseTarget(flags.target, env.target);
-  // list and invoke only read: they never build a data action, so any URL will do for them.
+  const file = await loadConfigFile(ctx.cwd, flags.config);
+  const target = parseTarget(flags.target, file?.target ?? env.target);
+  // list, invoke and destroy never build a data action, so any URL will do for them.
   const executionUrl =
     flags.executionUrl ??
+    file?.executionUrl ??
     env.executionUrl ??
     (needs.executionUrl ? undefined : 'https://execution-url.invalid');
   if (executionUrl === undefined) {
     throw new ConfigError(
       'CONFIG_MISSING',
-      'no execution server URL: set GENESYS_TOOLS_EXECUTION_URL or pass --execution-url (the public base URL of `genesys-tools serve`; tool endpoints are {url}/api/v1/tools/{name})',
+      'no execution server URL: set GENESYS_TOOLS_EXECUTION_URL, executionUrl in the config file, or pass --execution-url (the public base URL of `genesys-tools serve`; tool endpoints are {url}/api/v1/tools/{name})',
       { details: { variables: ['GENESYS_TOOLS_EXECUTION_URL'] } },
     );
   }
@@ -73,18 +80,23 @@ export function openSession(
     ...(env.clientSecret === undefined ? {} : { clientSecret: env.clientSecret }),
   });
   const bearerToken = env.bearerTokens[0];
+  const category = flags.category ?? file?.category;
   const registry =
     target === 'data-actions'
       ? createDataActionsRegistry(
           {
             executionUrl,
-            ...(flags.category === undefined ? {} : { category: flags.category }),
+            ...(category === undefined ? {} : { category }),
+            ...(file?.integrationName === undefined
+              ? {}
+              : { integrationName: file.integrationName }),
+            ...(file?.integrationId === undefined ? {} : { integrationId: file.integrationId }),
             ...(bearerToken === undefined ? {} : { bearerToken }),
           },
           client,
         )
       : createGatewayRegistry({ executionUrl }, client);
-  return { env, target, client, registry };
+  return { env, target, client, registry, file };
 }
 
 /**
@@ -95,12 +107,11 @@ export function openSession(
 export async function loadDesiredTools(
   ctx: CliContext,
   paths: readonly string[],
-  target: TargetName,
+  session: Pick<SyncSession, 'target' | 'file'>,
 ): Promise<readonly ToolDefinition[]> {
-  const { tools, issues } = await loadTools(paths.length === 0 ? ['./tools'] : paths, {
-    cwd: ctx.cwd,
-    target,
-  });
+  // Arguments, else the config file's `tools`, else ./tools (DESIGN "CLI").
+  const chosen = paths.length > 0 ? paths : (session.file?.tools ?? ['./tools']);
+  const { tools, issues } = await loadTools(chosen, { cwd: ctx.cwd, target: session.target });
   for (const i of issues.filter((x) => x.severity === 'warning')) {
     ctx.stderr(
       `warning ${i.code}: ${i.file}${i.pointer === '' ? '' : ` ${i.pointer}`}: ${i.message}\n`,
