@@ -22,8 +22,8 @@ export {
 } from './errors.js';
 export type { ErrorCode, ErrorFamily } from './errors.js';
 export type { Clock, Deps, Logger } from './deps.js';
-export { loadEnvConfig } from './config.js';
-export type { EnvConfig } from './config.js';
+export { loadEnvConfig, loadConfigFile } from './config.js';
+export type { EnvConfig, FileConfig } from './config.js';
 export type {
   ToolDefinition,
   ToolContext,

@@ -16,7 +16,7 @@ import type { DefinitionIssue } from './issues.js';
 import { issue } from './issues.js';
 import type { FilePosition, ManifestParse } from './manifest.js';
 import { codeOnlyFields, parseJsonManifest, parseYamlManifest, toFilePointer } from './manifest.js';
-import { hasErrors, validateTool } from './target-profiles.js';
+import { hasErrors, profileIssues } from './target-profiles.js';
 import type { TargetName, ToolDefinition } from './types.js';
 
 /** A problem found while loading, with the file (relative to cwd) and the tool when known. */
@@ -252,7 +252,7 @@ async function loadFiles(files: readonly ToolFile[]): Promise<FileOutcome[]> {
   }
 }
 
-function profileIssues(
+function targetIssues(
   tool: ToolDefinition,
   outcome: FileOutcome,
   file: ToolFile,
@@ -260,7 +260,7 @@ function profileIssues(
 ): readonly LoadIssue[] {
   const locate =
     outcome.locate ?? ((i: DefinitionIssue): LoadIssue => ({ ...i, file: file.display }));
-  return validateTool(tool, target).map((i) => ({ ...locate(i), tool: tool.name }));
+  return profileIssues(tool, target).map((i) => ({ ...locate(i), tool: tool.name }));
 }
 
 /**
@@ -305,7 +305,7 @@ export async function loadTools(
       return;
     }
     owners.set(tool.name, file);
-    const profile = target === undefined ? [] : profileIssues(tool, outcome, file, target);
+    const profile = target === undefined ? [] : targetIssues(tool, outcome, file, target);
     issues.push(...profile);
     if (!hasErrors(profile)) tools.push(tool);
   });

@@ -46,10 +46,18 @@ function parsePointer(pointer: string): string[] {
     .map((t) => t.replaceAll('~1', '/').replaceAll('~0', '~'));
 }
 
+/**
+ * Finds the position of a pointer's value; the YAML document (JSON is YAML) is parsed only when a
+ * position is first asked for, since valid files never need one.
+ */
 function positionFinder(text: string): (pointer: string) => FilePosition | undefined {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
+  let parsed: { doc: ReturnType<typeof parseDocument>; lineCounter: LineCounter } | undefined;
   return (pointer) => {
+    if (parsed === undefined) {
+      const lineCounter = new LineCounter();
+      parsed = { doc: parseDocument(text, { lineCounter }), lineCounter };
+    }
+    const { doc, lineCounter } = parsed;
     const path = parsePointer(pointer);
     for (let n = path.length; n >= 0; n -= 1) {
       const node: unknown = doc.getIn(path.slice(0, n), true);

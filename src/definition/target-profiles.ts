@@ -178,17 +178,24 @@ function definitionIssues(tool: ToolDefinition): DefinitionIssue[] {
  * (errors and warnings). An empty list, or warnings only, means the target accepts the tool.
  */
 export function validateTool(tool: ToolDefinition, target: TargetName): DefinitionIssue[] {
-  const out = [
+  return [
     ...definitionIssues(tool),
     ...checkCapabilities(tool.inputSchema, 'input'),
     ...(tool.outputSchema === undefined ? [] : checkCapabilities(tool.outputSchema, 'output')),
+    ...profileIssues(tool, target),
   ];
+}
+
+/**
+ * Only the target profile's rules, for a tool that already passed the capability matrix (every
+ * tool `defineTool`/`buildTool` returned did).
+ */
+export function profileIssues(tool: ToolDefinition, target: TargetName): DefinitionIssue[] {
   switch (target) {
     case 'gateway':
-      return out;
+      return [];
     case 'data-actions':
       return [
-        ...out,
         ...dataActionInputIssues(tool.inputSchema),
         ...(tool.outputSchema === undefined ? [] : dataActionOutputIssues(tool.outputSchema)),
         ...draft04Warnings(tool.inputSchema, '/input'),
