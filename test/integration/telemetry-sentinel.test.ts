@@ -16,9 +16,11 @@ const TOKEN = 'sentinel-bearer-4f1c9e7a2b';
 const CLIENT_SECRET = 'sentinel-client-secret-9d8c7b';
 const EMAIL = 'planted.person@example.org';
 const PHONE = '+15550100999';
+const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
+const TRACEPARENT = `00-${TRACE_ID}-b7ad6b7169203331-01`;
 
 describe('telemetry on the execution server', () => {
-  it('keeps planted secrets and PII out of log lines, audit records and metrics', async () => {
+  it('keeps planted secrets and PII out of logs, audit and metrics, and logs each call with its ids and the caller trace id', async () => {
     const chunks: string[] = [];
     const destination = new Writable({
       write(chunk: Buffer, _encoding, callback) {
@@ -62,7 +64,7 @@ describe('telemetry on the execution server', () => {
       app.inject({
         method: 'POST',
         url: '/api/v1/tools/contact',
-        headers: { authorization, 'inin-correlation-id': 'corr-1' },
+        headers: { authorization, 'inin-correlation-id': 'corr-1', traceparent: TRACEPARENT },
         payload: { tool_name: 'contact', parameters, conversation_id: 'conv-1' },
       });
 
@@ -87,6 +89,16 @@ describe('telemetry on the execution server', () => {
       .filter((l) => l !== '')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(records.map((r) => r.outcome)).toEqual(['success', 'error', 'error']);
+    const callLines = logText
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.msg !== 'metrics endpoint listening');
+    for (const line of callLines) {
+      expect(line).toMatchObject({ tool: 'contact' });
+      expect(line.invocationId).toEqual(expect.any(String));
+      expect(line.traceId).toBe(TRACE_ID);
+    }
     expect(records[0]).toMatchObject({
       tool: 'contact',
       conversationId: 'conv-1',

@@ -1,4 +1,4 @@
-import { appendFile, readFile, readdir, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isGenesysToolsError } from '../../src/errors.js';
@@ -217,5 +217,26 @@ describe('createAuditLog group commit', () => {
     const copy = join(tempDir(), 'copy.jsonl');
     await writeFile(copy, written.join(''));
     expect(await verifyAuditFiles([copy])).toEqual({ ok: true, records: 1 });
+  });
+});
+
+describe('createAuditLog recovery', () => {
+  it('continues from the newest rotated file when a crash left no current file', async () => {
+    const file = join(tempDir(), 'audit.jsonl');
+    const first = await createAuditLog({ file });
+    await first.append(entry(1));
+    await first.append(entry(2));
+    await first.close();
+    await rename(file, `${file}.1`);
+    const second = await createAuditLog({ file });
+    await second.append(entry(3));
+    await second.close();
+    expect(await verifyAuditFiles([`${file}.1`, file])).toEqual({ ok: true, records: 3 });
+  });
+
+  it('refuses to continue a file whose last line is not a record', async () => {
+    const file = join(tempDir(), 'audit.jsonl');
+    await writeFile(file, 'not json\n');
+    await expect(createAuditLog({ file })).rejects.toMatchObject({ code: 'AUDIT_FILE_UNREADABLE' });
   });
 });
