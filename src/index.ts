@@ -145,3 +145,19 @@ export type {
   ApplyResult,
   ChangeEvent,
 } from './sync/index.js';
+export { createToolServer, createCachedStatusProvider, noopObserver } from './server/index.js';
+export type {
+  ToolServerOptions,
+  RemoteStatusProvider,
+  RemoteToolStatus,
+  AuditEntry,
+  AuditSink,
+  InvocationObserver,
+  InvocationResult,
+  InvocationSpan,
+  InvocationRequestWire,
+  InvocationSuccessWire,
+  InvocationErrorWire,
+  RegistryWire,
+  RegistryToolWire,
+} from './server/index.js';
