@@ -117,7 +117,22 @@ export async function createEmulator(
     newId: () => randomUUID(),
   };
 
-  const app = Fastify({ logger: false, bodyLimit: MAX_BODY_BYTES, return503OnClosing: false });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: MAX_BODY_BYTES,
+    return503OnClosing: false,
+    // Errors Fastify raises before any hook runs (a malformed URL): still a Genesys ErrorBody.
+    frameworkErrors: (error, _request, reply) => {
+      const correlationId = randomUUID();
+      const body = new ApiFailure(400, 'bad.request', error.message).toBody(correlationId);
+      reply.hijack();
+      reply.raw.writeHead(400, {
+        'content-type': 'application/json; charset=utf-8',
+        'ININ-Correlation-Id': correlationId,
+      });
+      reply.raw.end(JSON.stringify(body));
+    },
+  });
   installParsers(app);
   installHooks(app, { ctx, requests, calls, limiter, faults });
   installErrorHandling(app, ctx);
@@ -351,6 +366,7 @@ function installErrorHandling(app: FastifyInstance, ctx: EmulatorContext): void 
     const correlationId = requestsCorrelation(ctx, request);
     return reply
       .code(failure.status)
+      .header('ININ-Correlation-Id', correlationId)
       .headers(failure.extras.headers ?? {})
       .type('application/json')
       .send(failure.toBody(correlationId));
@@ -360,6 +376,7 @@ function installErrorHandling(app: FastifyInstance, ctx: EmulatorContext): void 
     const { path } = splitUrl(request.url);
     return reply
       .code(404)
+      .header('ININ-Correlation-Id', correlationId)
       .send(
         new ApiFailure(404, 'not.found', `No resource at ${request.method} ${path}`).toBody(
           correlationId,

@@ -180,6 +180,14 @@ describe('platform conventions', () => {
     });
   });
 
+  it('answers a malformed URL with a Genesys-style 400 and a correlation id', async () => {
+    const emulator = await emulatorWith();
+    const res = await emulator.app.inject({ method: 'GET', url: '/api/v2/%' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'bad.request', status: 400 });
+    expect(res.headers['inin-correlation-id']).toBeDefined();
+  });
+
   it('answers 413 request.entity.too.large over 512,000 bytes on a real socket', async () => {
     const { url, emulator } = await startEmulator();
     const token = await tokenFor(emulator);
