@@ -21,6 +21,13 @@ export interface RateLimiter {
   inUse(): number;
   /** Callers waiting for a slot. */
   waiting(): number;
+  /** The limit now in force. */
+  limit(): number;
+  /**
+   * Lowers the limit to what the server says it allows (`inin-ratelimit-allowed`); never raises
+   * it above the configured one. Answers true when the limit changed.
+   */
+  lowerTo(allowed: number): boolean;
 }
 
 /** Options of `createRateLimiter`. */
@@ -38,6 +45,7 @@ interface Waiter {
 
 /** Creates a sliding-window limiter driven by `clock`. */
 export function createRateLimiter(options: RateLimiterOptions, clock: Clock): RateLimiter {
+  let limit = options.limit;
   let inFlight = 0;
   // Finish times of finished requests still inside the window, oldest first.
   const finished: number[] = [];
@@ -72,7 +80,7 @@ export function createRateLimiter(options: RateLimiterOptions, clock: Clock): Ra
 
   const pump = (): void => {
     prune();
-    while (queue.length > 0 && used() < options.limit) {
+    while (queue.length > 0 && used() < limit) {
       const waiter = queue.shift();
       if (waiter === undefined) break;
       waiter.signal?.removeEventListener('abort', waiter.onAbort);
@@ -102,10 +110,17 @@ export function createRateLimiter(options: RateLimiterOptions, clock: Clock): Ra
       return used();
     },
     waiting: () => queue.length,
+    limit: () => limit,
+    lowerTo: (allowed) => {
+      const next = Math.max(1, Math.min(options.limit, Math.floor(allowed)));
+      if (!Number.isFinite(allowed) || next >= limit) return false;
+      limit = next;
+      return true;
+    },
     acquire: (signal) => {
       signal?.throwIfAborted();
       prune();
-      if (queue.length === 0 && used() < options.limit) return Promise.resolve(take());
+      if (queue.length === 0 && used() < limit) return Promise.resolve(take());
       return new Promise<RateLimitPermit>((resolve, reject) => {
         const waiter: Waiter = {
           resolve,

@@ -196,6 +196,21 @@ export function createTransport(
     );
   };
 
+  /**
+   * reference §3: answers carry `inin-ratelimit-allowed`; an org may allow less than the default
+   * 300 (180 has been seen), so the client follows a lower server limit instead of drawing 429s.
+   */
+  const followServerLimit = (call: CallState, headers: Headers): void => {
+    const allowed = Number(headers.get('inin-ratelimit-allowed') ?? Number.NaN);
+    if (!Number.isInteger(allowed) || allowed < 1) return;
+    if (limiter.lowerTo(allowed)) {
+      logger.info(
+        { url: call.url, requestsPerMinute: limiter.limit() },
+        'genesys api: following the lower rate limit the server announces',
+      );
+    }
+  };
+
   /** Classifies a non-2xx answer or a failed exchange. */
   const failureOf = (call: CallState, result: Exchange, timeoutMs: number): AttemptFailure => {
     const { request, info } = call;
@@ -248,6 +263,7 @@ export function createTransport(
     );
     const result = await exchange(request, url, token, timeoutMs, permit);
     report(call, result, token, clock.nowMs() - startedMs);
+    if (result.kind === 'answer') followServerLimit(call, result.response.headers);
     if (result.kind === 'answer' && result.response.ok) {
       const correlationId = result.response.headers.get('inin-correlation-id') ?? undefined;
       const { status, headers } = result.response;

@@ -84,4 +84,18 @@ describe('client-side rate limiter', () => {
     await expect(waiting).rejects.toThrow('stop');
     expect(limiter.waiting()).toBe(0);
   });
+
+  it.each([
+    [300, 180, 180, true],
+    [300, 300, 300, false],
+    [300, 1_000, 300, false],
+    [300, 0.5, 1, true],
+  ])(
+    'with limit %d, a server allowing %d leaves %d (changed: %s)',
+    (configured, allowed, expected, changed) => {
+      const limiter = createRateLimiter({ limit: configured, windowMs: 60_000 }, fakeClock());
+      expect(limiter.lowerTo(allowed)).toBe(changed);
+      expect(limiter.limit()).toBe(expected);
+    },
+  );
 });

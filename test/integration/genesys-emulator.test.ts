@@ -299,6 +299,21 @@ describe('client against the emulator', () => {
     ]);
   });
 
+  it('follows a lower limit the server announces, so a later burst draws no 429s', async () => {
+    const s = await setup({ rateLimitPerMinute: 50 }, { requestsPerMinute: 300 });
+    const get = () =>
+      s.client.transport.send({
+        method: 'GET',
+        route: '/api/v2/integrations',
+        query: { pageSize: 1 },
+      });
+    await s.run(get());
+    await s.run(Promise.all(Array.from({ length: 120 }, get)));
+    const api = s.emulator.emulator.calls.filter((c) => c.path === '/api/v2/integrations');
+    expect(api).toHaveLength(121);
+    expect(api.filter((c) => c.status === 429)).toHaveLength(0);
+  });
+
   it('keeps a burst of 1,000 calls under the emulator limit of 300 per minute: zero 429s', async () => {
     const s = await setup({ rateLimitPerMinute: 300 }, { requestsPerMinute: 300 });
     const started = s.clock.nowMs();
