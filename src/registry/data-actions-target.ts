@@ -7,13 +7,7 @@ import type { ToolDefinition } from '../definition/index.js';
 import { ConfigError, GenesysConflictError } from '../errors.js';
 import type { GenesysClient, PageWire } from '../genesys/index.js';
 import { paginate, userDefinedCredential } from '../genesys/index.js';
-import type {
-  DesiredEntry,
-  InvokeResult,
-  Registry,
-  RemoteEntry,
-  WriteResult,
-} from './registry.js';
+import type { DesiredEntry, InvokeResult, Registry, RemoteEntry, WriteResult } from './registry.js';
 import { comparableDataAction, DEFAULT_CATEGORY, toDataAction } from './to-data-action.js';
 import {
   entitiesOf,

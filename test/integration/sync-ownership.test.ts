@@ -92,7 +92,7 @@ describe('the gateway target', () => {
 
 describe('invoke', () => {
   it('runs a registered tool through its data action and returns the output', async () => {
-    const seen: { auth?: string; body?: string } = {};
+    const seen: { auth?: string | undefined; body?: string } = {};
     const server = createServer((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
