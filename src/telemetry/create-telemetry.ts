@@ -68,8 +68,8 @@ export interface TelemetryObserver {
 /** Metrics and traces of one process. */
 export interface Telemetry {
   readonly observer: TelemetryObserver;
-  /** Listener for the API client's events. */
-  onClientEvent(event: ClientEvent): void;
+  /** Listener for the API client's events; pass it as is (`onEvent: telemetry.onClientEvent`). */
+  readonly onClientEvent: (event: ClientEvent) => void;
   /** `http://host:port/metrics`, or undefined when no metrics server runs. */
   readonly metricsUrl: string | undefined;
   /** The current Prometheus exposition text. */

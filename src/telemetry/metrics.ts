@@ -21,24 +21,29 @@ export const REJECTION_CODES: ReadonlySet<string> = new Set([
 /** Events of the API client (the genesys room emits them; shape copied, not imported). */
 export type ClientEvent =
   | {
-      type: 'request';
-      method: string;
-      route: string;
-      status: number;
-      durationMs: number;
-      attempt: number;
-      correlationId?: string;
+      readonly type: 'request';
+      readonly method: string;
+      readonly route: string;
+      readonly status: number;
+      readonly durationMs: number;
+      readonly attempt: number;
+      readonly correlationId?: string;
     }
   | {
-      type: 'retry';
-      method: string;
-      route: string;
-      attempt: number;
-      delayMs: number;
-      reason: string;
+      readonly type: 'retry';
+      readonly method: string;
+      readonly route: string;
+      readonly attempt: number;
+      readonly delayMs: number;
+      readonly reason: string;
     }
-  | { type: 'rate-limited'; method: string; route: string; retryAfterMs?: number }
-  | { type: 'token'; outcome: 'renewed' | 'failed'; durationMs: number };
+  | {
+      readonly type: 'rate-limited';
+      readonly method: string;
+      readonly route: string;
+      readonly retryAfterMs?: number;
+    }
+  | { readonly type: 'token'; readonly outcome: 'renewed' | 'failed'; readonly durationMs: number };
 
 /** How an invocation ended, for the instruments. */
 export interface InvocationOutcome {
