@@ -9,7 +9,7 @@ import type { Deps } from '../deps.js';
 import type { ToolDefinition } from '../definition/index.js';
 import { InvocationError } from '../errors.js';
 import type { CallerAuth } from './caller-auth.js';
-import { OutputMismatchError, sendFailure, sendSuccess } from './call-outcome.js';
+import { OutputMismatchError, sendError, sendFailure, sendSuccess } from './call-outcome.js';
 import type { CallState, OutcomeDeps } from './call-outcome.js';
 import { REPLY_SCHEMAS, parseEnvelope } from './envelope.js';
 import type { AuditSink, InvocationObserver } from './observer.js';
@@ -117,8 +117,21 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
   app.setErrorHandler(async (error, request, reply) => {
     const state = states.get(request);
     if (state === undefined || state.finished) {
-      deps.logger.error({ err: { message: String(error) } }, 'error outside an invocation');
-      return reply;
+      // The reply was decided but could not be sent (an output JSON cannot encode: a BigInt, a
+      // cycle). The audit entry is written already; answer the tool's fault, never hang.
+      const invocationId = state?.invocationId ?? randomUUID();
+      (state?.logger ?? deps.logger).error(
+        { err: { message: error instanceof Error ? error.message : String(error) } },
+        'reply could not be sent',
+      );
+      return sendError(
+        reply,
+        new InvocationError(
+          'EXECUTION_FAILURE',
+          `the tool failed; look up invocation ${invocationId} in the server log.`,
+        ),
+        invocationId,
+      );
     }
     return sendFailure(reply, state, outcomeDeps, error);
   });

@@ -397,3 +397,22 @@ describe('the invocation route', () => {
     }
   });
 });
+
+describe('outputs JSON cannot encode', () => {
+  it.each([
+    ['a BigInt', () => ({ n: 10n })],
+    [
+      'a cycle',
+      () => {
+        const a: Record<string, unknown> = {};
+        a['self'] = a;
+        return a;
+      },
+    ],
+  ])('answers EXECUTION_FAILURE for %s instead of hanging', async (_name, handler) => {
+    const app = await server({ tools: [tool({ handler })] });
+    const res = await invoke(app);
+    expect(res.statusCode).toBe(500);
+    expect(wire(res).error_code).toBe('EXECUTION_FAILURE');
+  });
+});
