@@ -10,7 +10,9 @@ function createAjv(): Ajv2020 {
   // strict: false because tool authors may carry annotation keywords (examples, x-*) that strict
   // mode refuses; the capability matrix reports what matters. allErrors so that a bad call lists
   // every bad path (DESIGN "Invocation contract": INVALID_PARAMETERS lists each path).
-  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
+  // logger: false because a library must not write to the console; unknown formats are
+  // annotations (JSON Schema 2020-12 §7.2) and are ignored without a word.
+  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true, logger: false });
   formatsModule.default(ajv);
   return ajv;
 }

@@ -87,9 +87,44 @@ function typeIssues({ node, pointer }: SchemaNode): DefinitionIssue[] {
   });
 }
 
+function regexProblem(pattern: string): string | undefined {
+  try {
+    // Ajv compiles patterns with the "u" flag; a pattern it cannot compile would fail at run time.
+    new RegExp(pattern, 'u');
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+function patternIssues({ node, pointer }: SchemaNode): DefinitionIssue[] {
+  const found: { at: string; pattern: string }[] = [];
+  const pattern = node['pattern'];
+  if (typeof pattern === 'string') found.push({ at: `${pointer}/pattern`, pattern });
+  const patternProperties = node['patternProperties'];
+  if (isPlainObject(patternProperties)) {
+    for (const key of Object.keys(patternProperties)) {
+      found.push({ at: `${pointer}/patternProperties/${pointerToken(key)}`, pattern: key });
+    }
+  }
+  return found.flatMap(({ at, pattern: p }) => {
+    const problem = regexProblem(p);
+    return problem === undefined
+      ? []
+      : [
+          issue(
+            'DEFINITION_SCHEMA_INVALID',
+            at,
+            `${JSON.stringify(p)} is not a valid regular expression: ${problem}`,
+            'write an ECMAScript regular expression valid with the "u" flag',
+          ),
+        ];
+  });
+}
+
 function nodeIssues(entry: SchemaNode): DefinitionIssue[] {
   const { node, pointer } = entry;
-  const out: DefinitionIssue[] = [...typeIssues(entry)];
+  const out: DefinitionIssue[] = [...typeIssues(entry), ...patternIssues(entry)];
   const description = node['description'];
   if (typeof description === 'string' && description.length > MAX_DESCRIPTION) {
     out.push(

@@ -250,6 +250,22 @@ describe('defineTool: each rule with a passing and a failing case', () => {
       ['DEFINITION_SCHEMA_INVALID', '/input/properties/a/minLength'],
     ],
     ['a non-object input', { input: { type: 'string' } }, ['DEFINITION_INVALID', '/input/type']],
+    ['a valid pattern', { parameters: { p: { type: 'string', pattern: '^[A-Z]+$' } } }, undefined],
+    [
+      'a broken pattern',
+      { parameters: { p: { type: 'string', pattern: '[' } } },
+      ['DEFINITION_SCHEMA_INVALID', '/input/properties/p/pattern'],
+    ],
+    [
+      'a broken patternProperties key',
+      { input: { type: 'object', patternProperties: { '(': { type: 'string' } } } },
+      ['DEFINITION_SCHEMA_INVALID', '/input/patternProperties/('],
+    ],
+    [
+      'an unknown format (an annotation)',
+      { parameters: { p: { type: 'string', format: 'phone' } } },
+      undefined,
+    ],
     [
       'input and parameters together',
       { input: { type: 'object' }, parameters: {} },

@@ -86,3 +86,22 @@ describe('compileOutputValidator', () => {
     expect(compileOutputValidator(defineTool({ name: 'a', description: 'd' }))).toBeUndefined();
   });
 });
+
+describe('compileParametersValidator on any tool defineTool accepted', () => {
+  it('compiles schemas with unknown formats and patterns, and applies the pattern', () => {
+    const tool = defineTool({
+      name: 'patterned',
+      description: 'd',
+      parameters: {
+        code: { type: 'string', pattern: '^[A-Z]{3}$', required: true },
+        phone: { type: 'string', format: 'phone' },
+      },
+    });
+    const validate = compileParametersValidator(tool);
+    expect(validate({ code: 'ABC', phone: 'anything' })).toEqual({ ok: true });
+    expect(validate({ code: 'abc' })).toEqual({
+      ok: false,
+      issues: [{ path: '/code', message: 'must match pattern "^[A-Z]{3}$"' }],
+    });
+  });
+});
