@@ -106,7 +106,7 @@ describe('apply under faults', () => {
         clientId,
         clientSecret,
         requestsPerMinute: 1_000_000,
-        requestTimeoutMs: 2_000,
+        requestTimeoutMs: 10_000,
         backoff: { baseMs: 1, maxMs: 10 },
         retryAfterCapMs: 10,
       },
@@ -132,7 +132,7 @@ describe('apply under faults', () => {
       (await managedActions(url, clientId, clientSecret)).client,
     );
     expect(hasChanges(await plan(clean, tools))).toBe(false);
-  });
+  }, 180_000);
 
   it('converges after an apply aborted mid-run', async () => {
     const { registry, url, clientId, clientSecret } = await setup();
@@ -157,5 +157,5 @@ describe('apply under faults', () => {
     const { all } = await managedActions(url, clientId, clientSecret);
     expect(all).toHaveLength(60);
     expect(hasChanges(await plan(registry, tools))).toBe(false);
-  });
+  }, 120_000);
 });

@@ -23,7 +23,7 @@ export async function setup(
     clientId: started.clientId,
     clientSecret: started.clientSecret,
     requestsPerMinute: emulatorOptions.rateLimitPerMinute ?? FAST,
-    requestTimeoutMs: 2_000,
+    requestTimeoutMs: 10_000,
     backoff: { baseMs: 5, maxMs: 50 },
     retryAfterCapMs: 50,
   });

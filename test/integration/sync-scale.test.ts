@@ -31,5 +31,5 @@ describe('sync of 200 tools against the emulator', () => {
       'GET /api/v2/integrations/actions',
       'GET /api/v2/integrations/actions',
     ]);
-  });
+  }, 180_000);
 });
