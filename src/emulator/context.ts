@@ -5,6 +5,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.js';
 import type { ParsedEmulatorOptions } from './options.js';
+import type { SchemaCompiler } from './schema-compiler.js';
 import type { Store } from './store.js';
 
 /** A configured OAuth client after defaults. */
@@ -28,6 +29,8 @@ export interface EmulatorContext {
   readonly clients: Map<string, ClientRecord>;
   readonly store: Store;
   readonly deps: Deps;
+  /** Validators of contract schemas, cached. */
+  readonly schemas: SchemaCompiler;
   /** Per-request information; set by the first hook. */
   info(request: FastifyRequest): RequestInfo;
   /**

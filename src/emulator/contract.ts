@@ -2,7 +2,7 @@
  * Genesys' data action contract rules (reference §7.3), as pure checks returning findings. The
  * routes turn findings into a 400 `bad.request` whose `details` name each field.
  */
-import { Ajv } from 'ajv';
+import type { SchemaCompiler } from './schema-compiler.js';
 import type { Contract } from './state.js';
 import type { ErrorDetailWire } from './wire.js';
 import { ApiFailure } from './wire.js';
@@ -114,21 +114,14 @@ export function checkSuccessSchema(schema: Record<string, unknown>): readonly Co
   return findings;
 }
 
-// Ajv (draft-07 vocabulary) only to see that the schemas compile at all; `$schema` and draft-04
-// `id` are dropped first as Genesys exports carry them (reference §7.3).
-const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: true });
-
-/** Schema without the draft-04 markers Ajv 8 does not load. */
-export function withoutDialect(schema: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(schema).filter(([k]) => k !== '$schema' && k !== 'id'));
-}
-
+// Ajv only to see that the schemas compile at all (reference §7.3: draft-04 markers ignored).
 function compileFindings(
+  schemas: SchemaCompiler,
   schema: Record<string, unknown>,
   field: string,
 ): readonly ContractFinding[] {
   try {
-    ajv.compile(withoutDialect(schema));
+    schemas.compile(schema);
     return [];
   } catch (error) {
     return [
@@ -141,7 +134,10 @@ function compileFindings(
 }
 
 /** Every finding of a whole contract. Pure. */
-export function checkContract(contract: Contract): readonly ContractFinding[] {
+export function checkContract(
+  contract: Contract,
+  schemas: SchemaCompiler,
+): readonly ContractFinding[] {
   const input = contract.input.inputSchema;
   const output = contract.output.successSchema;
   const refs = [
@@ -152,8 +148,8 @@ export function checkContract(contract: Contract): readonly ContractFinding[] {
     ...refs.map((field) => ({ field, message: '$ref is not supported in data action contracts.' })),
     ...checkInputSchema(input),
     ...checkSuccessSchema(output),
-    ...(refs.length > 0 ? [] : compileFindings(input, 'contract.input.inputSchema')),
-    ...(refs.length > 0 ? [] : compileFindings(output, 'contract.output.successSchema')),
+    ...(refs.length > 0 ? [] : compileFindings(schemas, input, 'contract.input.inputSchema')),
+    ...(refs.length > 0 ? [] : compileFindings(schemas, output, 'contract.output.successSchema')),
   ];
 }
 

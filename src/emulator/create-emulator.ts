@@ -14,6 +14,7 @@ import { ClientSchema, FaultSettingsSchema, parseEmulatorOptions } from './optio
 import { authenticate, registerOAuthRoutes } from './oauth.js';
 import { createRateLimiter } from './rate-limit.js';
 import { registerRoutes } from './routes.js';
+import { createSchemaCompiler } from './schema-compiler.js';
 import { openStore } from './store.js';
 import { ApiFailure, parseBody } from './wire.js';
 
@@ -93,6 +94,7 @@ export async function createEmulator(
     clients,
     store,
     deps: fullDeps,
+    schemas: createSchemaCompiler(),
     info: (request) => {
       const info = requests.get(request);
       if (info === undefined) throw new Error('request seen before the emulator hook');

@@ -220,7 +220,7 @@ export function registerDataActionRoutes(app: FastifyInstance, ctx: EmulatorCont
     ctx.requirePermission(request, 'integrations:action:add');
     const input = parseBody(PostActionSchema, request.body, 'action');
     checkIntegration(input.integrationId);
-    const findings = checkContract(input.contract);
+    const findings = checkContract(input.contract, ctx.schemas);
     if (findings.length > 0) throw contractFailure(findings);
     const { integrationId, ...rest } = input;
     const record: ActionRecord = {
@@ -267,7 +267,7 @@ export function registerDataActionRoutes(app: FastifyInstance, ctx: EmulatorCont
     ctx.requirePermission(request, 'integrations:action:add');
     const input = parseBody(PostDraftSchema, request.body, 'action draft');
     checkIntegration(input.integrationId);
-    const findings = checkContract(input.contract);
+    const findings = checkContract(input.contract, ctx.schemas);
     if (findings.length > 0) throw contractFailure(findings);
     const { integrationId, config, ...rest } = input;
     const draft: ActionBody = { ...rest, ...(config === undefined ? {} : { config }), version: 1 };
@@ -361,7 +361,7 @@ export function registerDataActionRoutes(app: FastifyInstance, ctx: EmulatorCont
       if (changed) refuseContract(request.body);
     }
     if (input.contract !== undefined) {
-      const findings = checkContract(input.contract);
+      const findings = checkContract(input.contract, ctx.schemas);
       if (findings.length > 0) throw contractFailure(findings);
     }
     const next: ActionBody = {
@@ -427,7 +427,7 @@ function draftErrors(
   record: ActionRecord,
   body: ActionBody,
 ): readonly ErrorBodyWire[] {
-  const errors: ErrorBodyWire[] = checkContract(body.contract).map((f) => ({
+  const errors: ErrorBodyWire[] = checkContract(body.contract, ctx.schemas).map((f) => ({
     message: f.message,
     code: 'INVALID_SCHEMA',
     status: 400,

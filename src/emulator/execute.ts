@@ -53,6 +53,7 @@ export function registerExecuteRoutes(app: FastifyInstance, ctx: EmulatorContext
       correlationId: ctx.info(request).correlationId,
       organizationId: ctx.options.organizationId,
       deps: ctx.deps,
+      schemas: ctx.schemas,
     });
     return { result, credential };
   };

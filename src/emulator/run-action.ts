@@ -5,10 +5,9 @@
  * reference §8.3 says `/execute` answers it.
  */
 import { STATUS_CODES } from 'node:http';
-import { Ajv } from 'ajv';
 import type { Deps } from '../deps.js';
-import { withoutDialect } from './contract.js';
 import { mapResponse } from './mapping.js';
+import type { SchemaCompiler } from './schema-compiler.js';
 import type { ActionBody, ActionConfig, CredentialRecord } from './state.js';
 import type { Inputs } from './velocity.js';
 import { networkFailureMessage, timedFetch } from './timed-fetch.js';
@@ -42,11 +41,10 @@ export interface RunInput {
   readonly correlationId: string;
   readonly organizationId: string;
   readonly deps: Pick<Deps, 'clock' | 'fetch'>;
+  readonly schemas: SchemaCompiler;
 }
 
 type Stage = 'ACTION.REMOTE_ENDPOINT' | 'ACTION.PROCESSING';
-
-const ajv = new Ajv({ strict: false, allErrors: true });
 
 /** An /execute failure as reference §8.3 shapes it. */
 export function executionFailure(options: {
@@ -89,7 +87,11 @@ export function codeForStatus(status: number): string {
  * checked against the input schema.
  * @throws ApiFailure 400 bad.request naming each bad input.
  */
-export function readInputs(body: unknown, inputSchema: Readonly<Record<string, unknown>>): Inputs {
+export function readInputs(
+  body: unknown,
+  inputSchema: Readonly<Record<string, unknown>>,
+  schemas: SchemaCompiler,
+): Inputs {
   const raw = body ?? {};
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw badRequest('The execute body must be a JSON object of inputs.', [
@@ -106,7 +108,7 @@ export function readInputs(body: unknown, inputSchema: Readonly<Record<string, u
         { errorCode: 'INVALID_INPUT', fieldName: key },
       ]);
   }
-  const validate = ajv.compile(withoutDialect(inputSchema));
+  const validate = schemas.compile(inputSchema);
   if (!validate(inputs)) {
     const errors = validate.errors ?? [];
     const details = errors.map((e) => ({
@@ -271,7 +273,7 @@ export async function runAction(input: RunInput): Promise<RunResult> {
   const response = input.config.response;
   try {
     const inputs = await step('Resolve inputs', () =>
-      readInputs(input.body, input.action.contract.input.inputSchema),
+      readInputs(input.body, input.action.contract.input.inputSchema, input.schemas),
     );
     const call = await step('Resolve request', () => buildCall(input, inputs));
     const remote = await step(
@@ -314,7 +316,7 @@ export async function runAction(input: RunInput): Promise<RunResult> {
       }
     });
     await step('Validate output', () => {
-      const validate = ajv.compile(withoutDialect(input.action.contract.output.successSchema));
+      const validate = input.schemas.compile(input.action.contract.output.successSchema);
       if (!validate(output)) {
         const errors = validate.errors ?? [];
         throw processingFailure(
