@@ -12,7 +12,15 @@ function createAjv(): Ajv2020 {
   // every bad path (DESIGN "Invocation contract": INVALID_PARAMETERS lists each path).
   // logger: false because a library must not write to the console; unknown formats are
   // annotations (JSON Schema 2020-12 §7.2) and are ignored without a word.
-  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true, logger: false });
+  // addUsedSchema: false so that two tools whose schemas carry the same `$id` do not collide in
+  // the instance's schema registry.
+  const ajv = new Ajv2020({
+    strict: false,
+    allErrors: true,
+    validateFormats: true,
+    logger: false,
+    addUsedSchema: false,
+  });
   formatsModule.default(ajv);
   return ajv;
 }

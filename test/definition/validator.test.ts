@@ -105,3 +105,17 @@ describe('compileParametersValidator on any tool defineTool accepted', () => {
     });
   });
 });
+
+describe('compileParametersValidator with schema ids', () => {
+  it('compiles two tools whose schemas carry the same $id', () => {
+    const input = {
+      $id: 'https://example.com/params',
+      type: 'object',
+      properties: { a: { type: 'string' } },
+    };
+    const one = defineTool({ name: 'one', description: 'd', input });
+    const two = defineTool({ name: 'two', description: 'd', input });
+    expect(compileParametersValidator(one)({ a: 'x' })).toEqual({ ok: true });
+    expect(compileParametersValidator(two)({ a: 1 }).ok).toBe(false);
+  });
+});
