@@ -130,11 +130,11 @@ async function startBare(): Promise<number> {
 async function child(kind: string): Promise<void> {
   const port = kind === 'full' ? await startFull() : await startBare();
   process.on('message', (msg) => {
-    if (msg === 'rss') process.send?.({ rss: process.memoryUsage().rss });
     if (msg === 'gc') {
       // Only with --expose-gc; otherwise RSS is read as is.
       (globalThis as { gc?: () => void }).gc?.();
-      process.send?.({ rss: process.memoryUsage().rss });
+      const { rss, heapUsed } = process.memoryUsage();
+      process.send?.({ rss, heap: heapUsed });
     }
     if (msg === 'exit') process.exit(0);
   });
@@ -144,7 +144,8 @@ async function child(kind: string): Promise<void> {
 interface Child {
   readonly proc: ChildProcess;
   readonly port: number;
-  rss(): Promise<number>;
+  /** RSS and heap in use, after a GC. */
+  memory(): Promise<{ readonly rss: number; readonly heap: number }>;
   stop(): void;
 }
 
@@ -161,10 +162,11 @@ function spawnServer(kind: 'full' | 'bare'): Promise<Child> {
   return next().then((m) => ({
     proc,
     port: m['port'] ?? 0,
-    rss: async () => {
+    memory: async () => {
       const answer = next();
       proc.send('gc');
-      return (await answer)['rss'] ?? 0;
+      const m = await answer;
+      return { rss: m['rss'] ?? 0, heap: m['heap'] ?? 0 };
     },
     stop: () => proc.send('exit'),
   }));
@@ -215,7 +217,7 @@ async function measureBoth(): Promise<{ readonly full: Row; readonly bare: Row }
       reqPerSec: median(results[kind].map((r) => r.requests.average)),
       p50: median(results[kind].map((r) => r.latency.p50)),
       p99: median(results[kind].map((r) => r.latency.p99)),
-      rssMb: (await servers[kind].rss()) / 1024 / 1024,
+      rssMb: (await servers[kind].memory()).rss / 1024 / 1024,
       non2xx: results[kind].reduce((n, r) => n + r.non2xx, 0),
       errors: results[kind].reduce((n, r) => n + r.errors + r.timeouts, 0),
     });
@@ -231,22 +233,26 @@ async function longRun(): Promise<void> {
   const server = await spawnServer('full');
   try {
     await load(server.port, { duration: 2 });
-    const start = await server.rss();
+    const start = await server.memory();
     let done = 0;
-    let middle: Promise<number> | undefined;
+    let middle: Promise<{ readonly rss: number; readonly heap: number }> | undefined;
     const run = load(server.port, { amount: total });
     run.on('tick', ({ counter }) => {
       done += counter;
-      if (middle === undefined && done >= total / 2) middle = server.rss();
+      if (middle === undefined && done >= total / 2) middle = server.memory();
     });
     const result = await run;
-    const end = await server.rss();
+    const end = await server.memory();
+    const mid = await (middle ?? Promise.resolve({ rss: 0, heap: 0 }));
     const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
     console.log(
       `\n${total.toLocaleString('en')}-call run on the full pipeline (${result.requests.total} answered, ${result.non2xx} non-2xx, ${result.errors} errors)`,
     );
     console.log(
-      `  RSS after GC: start ${mb(start)}, middle ${mb(await (middle ?? Promise.resolve(0)))}, end ${mb(end)}; growth ${mb(end - start)}`,
+      `  RSS after GC:  start ${mb(start.rss)}, middle ${mb(mid.rss)}, end ${mb(end.rss)}; middle→end ${mb(end.rss - mid.rss)}`,
+    );
+    console.log(
+      `  heap after GC: start ${mb(start.heap)}, middle ${mb(mid.heap)}, end ${mb(end.heap)}; middle→end ${mb(end.heap - mid.heap)}`,
     );
   } finally {
     server.stop();
