@@ -135,13 +135,30 @@ export async function runDemo(ctx: CliContext, raw: Record<string, unknown>): Pr
     );
     say('4. plan against the emulator:');
     say(indent(renderPlan(plan)));
+    const changes: Promise<void>[] = [];
     const result = await applyPlan(plan, registry, {
       onChange: (e) => {
+        // The SIEM sees registry changes as well as calls (DESIGN "Telemetry and audit").
+        if (e.outcome !== 'skipped') {
+          changes.push(
+            wiring.auditLog.appendChange({
+              time: new Date().toISOString(),
+              actor: client.clientId,
+              action: e.kind,
+              tool: e.name,
+              target: 'data-actions',
+              outcome: e.outcome === 'applied' ? 'success' : 'error',
+              ...(e.remoteId === undefined ? {} : { remoteId: e.remoteId }),
+              ...(e.correlationId === undefined ? {} : { correlationId: e.correlationId }),
+            }),
+          );
+        }
         say(
           `   ${e.outcome} ${e.kind} ${e.name}${e.remoteId === undefined ? '' : ` -> data action ${e.remoteId}`}`,
         );
       },
     });
+    await Promise.all(changes);
     if (result.failed > 0) {
       throw new SyncError('SYNC_APPLY_FAILED', `demo: ${result.failed} change(s) failed`);
     }

@@ -13,6 +13,7 @@ import { register as invoke } from './invoke.js';
 import { register as audit } from './audit.js';
 import { register as serve } from './serve.js';
 import { register as validate } from './validate.js';
+import { register as demo } from './demo.js';
 import { register as emulator } from './emulator.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
@@ -27,5 +28,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   audit,
   serve,
   validate,
+  demo,
   emulator,
 ];

@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../support/temp-dir.js';
+import { run } from './support.js';
+
+describe('npm start', () => {
+  it('runs the whole cycle on the embedded emulator and exits 0 with --once', async () => {
+    const dir = tempDir();
+    const auditFile = join(dir, 'audit.jsonl');
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const result = await run(
+      npm,
+      [
+        'start',
+        '--silent',
+        '--',
+        '--once',
+        '--port',
+        '0',
+        '--emulator-port',
+        '0',
+        '--metrics-port',
+        '0',
+        '--audit-file',
+        auditFile,
+      ],
+      { timeoutMs: 150_000, env: { LOG_LEVEL: 'warn' } },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const out = result.stdout;
+    expect(out).toMatch(/loaded 2 tools from \.\/examples\/tools: check_inventory, order_status/);
+    expect(out).toMatch(/\+ create check_inventory/);
+    expect(out).toMatch(/applied create check_inventory -> data action [0-9a-f-]{36}/);
+    expect(out).toMatch(/output \{"sku":"SKU-12345","inventory_level":\d+\}/);
+    expect(out).toMatch(/check_inventory \(version 1, published, circuit closed\)/);
+    expect(out).toMatch(/metrics {4}http:\/\/127\.0\.0\.1:\d+\/metrics/);
+    expect(out).toMatch(/audit verify .*: ok \(3 records\)/);
+    // Two registry changes by apply, then the execution that reached the server through the
+    // data action.
+    const records = readFileSync(auditFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records.map((r) => [r.kind, r.tool, r.outcome])).toEqual([
+      ['registry-change', expect.any(String), 'success'],
+      ['registry-change', expect.any(String), 'success'],
+      ['invocation', 'check_inventory', 'success'],
+    ]);
+  }, 180_000);
+});
