@@ -44,7 +44,11 @@ export interface ServeWiring {
 export function serveWiring(ctx: CliContext, env: EnvConfig): Promise<ServeWiring> {
   const logger = createLogger({
     level: env.logLevel,
-    destination: { write: (line: string) => { ctx.stderr(line); } },
+    destination: {
+      write: (line: string) => {
+        ctx.stderr(line);
+      },
+    },
     secrets: [...env.bearerTokens, ...env.basicAuth, ...env.signingSecrets],
   });
   return Promise.resolve({ logger, close: () => Promise.resolve() });
@@ -129,7 +133,13 @@ export async function runServe(ctx: CliContext, raw: Record<string, unknown>): P
 
   if (!ctx.stopSignal.aborted) {
     await new Promise<void>((resolve) => {
-      ctx.stopSignal.addEventListener('abort', () => { resolve(); }, { once: true });
+      ctx.stopSignal.addEventListener(
+        'abort',
+        () => {
+          resolve();
+        },
+        { once: true },
+      );
     });
   }
   ctx.stdout('stopping: draining calls in flight\n');
