@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from './context.js';
 import { registerDataActionRoutes } from './data-actions.js';
+import { registerDraftRoutes } from './drafts.js';
 import { registerExecuteRoutes } from './execute.js';
 import { registerGatewayToolRoutes } from './gateway-tools.js';
 import { registerIntegrationRoutes } from './integrations.js';
@@ -10,6 +11,7 @@ import { registerIntegrationRoutes } from './integrations.js';
 export function registerRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   registerIntegrationRoutes(app, ctx);
   registerDataActionRoutes(app, ctx);
+  registerDraftRoutes(app, ctx);
   registerExecuteRoutes(app, ctx);
   registerGatewayToolRoutes(app, ctx);
 }
