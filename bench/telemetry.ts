@@ -45,11 +45,23 @@ const echo = defineTool({
   handler: (parameters) => ({ sku: parameters.sku }),
 });
 
+function load(port: number, duration: number): Promise<CannonResult> {
+  return loadAutocannon()({
+    url: `http://127.0.0.1:${port}/api/v1/tools/echo`,
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ tool_name: 'echo', parameters: { sku: 'SKU-123' } }),
+    connections,
+    duration,
+  });
+}
+
 interface Row {
   config: 'off' | 'on';
   reqPerSec: number;
   p50Ms: number;
   p99Ms: number;
+  cpuUsPerReq: number;
   non2xx: number;
   errors: number;
 }
@@ -72,14 +84,11 @@ async function measure(config: 'off' | 'on', dir: string, round: number): Promis
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
-  const result = await loadAutocannon()({
-    url: `http://127.0.0.1:${port}/api/v1/tools/echo`,
-    method: 'POST',
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ tool_name: 'echo', parameters: { sku: 'SKU-123' } }),
-    connections,
-    duration: seconds,
-  });
+  // Warm-up (JIT, connection pools), not counted.
+  await load(port, 2);
+  const cpuBefore = process.cpuUsage();
+  const result = await load(port, seconds);
+  const cpu = process.cpuUsage(cpuBefore);
   if (telemetry !== undefined) {
     // One scrape, so the measured configuration is the one Prometheus would see.
     await fetch(telemetry.metricsUrl ?? '').then((r) => r.text());
@@ -92,6 +101,9 @@ async function measure(config: 'off' | 'on', dir: string, round: number): Promis
     reqPerSec: result.requests.average,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
+    // CPU of this process (server and load generator) per request: steadier than req/s on a
+    // shared machine, where other processes take the cores in bursts.
+    cpuUsPerReq: Math.round((cpu.user + cpu.system) / Math.max(1, result.requests.total)),
     non2xx: result.non2xx,
     errors: result.errors,
   };
@@ -154,6 +166,8 @@ try {
   const off = mean(rows.filter((r) => r.config === 'off').map((r) => r.reqPerSec));
   const on = mean(rows.filter((r) => r.config === 'on').map((r) => r.reqPerSec));
   const cost = off === 0 ? 0 : ((off - on) / off) * 100;
+  const cpuOff = mean(rows.filter((r) => r.config === 'off').map((r) => r.cpuUsPerReq));
+  const cpuOn = mean(rows.filter((r) => r.config === 'on').map((r) => r.cpuUsPerReq));
   const files = Array.from({ length: rounds }, (_, r) => join(dir, `audit-${r}.jsonl`));
   const records = files.reduce(
     (n, f) =>
@@ -169,6 +183,9 @@ try {
       'off req/s': Math.round(off),
       'on req/s': Math.round(on),
       'cost %': Number(cost.toFixed(1)),
+      'CPU µs/req off': Math.round(cpuOff),
+      'CPU µs/req on': Math.round(cpuOn),
+      'CPU cost %': Number((((cpuOn - cpuOff) / Math.max(1, cpuOff)) * 100).toFixed(1)),
       'goal %': 20,
       'audit records': records,
       'chains verify': checks.every((c) => c.ok),

@@ -218,10 +218,14 @@ export async function createAuditLog(
   const arm = (): void => {
     if (timerArmed) return;
     timerArmed = true;
-    void clock.sleep(o.flushIntervalMs).then(() => {
+    const fire = (): void => {
       timerArmed = false;
       kick();
-    });
+    };
+    // 0: no timer, only the appends of the current turn of the event loop join the batch (plus
+    // those arriving while the previous batch is being fsync'ed).
+    if (o.flushIntervalMs === 0) setImmediate(fire);
+    else void clock.sleep(o.flushIntervalMs).then(fire);
   };
 
   const enqueue = (input: AuditInput): Promise<void> =>

@@ -191,6 +191,15 @@ describe('createAuditLog group commit', () => {
     await log.close();
   });
 
+  it('with flushIntervalMs 0 writes at the next turn of the event loop, not on the clock', async () => {
+    const neverFires = { nowMs: () => 0, sleep: () => new Promise<void>(() => undefined) };
+    const file = join(tempDir(), 'audit.jsonl');
+    const log = await createAuditLog({ file, flushIntervalMs: 0 }, { clock: neverFires });
+    await Promise.all([log.append(entry(1)), log.append(entry(2))]);
+    expect(await readLines(file)).toHaveLength(2);
+    await log.close();
+  });
+
   it('does not advance the chain over a batch that failed to write', async () => {
     const written: string[] = [];
     let fail = true;
