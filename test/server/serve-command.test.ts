@@ -1,7 +1,9 @@
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CliContext } from '../../src/cli/context.js';
 import { runCli } from '../../src/cli/main.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const repo = resolve(import.meta.dirname, '../..');
 
@@ -9,8 +11,10 @@ function fakeContext(env: Record<string, string>) {
   const stop = new AbortController();
   const out: string[] = [];
   const err: string[] = [];
+  // Each run has its own audit file; metrics bind a free port (flags below).
+  const auditFile = join(tempDir(), 'audit.jsonl');
   const ctx: CliContext = {
-    env,
+    env: { GENESYS_TOOLS_AUDIT_FILE: auditFile, ...env },
     cwd: repo,
     stdout: (s) => out.push(s),
     stderr: (s) => err.push(s),
@@ -19,7 +23,7 @@ function fakeContext(env: Record<string, string>) {
     exitCode: 0,
     stopSignal: stop.signal,
   };
-  return { ctx, stop, out: () => out.join(''), err: () => err.join('') };
+  return { ctx, stop, auditFile, out: () => out.join(''), err: () => err.join('') };
 }
 
 async function waitFor(predicate: () => boolean): Promise<void> {
@@ -30,7 +34,10 @@ async function waitFor(predicate: () => boolean): Promise<void> {
 describe('genesys-tools serve', () => {
   it('prints each tool URL, serves calls, and stops cleanly on the stop signal', async () => {
     const run = fakeContext({ GENESYS_TOOLS_BEARER_TOKEN: 'serve-token-1,serve-token-2' });
-    const exit = runCli(['serve', '--tools', 'examples/tools', '--port', '0'], run.ctx);
+    const exit = runCli(
+      ['serve', '--tools', 'examples/tools', '--port', '0', '--metrics-port', '0'],
+      run.ctx,
+    );
     await waitFor(() => run.out().includes('/healthz'));
     const url = /POST (http:\/\/127\.0\.0\.1:\d+\/api\/v1\/tools\/check_inventory)/.exec(
       run.out(),
@@ -43,15 +50,26 @@ describe('genesys-tools serve', () => {
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'success', output: { sku: 'A-1' } });
+    const metricsUrl = /metrics (http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(run.out())?.[1];
+    const metrics = await (await fetch(metricsUrl!)).text();
+    expect(metrics).toMatch(/gen_ai_tool_name="check_inventory"/);
     run.stop.abort();
     expect(await exit).toBe(0);
     expect(run.out()).toContain('stopped');
     expect(run.err()).not.toContain('serve-token');
+    const records = readFileSync(run.auditFile, 'utf8').trim().split('\n');
+    expect(records.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([
+      expect.objectContaining({ kind: 'invocation', tool: 'check_inventory', outcome: 'success' }),
+    ]);
+    expect(records.join('\n')).not.toContain('serve-token');
   });
 
   it('refuses to start without caller authentication', async () => {
     const run = fakeContext({});
-    const code = await runCli(['serve', '--tools', 'examples/tools', '--port', '0'], run.ctx);
+    const code = await runCli(
+      ['serve', '--tools', 'examples/tools', '--port', '0', '--metrics-port', '0'],
+      run.ctx,
+    );
     expect(code).toBe(2);
     expect(run.err()).toContain('CONFIG_MISSING');
   });
@@ -59,7 +77,16 @@ describe('genesys-tools serve', () => {
   it('starts without authentication only with --insecure-no-auth, and warns', async () => {
     const run = fakeContext({});
     const exit = runCli(
-      ['serve', '--tools', 'examples/tools', '--port', '0', '--insecure-no-auth'],
+      [
+        'serve',
+        '--tools',
+        'examples/tools',
+        '--port',
+        '0',
+        '--metrics-port',
+        '0',
+        '--insecure-no-auth',
+      ],
       run.ctx,
     );
     await waitFor(() => run.out().includes('/healthz'));

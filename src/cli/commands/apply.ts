@@ -36,6 +36,7 @@ interface ApplyFlags extends SyncFlags {
   readonly adopt?: boolean;
   readonly plan?: string;
   readonly concurrency?: string;
+  readonly updateCredential?: boolean;
 }
 
 function concurrencyOf(value: string | undefined): number {
@@ -150,6 +151,10 @@ export function register(program: Command, ctx: CliContext): void {
       'apply a plan saved with plan --out (refused if the org changed since)',
     )
     .option('--concurrency <n>', 'changes in flight at once (1–64, default 8)')
+    .option(
+      '--update-credential',
+      'write GENESYS_TOOLS_BEARER_TOKEN into the integration credential even when no tool changes (token rotation)',
+    )
     .action(async (paths: string[], flags: ApplyFlags) => {
       const session = await openSession(ctx, flags);
       const json = flags.json === true;
@@ -176,6 +181,20 @@ export function register(program: Command, ctx: CliContext): void {
         concurrency,
       });
       printResult(ctx, plan, result, json);
+      // The credential's secret cannot be read back, so it is written whenever apply changes
+      // something; rotating the token alone needs this explicit flag.
+      if (flags.updateCredential === true && result === undefined) {
+        await approve(
+          ctx,
+          'Write the bearer token into the integration credential?',
+          flags.autoApprove === true,
+        );
+        await session.registry.prepare({ signal: ctx.stopSignal });
+        if (!json)
+          ctx.stdout(
+            'Credential updated: the data actions now send the first GENESYS_TOOLS_BEARER_TOKEN.\n',
+          );
+      }
       ctx.exitCode = EXIT.ok;
     });
 }

@@ -1,5 +1,5 @@
 /**
- * `genesys-tools serve [--tools DIR] [--host 127.0.0.1] [--port 8080] [--insecure-no-auth]`:
+ * `genesys-tools serve [--tools DIR] [--host] [--port] [--metrics-port] [--audit-file] [--insecure-no-auth]`:
  * loads the tools, serves `POST /api/v1/tools/{name}` for each tool with a handler, prints each
  * endpoint's URL, and runs until SIGTERM/SIGINT (`ctx.stopSignal`), then drains and exits 0.
  */
@@ -7,51 +7,37 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import type { EnvConfig } from '../../config.js';
 import { loadEnvConfig } from '../../config.js';
-import type { Logger } from '../../deps.js';
 import type { ToolDefinition } from '../../definition/index.js';
 import { loadTools } from '../../definition/index.js';
 import { ConfigError, DefinitionError } from '../../errors.js';
-import type { AuditSink, InvocationObserver, RemoteStatusProvider } from '../../server/index.js';
+import type { Registry } from '../../registry/index.js';
 import { createToolServer } from '../../server/index.js';
-import { createLogger } from '../../telemetry/index.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { wireServer } from '../wiring.js';
+import { openSession } from './sync-common.js';
 
 const ServeFlagsSchema = z.strictObject({
   tools: z.string().min(1).default('./tools'),
   host: z.string().min(1).default('127.0.0.1'),
   port: z.coerce.number().int().min(0).max(65_535).default(8080),
   insecureNoAuth: z.boolean().default(false),
+  metricsPort: z.coerce.number().int().min(0).max(65_535).default(9464),
+  auditFile: z.string().min(1).optional(),
 });
 
 /** The flags of `serve` after parsing. */
 export type ServeFlags = z.output<typeof ServeFlagsSchema>;
 
-/** What the server is wired to: the one place telemetry, audit and the remote status plug in. */
-export interface ServeWiring {
-  readonly logger: Logger;
-  readonly observer?: InvocationObserver;
-  readonly audit?: AuditSink;
-  readonly remoteStatus?: RemoteStatusProvider;
-  /** Flushes and closes what the wiring opened; called after the server has drained. */
-  close(): Promise<void>;
-}
-
 /**
- * Builds the server's collaborators from the environment. Today: the redacting logger on stderr.
- * Telemetry (observer, Prometheus), the audit log and the remote-status provider are wired here.
+ * The org's registry for the registry endpoint's version and status, when the environment names an
+ * org (client credentials and an execution URL); the server runs without it otherwise.
  */
-export function serveWiring(ctx: CliContext, env: EnvConfig): Promise<ServeWiring> {
-  const logger = createLogger({
-    level: env.logLevel,
-    destination: {
-      write: (line: string) => {
-        ctx.stderr(line);
-      },
-    },
-    secrets: [...env.bearerTokens, ...env.basicAuth, ...env.signingSecrets],
-  });
-  return Promise.resolve({ logger, close: () => Promise.resolve() });
+async function statusSession(ctx: CliContext, env: EnvConfig): Promise<Registry | undefined> {
+  if (env.clientId === undefined || env.clientSecret === undefined) return undefined;
+  if (env.region === undefined && env.apiUrl === undefined) return undefined;
+  if (env.executionUrl === undefined) return undefined;
+  return (await openSession(ctx, {})).registry;
 }
 
 function parseFlags(raw: Record<string, unknown>): ServeFlags {
@@ -110,7 +96,13 @@ export async function runServe(ctx: CliContext, raw: Record<string, unknown>): P
   const env = loadEnvConfig(ctx.env);
   requireAuth(env, flags, ctx);
   const tools = await servableTools(flags, ctx);
-  const wiring = await serveWiring(ctx, env);
+  const session = await statusSession(ctx, env);
+  const wiring = await wireServer(ctx, env, {
+    tools,
+    metricsPort: flags.metricsPort,
+    ...(flags.auditFile === undefined ? {} : { auditFile: flags.auditFile }),
+    ...(session === undefined ? {} : { registry: () => session }),
+  });
   const app = await createToolServer(
     {
       tools: [...tools],
@@ -120,8 +112,8 @@ export async function runServe(ctx: CliContext, raw: Record<string, unknown>): P
         signingSecrets: [...env.signingSecrets],
         insecureNoAuth: flags.insecureNoAuth,
       },
-      ...(wiring.observer === undefined ? {} : { observer: wiring.observer }),
-      ...(wiring.audit === undefined ? {} : { audit: wiring.audit }),
+      observer: wiring.observer,
+      audit: wiring.audit,
       ...(wiring.remoteStatus === undefined ? {} : { remoteStatus: wiring.remoteStatus }),
     },
     { logger: wiring.logger },
@@ -130,6 +122,9 @@ export async function runServe(ctx: CliContext, raw: Record<string, unknown>): P
   ctx.stdout(`serving ${tools.length} tool(s) at ${address}\n`);
   for (const t of tools) ctx.stdout(`  POST ${address}/api/v1/tools/${t.name}\n`);
   ctx.stdout(`  registry ${address}/api/v1/tools/registry, health ${address}/healthz\n`);
+  ctx.stdout(
+    `  metrics ${wiring.telemetry.metricsUrl ?? '(off)'}, audit log ${wiring.auditFile}\n`,
+  );
 
   if (!ctx.stopSignal.aborted) {
     await new Promise<void>((resolve) => {
@@ -157,6 +152,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--tools <dir>', 'tool files or directory', './tools')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 picks a free one)', '8080')
+    .option('--metrics-port <port>', 'Prometheus metrics port (0 picks a free one)', '9464')
+    .option('--audit-file <file>', 'audit log path (default GENESYS_TOOLS_AUDIT_FILE)')
     .option('--insecure-no-auth', 'accept calls without credentials (local testing only)')
     .action(async (options: Record<string, unknown>) => {
       await runServe(ctx, options);
