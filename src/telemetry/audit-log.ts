@@ -93,12 +93,15 @@ async function fileOutput(file: string, maxBytes: number, logger: Logger): Promi
   let handle = await open(file, 'a');
   let size = (await handle.stat()).size;
   const rotate = async (): Promise<void> => {
-    await handle.close();
     const siblings = await rotatedSiblings(file);
     const next = (siblings.at(-1)?.index ?? 0) + 1;
+    // Rename while the old handle is still open: if the rename fails, that batch is refused and
+    // the current file stays usable; the chain continues in the new file either way.
     await rename(file, `${file}.${next}`);
+    const old = handle;
     handle = await open(file, 'a');
     size = 0;
+    await old.close();
     await syncDirectory(dirname(file));
     logger.info({ auditFile: file, rotatedTo: `${file}.${next}` }, 'audit file rotated');
   };
