@@ -92,13 +92,6 @@ export async function runDemo(ctx: CliContext, raw: Record<string, unknown>): Pr
 
     // A fresh caller token: the data action credential sends it, the server accepts only it.
     const bearerToken = randomBytes(24).toString('base64url');
-    const client = createGenesysClient({
-      apiUrl: emulatorUrl,
-      loginUrl: emulatorUrl,
-      clientId: DEFAULT_CLIENT.id,
-      clientSecret: DEFAULT_CLIENT.secret,
-    });
-
     // The registry needs the server's URL, known only once it listens; the registry endpoint
     // reads it lazily.
     let registry: Registry | undefined = undefined;
@@ -111,6 +104,18 @@ export async function runDemo(ctx: CliContext, raw: Record<string, unknown>): Pr
       secrets: [bearerToken],
     });
     closers.push(() => wiring.close());
+    const client = createGenesysClient(
+      {
+        apiUrl: emulatorUrl,
+        loginUrl: emulatorUrl,
+        clientId: DEFAULT_CLIENT.id,
+        clientSecret: DEFAULT_CLIENT.secret,
+        // The client's requests, retries and 429s show in the metrics too.
+        onEvent: wiring.telemetry.onClientEvent,
+      },
+      { logger: wiring.logger },
+    );
+
     const server = await createToolServer(
       {
         tools: [...tools],
@@ -181,7 +186,19 @@ export async function runDemo(ctx: CliContext, raw: Record<string, unknown>): Pr
     const view = await readRegistryEndpoint(serverUrl, bearerToken);
     say(`7. the server's registry endpoint now reports: ${view}`);
 
-    say('8. where to look:');
+    const metrics = await wiring.telemetry.collectPrometheusText();
+    say('8. metrics of the call (Prometheus exposition):');
+    for (const line of metrics.split('\n')) {
+      if (
+        /^(genesys_tools_invocation_successes_total|http_server_request_duration_count)\{/.test(
+          line,
+        )
+      ) {
+        say(`   ${line.replace(/,?otel_scope_name="[^"]*"/, '')}`);
+      }
+    }
+
+    say('9. where to look:');
     say(`   registry   ${serverUrl}/api/v1/tools/registry`);
     say(`   health     ${serverUrl}/healthz  ${serverUrl}/readyz`);
     say(`   metrics    ${wiring.telemetry.metricsUrl ?? '(off)'}`);

@@ -18,6 +18,7 @@ import { planSync } from '../../sync/index.js';
 import type { AuditLog, RegistryChange } from '../../telemetry/index.js';
 import { createAuditLog } from '../../telemetry/index.js';
 import type { CliContext } from '../context.js';
+import { cliLogger } from '../wiring.js';
 
 /** Flags every sync command accepts. */
 export interface SyncFlags {
@@ -72,13 +73,17 @@ export async function openSession(
       { details: { variables: ['GENESYS_TOOLS_EXECUTION_URL'] } },
     );
   }
-  const client = createGenesysClient({
-    ...(env.region === undefined ? {} : { region: env.region }),
-    ...(env.apiUrl === undefined ? {} : { apiUrl: env.apiUrl }),
-    ...(env.loginUrl === undefined ? {} : { loginUrl: env.loginUrl }),
-    ...(env.clientId === undefined ? {} : { clientId: env.clientId }),
-    ...(env.clientSecret === undefined ? {} : { clientSecret: env.clientSecret }),
-  });
+  const client = createGenesysClient(
+    {
+      ...(env.region === undefined ? {} : { region: env.region }),
+      ...(env.apiUrl === undefined ? {} : { apiUrl: env.apiUrl }),
+      ...(env.loginUrl === undefined ? {} : { loginUrl: env.loginUrl }),
+      ...(env.clientId === undefined ? {} : { clientId: env.clientId }),
+      ...(env.clientSecret === undefined ? {} : { clientSecret: env.clientSecret }),
+    },
+    // Each HTTP exchange at debug, bodies at trace, secrets scrubbed (LOG_LEVEL).
+    { logger: cliLogger(ctx, env) },
+  );
   const bearerToken = env.bearerTokens[0];
   const category = flags.category ?? file?.category;
   const registry =
