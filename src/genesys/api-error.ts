@@ -145,6 +145,18 @@ export function apiErrorFromResponse(
       base(),
     );
   }
+  const stage = executionStage(request, errorBody);
+  if (stage !== undefined) {
+    // reference §8.3: the action ran and its stage (remote endpoint, processing, authentication)
+    // failed; that is the tool's failure, not Genesys being unavailable or the body being invalid.
+    // It comes before the 401 branch: /execute mirrors the remote status, so a tool server's 401
+    // is not our token being refused.
+    return new GenesysApiError(
+      'GENESYS_EXECUTION_FAILED',
+      `${where} answered ${said}: the data action failed at ${stage}${tail}`,
+      { ...base(), details: { stage, fields: fieldProblems(errorBody) } },
+    );
+  }
   if (status === 401) {
     return new GenesysAuthError(
       'GENESYS_AUTH_FAILED',
@@ -168,16 +180,6 @@ export function apiErrorFromResponse(
         ...base(),
         details: { permissions },
       },
-    );
-  }
-  const stage = executionStage(request, errorBody);
-  if (stage !== undefined) {
-    // reference §8.3: the action ran and its stage (remote endpoint, processing, authentication)
-    // failed; that is the tool's failure, not Genesys being unavailable or the body being invalid.
-    return new GenesysApiError(
-      'GENESYS_EXECUTION_FAILED',
-      `${where} answered ${said}: the data action failed at ${stage}${tail}`,
-      { ...base(), details: { stage, fields: fieldProblems(errorBody) } },
     );
   }
   if (status === 404) {
@@ -224,6 +226,11 @@ export function apiErrorFromResponse(
 }
 
 const EXECUTION_ROUTE = /\/api\/v2\/integrations\/actions\/[^/]+\/(execute|test|draft\/test)$/;
+
+/** True when an answer is a data action's own failure (reference §8.3), whatever its status. */
+export function isExecutionFailure(request: RequestInfo, body: unknown): boolean {
+  return executionStage(request, parseErrorBody(body)) !== undefined;
+}
 
 /** The failing stage (`ACTION.REMOTE_ENDPOINT`, ...) of an execute/test answer, if it names one. */
 export function executionStage(

@@ -7,7 +7,7 @@ import type { Deps } from '../deps.js';
 import type { GenesysApiError } from '../errors.js';
 import { GenesysRateLimitError, GenesysUnavailableError } from '../errors.js';
 import { redact, redactString } from '../redact.js';
-import { apiErrorFromResponse, transportError } from './api-error.js';
+import { apiErrorFromResponse, isExecutionFailure, transportError } from './api-error.js';
 import { attemptSignal } from './attempt-signal.js';
 import type { ClientEvent } from './events.js';
 import type { RateLimitPermit, RateLimiter } from './rate-limiter.js';
@@ -269,7 +269,12 @@ export function createTransport(
       const { status, headers } = result.response;
       return { kind: 'success', response: { status, headers, body: result.body, correlationId } };
     }
-    if (result.kind === 'answer' && result.response.status === 401) {
+    // A 401 from /execute mirrors the tool server's answer (reference §8.3): not our token.
+    if (
+      result.kind === 'answer' &&
+      result.response.status === 401 &&
+      !isExecutionFailure(call.info, result.body)
+    ) {
       return { kind: 'unauthorized', token, failure: failureOf(call, result, timeoutMs) };
     }
     return failureOf(call, result, timeoutMs);

@@ -211,6 +211,33 @@ describe('client against the emulator', () => {
     expect((await s.run(api.testDraft(draft.id, { sku: 'A-1' }))).success).toBe(true);
   });
 
+  it('reports a tool server 401 mirrored by execute as the tool failing, not as our token', async () => {
+    const target = await startScriptServer(() => ({
+      status: 401,
+      body: { status: 'error', error_code: 'UNAUTHORIZED' },
+    }));
+    const s = await setup();
+    const integrationId = await integration(s);
+    await s.run(s.client.integrations.enable(integrationId));
+    const url = `${target.url}/api/v1/tools/check_inventory`;
+    const created = await s.run(
+      s.client.dataActions.create(action('check_inventory', integrationId, 'exec401', url)),
+    );
+    const tokensBefore = s.emulator.emulator.calls.filter((c) => c.path === '/oauth/token').length;
+    const failed = await s
+      .run(s.client.dataActions.execute(created.id, { sku: 'A-1' }))
+      .catch((e: unknown) => e);
+    expect(failed).toMatchObject({
+      code: 'GENESYS_EXECUTION_FAILED',
+      status: 401,
+      details: { stage: 'ACTION.REMOTE_ENDPOINT' },
+    });
+    // No token renewal and no second execute: the OAuth token was never the problem.
+    const calls = s.emulator.emulator.calls;
+    expect(calls.filter((c) => c.path === '/oauth/token')).toHaveLength(tokensBefore);
+    expect(calls.filter((c) => c.path.endsWith('/execute'))).toHaveLength(1);
+  });
+
   it('reports a contract Genesys refuses as a validation error with details', async () => {
     const s = await setup();
     const integrationId = await integration(s);
