@@ -100,6 +100,8 @@ export async function runServe(ctx: CliContext, raw: Record<string, unknown>): P
   const wiring = await wireServer(ctx, env, {
     tools,
     metricsPort: flags.metricsPort,
+    // Metrics listen on the same interface as the server (a container's 0.0.0.0 included).
+    metricsHost: flags.host,
     ...(flags.auditFile === undefined ? {} : { auditFile: flags.auditFile }),
     ...(session === undefined ? {} : { registry: () => session }),
   });
