@@ -13,3 +13,17 @@ export interface CliContext {
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM); long-running commands await it. */
   readonly stopSignal: AbortSignal;
 }
+
+/** Resolves when the process is asked to stop (at once if it already was). */
+export async function untilStopped(ctx: CliContext): Promise<void> {
+  if (ctx.stopSignal.aborted) return;
+  await new Promise<void>((resolve) => {
+    ctx.stopSignal.addEventListener(
+      'abort',
+      () => {
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}

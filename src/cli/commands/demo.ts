@@ -21,6 +21,7 @@ import { applyPlan, planSync, renderPlan } from '../../sync/index.js';
 import { createToolServer } from '../../server/index.js';
 import { verifyAuditFiles } from '../../telemetry/index.js';
 import type { CliContext } from '../context.js';
+import { untilStopped } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { wireServer } from '../wiring.js';
 
@@ -212,17 +213,7 @@ export async function runDemo(ctx: CliContext, raw: Record<string, unknown>): Pr
 
     if (!flags.once) {
       say('serving until Ctrl-C');
-      if (!ctx.stopSignal.aborted) {
-        await new Promise<void>((resolve) => {
-          ctx.stopSignal.addEventListener(
-            'abort',
-            () => {
-              resolve();
-            },
-            { once: true },
-          );
-        });
-      }
+      await untilStopped(ctx);
       say('stopping: draining calls in flight');
     }
   } finally {

@@ -10,6 +10,7 @@ import { createEmulator, DEFAULT_CLIENT } from '../../emulator/index.js';
 import type { EmulatorClient } from '../../emulator/index.js';
 import { ConfigError } from '../../errors.js';
 import type { CliContext } from '../context.js';
+import { untilStopped } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 
 const EmulatorFlagsSchema = z.strictObject({
@@ -69,17 +70,7 @@ async function run(raw: Record<string, unknown>, ctx: CliContext): Promise<void>
   try {
     const url = await emulator.listen({ host: flags.host, port: flags.port });
     ctx.stdout(startBanner(url, clients[0] ?? DEFAULT_CLIENT));
-    if (!ctx.stopSignal.aborted) {
-      await new Promise<void>((resolve) => {
-        ctx.stopSignal.addEventListener(
-          'abort',
-          () => {
-            resolve();
-          },
-          { once: true },
-        );
-      });
-    }
+    await untilStopped(ctx);
     ctx.stderr('emulator stopping\n');
   } finally {
     await emulator.close();

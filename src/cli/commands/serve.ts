@@ -13,6 +13,7 @@ import { ConfigError, DefinitionError } from '../../errors.js';
 import type { Registry } from '../../registry/index.js';
 import { createToolServer } from '../../server/index.js';
 import type { CliContext } from '../context.js';
+import { untilStopped } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { wireServer } from '../wiring.js';
 import { openSession } from './sync-common.js';
@@ -128,17 +129,7 @@ export async function runServe(ctx: CliContext, raw: Record<string, unknown>): P
     `  metrics ${wiring.telemetry.metricsUrl ?? '(off)'}, audit log ${wiring.auditFile}\n`,
   );
 
-  if (!ctx.stopSignal.aborted) {
-    await new Promise<void>((resolve) => {
-      ctx.stopSignal.addEventListener(
-        'abort',
-        () => {
-          resolve();
-        },
-        { once: true },
-      );
-    });
-  }
+  await untilStopped(ctx);
   ctx.stdout('stopping: draining calls in flight\n');
   await app.close();
   await wiring.close();
