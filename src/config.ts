@@ -4,6 +4,7 @@
  * "Configuration" table.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -65,16 +66,70 @@ export interface EnvConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
+/** Secret variables that may instead name a file holding the value (`NAME_FILE`, as Docker secrets). */
+export const SECRET_FILE_VARIABLES = [
+  'GENESYS_CLOUD_CLIENT_SECRET',
+  'GENESYS_TOOLS_BEARER_TOKEN',
+  'GENESYS_TOOLS_BASIC_AUTH',
+  'GENESYS_TOOLS_SIGNING_SECRET',
+] as const;
+
 /**
- * Parses the environment into `EnvConfig`.
+ * Replaces each `NAME_FILE` by `NAME` holding the file's content: lines (or commas) separate the
+ * values of a list, surrounding white space is dropped. Errors name the variable and the path,
+ * never the content.
+ */
+function withSecretFiles(
+  env: Readonly<Record<string, string | undefined>>,
+  readFile: (path: string) => string,
+): Readonly<Record<string, string | undefined>> {
+  const out: Record<string, string | undefined> = { ...env };
+  for (const name of SECRET_FILE_VARIABLES) {
+    const path = env[`${name}_FILE`]?.trim();
+    if (path === undefined || path === '') continue;
+    if ((env[name]?.trim() ?? '') !== '') {
+      throw new ConfigError('CONFIG_INVALID', `set ${name} or ${name}_FILE, not both`, {
+        details: { variables: [name, `${name}_FILE`] },
+      });
+    }
+    let content: string;
+    try {
+      content = readFile(path);
+    } catch (cause) {
+      const reason = cause instanceof Error && 'code' in cause ? String(cause.code) : 'unreadable';
+      throw new ConfigError(
+        'CONFIG_INVALID',
+        `${name}_FILE: cannot read ${path} (${reason}); check the path and its permissions`,
+        { details: { variables: [`${name}_FILE`] } },
+      );
+    }
+    out[name] = content
+      .split(/[\r\n,]+/)
+      .map((v) => v.trim())
+      .filter((v) => v.length > 0)
+      .join(',');
+  }
+  return out;
+}
+
+/**
+ * Parses the environment into `EnvConfig`. Secret variables may be given as `NAME_FILE` instead
+ * (see SECRET_FILE_VARIABLES).
  * @throws ConfigError CONFIG_INVALID naming each bad variable and what it accepts (never its value).
  */
-export function loadEnvConfig(env: Readonly<Record<string, string | undefined>>): EnvConfig {
+export function loadEnvConfig(
+  rawEnv: Readonly<Record<string, string | undefined>>,
+  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+): EnvConfig {
+  const env = withSecretFiles(rawEnv, readFile);
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    // A list variable's entry is named by position (`(entry 2)`), never by its value.
+    const where = (path: readonly PropertyKey[]): string =>
+      `${String(path[0])}${typeof path[1] === 'number' ? ` (entry ${path[1] + 1})` : ''}`;
+    const problems = parsed.error.issues.map((i) => `${where(i.path)}: ${i.message}`);
     throw new ConfigError('CONFIG_INVALID', `invalid environment: ${problems.join('; ')}`, {
-      details: { variables: parsed.error.issues.map((i) => i.path.join('.')) },
+      details: { variables: parsed.error.issues.map((i) => String(i.path[0])) },
     });
   }
   const e = parsed.data;
