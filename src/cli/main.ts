@@ -55,11 +55,20 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
     }
     const message = error instanceof Error ? error.message : String(error);
     ctx.stderr(`error: ${message}\n`);
+    if (isAddressInUse(error)) {
+      ctx.stderr(
+        "  fix: another process listens on that port; stop it, or choose another port with the command's --port flags (0 picks a free one)\n",
+      );
+    }
     if (argv.includes('--debug') && error instanceof Error && error.stack !== undefined) {
       ctx.stderr(`${error.stack}\n`);
     }
     return EXIT.failure;
   }
+}
+
+function isAddressInUse(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && error.code === 'EADDRINUSE';
 }
 
 /** The process's own context: real stdio, env and signals. */
