@@ -18,6 +18,7 @@ import type { InvocationObserver } from './observer.js';
 import { parseServerOptions } from './options.js';
 import type { ResolvedServerOptions, ToolServerOptions } from './options.js';
 import { createToolPolicies } from './policies.js';
+import type { CallCancellation } from './policies.js';
 
 function unknownEndpoint(): InvocationError {
   return new InvocationError(
@@ -123,7 +124,7 @@ export async function createToolServer(
   });
 
   let draining = false;
-  const inFlight = new Set<AbortController>();
+  const inFlight = new Set<CallCancellation>();
   const drainTimer = new AbortController();
 
   app.setNotFoundHandler((_request, reply) => sendError(reply, unknownEndpoint(), randomUUID()));
@@ -165,8 +166,7 @@ export async function createToolServer(
     void deps.clock.sleep(options.drainTimeoutMs, drainTimer.signal).then(
       () => {
         deps.logger.warn({}, 'drain deadline passed; aborting calls still in flight');
-        const reason = new Error('server shutting down: drain deadline passed');
-        for (const call of inFlight) call.abort(reason);
+        for (const call of inFlight) call.abort();
         app.server.closeAllConnections();
       },
       () => undefined,

@@ -13,6 +13,7 @@ import { OutputMismatchError, sendError, sendFailure, sendSuccess } from './call
 import type { CallState, OutcomeDeps } from './call-outcome.js';
 import { REPLY_SCHEMAS, parseEnvelope } from './envelope.js';
 import type { AuditSink, InvocationObserver } from './observer.js';
+import { CallCancellation } from './policies.js';
 import type { ToolPolicies } from './policies.js';
 
 type Validator = (
@@ -43,7 +44,7 @@ export interface InvokeRouteOptions {
    * The controllers of the calls in flight; shutdown aborts them at the drain deadline. A set
    * rather than one listener per call on a shared signal: no listener churn on the hot path.
    */
-  readonly inFlight: Set<AbortController>;
+  readonly inFlight: Set<CallCancellation>;
 }
 
 const ROUTE = '/api/v1/tools/:name';
@@ -203,19 +204,22 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
     state: CallState,
     parameters: Record<string, unknown>,
   ): Promise<unknown> => {
-    // One controller per call, aborted when the caller goes away or shutdown's deadline passes.
-    const call = new AbortController();
+    // One cancellation per call, aborted when the caller goes away, the timeout passes or
+    // shutdown's deadline passes; its AbortSignal is made only if the handler reads it.
+    const call = new CallCancellation();
     const onCallerGone = (): void => {
-      if (!reply.raw.writableEnded) call.abort(new Error('caller went away'));
+      if (!reply.raw.writableEnded) call.abort();
     };
     reply.raw.once('close', onCallerGone);
     options.inFlight.add(call);
     try {
       const run = await served.policies.run(
-        async (attempt, signal) => {
+        async (attempt) => {
           state.attempts = attempt;
           const context = {
-            signal,
+            get signal() {
+              return call.signal;
+            },
             invocationId: state.invocationId,
             toolName: state.toolName,
             attempt,
@@ -232,7 +236,7 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
           if (verdict !== undefined && !verdict.ok) throw new OutputMismatchError(verdict.issues);
           return output;
         },
-        call.signal,
+        call,
       );
       return run.value;
     } finally {

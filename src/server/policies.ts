@@ -13,15 +13,14 @@ import {
   CircuitState,
   ConsecutiveBreaker,
   ExponentialBackoff,
-  TimeoutStrategy,
+  TaskCancelledError,
   bulkhead,
   circuitBreaker,
   handleAll,
   handleWhen,
   retry,
-  timeout,
 } from 'cockatiel';
-import type { BulkheadPolicy, CircuitBreakerPolicy, RetryPolicy, TimeoutPolicy } from 'cockatiel';
+import type { BulkheadPolicy, CircuitBreakerPolicy, RetryPolicy } from 'cockatiel';
 import type { Clock } from '../deps.js';
 import { isRetryableToolError } from '../definition/index.js';
 import type { ToolDefinition } from '../definition/index.js';
@@ -32,8 +31,56 @@ import type { TokenBucket } from './token-bucket.js';
 /** Circuit states as the registry endpoint and the observer name them. */
 export type CircuitName = 'closed' | 'open' | 'half-open';
 
-/** What runs one attempt of the handler; receives the attempt number (1-based) and the signal. */
-export type Attempt<T> = (attempt: number, signal: AbortSignal) => Promise<T>;
+/** What runs one attempt of the handler; receives the attempt number (1-based). */
+export type Attempt<T> = (attempt: number) => Promise<T>;
+
+/** A signal that never aborts, for the policy layers that only read it in states they are not in. */
+const NEVER_ABORTED: AbortSignal = new AbortController().signal;
+
+/**
+ * The cancellation of one call: aborted when the timeout passes, the caller goes away or shutdown's
+ * deadline passes. Its `AbortSignal` is made only when something reads it (a handler, a queued
+ * bulkhead slot, a retry): on Node 20 each AbortSignal costs microseconds to create and most
+ * handlers never look at theirs. The signal is aborted without a reason (a default `AbortError`),
+ * as cockatiel's timeout signal was.
+ */
+export class CallCancellation {
+  #controller: AbortController | undefined;
+  #aborted = false;
+  #timedOut = false;
+  /** Set by the timeout while the call runs: rejects the call's race. */
+  onAbort: (() => void) | undefined;
+
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+
+  /** True when the timeout fired while the call still ran and nothing had aborted it before. */
+  get timedOut(): boolean {
+    return this.#timedOut;
+  }
+
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#aborted) this.#controller.abort();
+    }
+    return this.#controller.signal;
+  }
+
+  abort(): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#controller?.abort();
+    this.onAbort?.();
+  }
+
+  timeOut(): void {
+    if (this.#aborted) return;
+    this.#timedOut = true;
+    this.abort();
+  }
+}
 
 /** The outcome of running a call through the policies. */
 export interface PolicyRun<T> {
@@ -51,7 +98,7 @@ export interface ToolPolicies {
   run<T>(
     attempt: Attempt<T>,
     finish: (value: T) => T,
-    callerSignal: AbortSignal,
+    call: CallCancellation,
   ): Promise<PolicyRun<T>>;
   /** Takes a rate-limit token. @throws InvocationError RATE_LIMITED with retryAfterMs. */
   admit(): void;
@@ -89,14 +136,6 @@ export function createToolPolicies(
     breaker: new ConsecutiveBreaker(tool.circuitBreaker.consecutiveFailures),
     halfOpenAfter: tool.circuitBreaker.halfOpenAfterMs,
   });
-  // Aggressive: the reply does not wait for a handler that ignores its signal (issue 6 §3); the
-  // signal is still aborted, so a handler that honours it stops its work.
-  // abortOnReturn off: aborting on every return costs a DOMException and a rejected race promise
-  // per call (measured: a large share of the pipeline's CPU); a finished handler needs no signal.
-  const timer: TimeoutPolicy = timeout(tool.timeoutMs, {
-    strategy: TimeoutStrategy.Aggressive,
-    abortOnReturn: false,
-  });
   const retrier: RetryPolicy = retry(handleWhen(isRetryableToolError), {
     maxAttempts: tool.retries,
     backoff: new ExponentialBackoff({
@@ -115,46 +154,74 @@ export function createToolPolicies(
     deps.onCircuit(circuitName(state));
   });
 
+  /**
+   * The timeout, aggressive (issue 6 §3): the reply does not wait for a handler that ignores its
+   * signal; the signal is still aborted, so a handler that honours it stops its work. Written here
+   * rather than with cockatiel's `timeout()`, which derives an AbortController per call: one timer
+   * and one promise per call instead. As cockatiel's did, it rejects with `TaskCancelledError`
+   * when the call is aborted for any reason; `classify` tells a timeout by `call.timedOut`.
+   */
+  const withTimeout = <T>(work: () => Promise<T>, call: CallCancellation): Promise<T> => {
+    const cancelled = new Promise<never>((_resolve, reject) => {
+      call.onAbort = () => {
+        reject(new TaskCancelledError(`Operation timed out after ${tool.timeoutMs}ms`));
+      };
+    });
+    const timer = setTimeout(() => {
+      call.timeOut();
+    }, tool.timeoutMs);
+    const done = work().finally(() => {
+      clearTimeout(timer);
+      call.onAbort = undefined;
+    });
+    if (call.aborted) call.onAbort?.();
+    return Promise.race([done, cancelled]);
+  };
+
+  /**
+   * Runs the attempts. The first runs outside cockatiel's retry: most calls succeed at once, and
+   * the retry policy only acts on a failure. A failed first attempt is handed to the retry policy
+   * as its own first result, so which failures are retried, the backoff and the give-up are
+   * exactly the policy's.
+   */
+  const attemptAll = async <T>(
+    attempt: Attempt<T>,
+    call: CallCancellation,
+    seen: { attempts: number },
+  ): Promise<T> => {
+    seen.attempts = 1;
+    try {
+      return await attempt(1);
+    } catch (error) {
+      return retrier.execute(({ attempt: n }) => {
+        if (n === 0) throw error;
+        seen.attempts = n + 1;
+        return attempt(n + 1);
+      }, call.signal);
+    }
+  };
+
   const run = async <T>(
     attempt: Attempt<T>,
     finish: (value: T) => T,
-    callerSignal: AbortSignal,
+    call: CallCancellation,
   ): Promise<PolicyRun<T>> => {
-    let attempts = 0;
-    // cockatiel aborts the timeout signal on every return too (abortOnReturn), so "the signal is
-    // aborted" alone does not mean "timed out": note whether it fired while the work still ran.
-    let timedOut = false;
+    const seen = { attempts: 0 };
+    // Bulkhead and breaker read the signal only when the call waits in the queue or the circuit is
+    // not closed; otherwise a shared never-aborted signal spares the call an AbortSignal.
+    const inBreaker = (): Promise<T> =>
+      breaker.execute(
+        () => withTimeout(async () => finish(await attemptAll(attempt, call, seen)), call),
+        breaker.state === CircuitState.Closed ? NEVER_ABORTED : call.signal,
+      );
     try {
       const value = await bulk.execute(
-        () =>
-          breaker.execute(
-            () =>
-              timer.execute(async (_ctx, signal) => {
-                let running = true;
-                signal.addEventListener(
-                  'abort',
-                  () => {
-                    if (running && !callerSignal.aborted) timedOut = true;
-                  },
-                  { once: true },
-                );
-                try {
-                  const result = await retrier.execute(({ attempt: n, signal: s }) => {
-                    attempts = n + 1;
-                    return attempt(n + 1, s);
-                  }, signal);
-                  return finish(result);
-                } finally {
-                  running = false;
-                }
-              }, callerSignal),
-            callerSignal,
-          ),
-        callerSignal,
+        inBreaker,
+        bulk.executionSlots > 0 ? NEVER_ABORTED : call.signal,
       );
-      return { value, attempts };
+      return { value, attempts: seen.attempts };
     } catch (error) {
-      throw classify(error, { timedOut, attempts });
+      throw classify(error, { timedOut: call.timedOut, attempts: seen.attempts });
     }
   };
 
