@@ -4,7 +4,7 @@
  * Webhooks HMAC signatures for gateways that sign. Several secrets may be active at once, so they
  * can be rotated without downtime. Every comparison is constant-time.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../deps.js';
 import type { ResolvedAuthOptions } from './options.js';
 
@@ -26,7 +26,8 @@ export type AuthResult =
   | { readonly ok: true; readonly method: 'bearer' | 'api-key' | 'basic' | 'signature' | 'none' }
   | { readonly ok: false; readonly reason: AuthRefusal };
 
-const sha256 = (value: string | Buffer): Buffer => createHash('sha256').update(value).digest();
+// One-shot `crypto.hash` (Node ≥ 20.12): no Hash object per call, same digest as createHash.
+const sha256 = (value: string | Buffer): Buffer => hash('sha256', value, 'buffer');
 
 /**
  * True when `candidate` equals one of the accepted digests. Both sides are SHA-256 digests, so
