@@ -78,13 +78,17 @@ const benchTool: ToolDefinition = {
   handler: (parameters) => ({ sku: parameters['sku'], inventory_level: 42 }),
 };
 
-/** Keeps the last entries in memory, bounded, like a batching writer's buffer. */
+/**
+ * Keeps the last entries in memory, bounded, like a batching writer's buffer. A ring: trimming an
+ * array with `splice` moved 1,000 entries on every call, a cost of the benchmark, not the server.
+ */
 function memoryAudit(): AuditSink {
   const recent: AuditEntry[] = [];
+  let next = 0;
   return {
     append: (entry) => {
-      recent.push(entry);
-      if (recent.length > 1000) recent.splice(0, recent.length - 1000);
+      recent[next] = entry;
+      next = (next + 1) % 1000;
       return Promise.resolve();
     },
   };
@@ -136,6 +140,10 @@ async function child(kind: string): Promise<void> {
       const { rss, heapUsed } = process.memoryUsage();
       process.send?.({ rss, heap: heapUsed });
     }
+    if (msg === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send?.({ cpu: user + system });
+    }
     if (msg === 'exit') process.exit(0);
   });
   process.send?.({ port });
@@ -146,6 +154,8 @@ interface Child {
   readonly port: number;
   /** RSS and heap in use, after a GC. */
   memory(): Promise<{ readonly rss: number; readonly heap: number }>;
+  /** CPU time (user + system) the server process has used, in microseconds. */
+  cpu(): Promise<number>;
   stop(): void;
 }
 
@@ -168,6 +178,11 @@ function spawnServer(kind: 'full' | 'bare'): Promise<Child> {
       const m = await answer;
       return { rss: m['rss'] ?? 0, heap: m['heap'] ?? 0 };
     },
+    cpu: async () => {
+      const answer = next();
+      proc.send('cpu');
+      return (await answer)['cpu'] ?? 0;
+    },
     stop: () => proc.send('exit'),
   }));
 }
@@ -189,6 +204,8 @@ interface Row {
   readonly p50: number;
   readonly p99: number;
   readonly rssMb: number;
+  /** Server CPU per answered request: steadier than req/s when the machine is shared. */
+  readonly cpuUsPerReq: number;
   readonly non2xx: number;
   readonly errors: number;
 }
@@ -205,11 +222,16 @@ const median = (values: readonly number[]): number => {
 async function measureBoth(): Promise<{ readonly full: Row; readonly bare: Row }> {
   const servers = { bare: await spawnServer('bare'), full: await spawnServer('full') };
   const results: Record<'full' | 'bare', CannonResult[]> = { full: [], bare: [] };
+  const cpuPerReq: Record<'full' | 'bare', number[]> = { full: [], bare: [] };
   try {
     for (const kind of ['bare', 'full'] as const) await load(servers[kind].port, { duration: 2 });
     for (let round = 0; round < rounds; round++) {
       for (const kind of ['bare', 'full'] as const) {
-        results[kind].push(await load(servers[kind].port, { duration: seconds }));
+        const cpuBefore = await servers[kind].cpu();
+        const result = await load(servers[kind].port, { duration: seconds });
+        const cpuUs = (await servers[kind].cpu()) - cpuBefore;
+        results[kind].push(result);
+        cpuPerReq[kind].push(cpuUs / Math.max(1, result.requests.total));
       }
     }
     const row = async (kind: 'full' | 'bare'): Promise<Row> => ({
@@ -218,6 +240,7 @@ async function measureBoth(): Promise<{ readonly full: Row; readonly bare: Row }
       p50: median(results[kind].map((r) => r.latency.p50)),
       p99: median(results[kind].map((r) => r.latency.p99)),
       rssMb: (await servers[kind].memory()).rss / 1024 / 1024,
+      cpuUsPerReq: median(cpuPerReq[kind]),
       non2xx: results[kind].reduce((n, r) => n + r.non2xx, 0),
       errors: results[kind].reduce((n, r) => n + r.errors + r.timeouts, 0),
     });
@@ -276,6 +299,7 @@ async function main(): Promise<void> {
     'p50 ms': r.p50,
     'p99 ms': r.p99,
     'RSS MB': Number(r.rssMb.toFixed(1)),
+    'CPU µs/req': Number(r.cpuUsPerReq.toFixed(1)),
     non2xx: r.non2xx,
     errors: r.errors,
   }));
