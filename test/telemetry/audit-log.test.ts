@@ -200,6 +200,17 @@ describe('createAuditLog group commit', () => {
     await log.close();
   });
 
+  it('by default writes at the next turn of the event loop, not on the clock', async () => {
+    const neverFires = { nowMs: () => 0, sleep: () => new Promise<void>(() => undefined) };
+    const file = join(tempDir(), 'audit.jsonl');
+    const log = await createAuditLog({ file }, { clock: neverFires });
+    await log.append(entry(1));
+    expect(await readLines(file)).toHaveLength(1);
+    await Promise.all([2, 3, 4].map((n) => log.append(entry(n))));
+    await log.close();
+    expect(await verifyAuditFiles([file])).toEqual({ ok: true, records: 4 });
+  });
+
   it('does not advance the chain over a batch that failed to write', async () => {
     const written: string[] = [];
     let fail = true;
