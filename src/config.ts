@@ -46,6 +46,9 @@ export const EnvSchema = z.object({
   GENESYS_TOOLS_SIGNING_SECRET: list,
   GENESYS_TOOLS_AUDIT_FILE: z.string().min(1).default('./audit/audit.jsonl'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // OpenTelemetry's standard variables (only the ones we act on).
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
+  OTEL_SERVICE_NAME: optionalString,
 });
 
 /** Settings from the environment, parsed and defaulted. */
@@ -64,6 +67,9 @@ export interface EnvConfig {
   readonly signingSecrets: readonly string[];
   readonly auditFile: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** OTLP/HTTP base URL for traces; none exported when unset. */
+  readonly otlpEndpoint: string | undefined;
+  readonly serviceName: string | undefined;
 }
 
 /** Secret variables that may instead name a file holding the value (`NAME_FILE`, as Docker secrets). */
@@ -146,6 +152,8 @@ export function loadEnvConfig(
     signingSecrets: Object.freeze(e.GENESYS_TOOLS_SIGNING_SECRET),
     auditFile: e.GENESYS_TOOLS_AUDIT_FILE,
     logLevel: e.LOG_LEVEL,
+    otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+    serviceName: e.OTEL_SERVICE_NAME,
   });
 }
 

@@ -9,7 +9,7 @@ import type { Logger } from '../deps.js';
 import { systemClock } from '../deps.js';
 import type { ToolDefinition } from '../definition/index.js';
 import type { Registry } from '../registry/index.js';
-import type { AuditSink, InvocationObserver, RemoteStatusProvider } from '../server/index.js';
+import type { RemoteStatusProvider } from '../server/index.js';
 import { createCachedStatusProvider } from '../server/index.js';
 import type { AuditLog, Telemetry } from '../telemetry/index.js';
 import { createAuditLog, createLogger, createTelemetry } from '../telemetry/index.js';
@@ -18,8 +18,6 @@ import type { CliContext } from './context.js';
 /** What the server is wired to. */
 export interface ServerWiring {
   readonly logger: Logger;
-  readonly observer: InvocationObserver;
-  readonly audit: AuditSink;
   readonly telemetry: Telemetry;
   readonly auditLog: AuditLog;
   readonly auditFile: string;
@@ -78,18 +76,15 @@ export async function wireServer(
   options: WiringOptions,
 ): Promise<ServerWiring> {
   const logger = cliLogger(ctx, env, options.secrets);
-  const otlpEndpoint = ctx.env.OTEL_EXPORTER_OTLP_ENDPOINT;
   const telemetry = await createTelemetry(
     {
       toolNames: options.tools.map((t) => t.name),
       metricsPort: options.metricsPort,
       ...(options.metricsHost === undefined ? {} : { metricsHost: options.metricsHost }),
-      ...(ctx.env.OTEL_SERVICE_NAME === undefined
+      ...(env.serviceName === undefined ? {} : { serviceName: env.serviceName }),
+      ...(env.otlpEndpoint === undefined
         ? {}
-        : { serviceName: ctx.env.OTEL_SERVICE_NAME }),
-      ...(otlpEndpoint === undefined || otlpEndpoint === ''
-        ? {}
-        : { traceExporter: 'otlp' as const, otlpEndpoint }),
+        : { traceExporter: 'otlp' as const, otlpEndpoint: env.otlpEndpoint }),
     },
     { logger },
   );
@@ -125,8 +120,6 @@ export async function wireServer(
         );
   return {
     logger,
-    observer: telemetry.observer,
-    audit: auditLog,
     telemetry,
     auditLog,
     auditFile,

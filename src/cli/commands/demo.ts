@@ -121,8 +121,8 @@ export async function runDemo(ctx: CliContext, raw: Record<string, unknown>): Pr
       {
         tools: [...tools],
         auth: { bearerTokens: [bearerToken] },
-        observer: wiring.observer,
-        audit: wiring.audit,
+        observer: wiring.telemetry.observer,
+        audit: wiring.auditLog,
         ...(wiring.remoteStatus === undefined ? {} : { remoteStatus: wiring.remoteStatus }),
       },
       { logger: wiring.logger },
