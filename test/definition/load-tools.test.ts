@@ -1,6 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/deps.js';
 import { validateTool } from '../../src/definition/index.js';
 import type { LoadResult } from '../../src/definition/index.js';
 import { fileKind, loadTools } from '../../src/definition/load-tools.js';
@@ -63,6 +64,37 @@ describe('loadTools: each manifest kind loads', () => {
     const result = await loadTools(['.'], { cwd: dir });
     expect(result.issues).toEqual([]);
     expect(result.tools.map((t) => t.name)).toEqual(['outside']);
+  });
+
+  it('imports compiled JavaScript tool modules natively, ES module and CommonJS alike', async () => {
+    // The built library (npm test builds first), as a user's compiled tools import the package.
+    const lib = join(cwd, 'dist', 'index.js');
+    const dir = tempDir();
+    const esm = join(dir, 'esm');
+    const cjs = join(dir, 'cjs');
+    mkdirSync(esm);
+    mkdirSync(cjs);
+    writeFileSync(join(esm, 'package.json'), '{"type":"module"}');
+    writeFileSync(
+      join(esm, 'upper.tool.js'),
+      `import { defineTool } from ${JSON.stringify(lib)};\nexport default defineTool({ name: 'upper', description: 'd', handler: ({ text }) => String(text).toUpperCase() });\n`,
+    );
+    // What tsc emits for `export default` in a CommonJS package.
+    writeFileSync(
+      join(cjs, 'lower.tool.js'),
+      `"use strict";\nObject.defineProperty(exports, "__esModule", { value: true });\nconst { defineTool } = require(${JSON.stringify(lib)});\nexports.default = defineTool({ name: 'lower', description: 'd' });\n`,
+    );
+    const result = await loadTools(['esm', 'cjs'], { cwd: dir });
+    expect(result.issues).toEqual([]);
+    expect(result.tools.map((t) => t.name)).toEqual(['upper', 'lower']);
+    const context = {
+      signal: new AbortController().signal,
+      invocationId: 'i',
+      toolName: 'upper',
+      attempt: 1,
+      logger: silentLogger,
+    };
+    expect(await result.tools[0]?.handler?.({ text: 'hi' }, context)).toBe('HI');
   });
 
   it('loads the examples for both targets without a single issue', async () => {
