@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { systemDeps } from '../deps.js';
 import type { Deps } from '../deps.js';
 import { compileOutputValidator, compileParametersValidator } from '../definition/index.js';
@@ -13,6 +13,7 @@ import { createCallerAuth } from './caller-auth.js';
 import { sendError, toInvocationError } from './call-outcome.js';
 import { registerHealthRoutes } from './health.js';
 import { registerInvokeRoute } from './invoke-route.js';
+import { declareRequestSlots } from './request-slots.js';
 import type { ServedTool } from './invoke-route.js';
 import type { InvocationObserver } from './observer.js';
 import { parseServerOptions } from './options.js';
@@ -114,12 +115,12 @@ export async function createToolServer(
 
   // Every body is read as text (signatures cover the exact bytes) and parsed as JSON whatever its
   // Content-Type, by Fastify's secure-json-parse parser (refuses __proto__ / constructor.prototype).
-  const rawBodies = new WeakMap<FastifyRequest, string>();
+  declareRequestSlots(app);
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
-    rawBodies.set(request, text);
+    request.rawBody = text;
     void parseJson(request, text, done);
   });
 
@@ -153,7 +154,6 @@ export async function createToolServer(
       deps,
       observer,
       audit: options.audit,
-      rawBodies,
       inFlight,
     });
     done();
