@@ -4,6 +4,13 @@ export interface CliContext {
   readonly cwd: string;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /**
+   * Where log lines go; `stderr` when absent. The process's context uses pino's asynchronous
+   * destination on fd 2: a server writes one line per call, and a write syscall for each was the
+   * largest single cost of logging (bench/server.ts). Lines written while a write is in flight go
+   * out together in the next; pino flushes what is left when the process exits.
+   */
+  readonly logStream?: { write(line: string): void };
   /** True when stdout is a terminal (progress bars, prompts). */
   readonly isTty: boolean;
   /** Reads one line from the user (confirmation prompts); undefined when there is no terminal. */

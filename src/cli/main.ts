@@ -7,6 +7,7 @@ import { realpathSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { pino } from 'pino';
 import { isGenesysToolsError } from '../errors.js';
 import type { CliContext } from './context.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
@@ -85,6 +86,7 @@ export function processContext(): CliContext {
     cwd: process.cwd(),
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
+    logStream: pino.destination({ dest: 2, sync: false }),
     isTty,
     prompt: isTty
       ? async (question) => {

@@ -57,7 +57,7 @@ export function cliLogger(
   ];
   return createLogger({
     level: env.logLevel,
-    destination: {
+    destination: ctx.logStream ?? {
       write: (line: string) => {
         ctx.stderr(line);
       },

@@ -18,7 +18,10 @@ export interface CallState {
   /** The tool named in the path, as given. */
   readonly toolName: string;
   readonly span: InvocationSpan;
-  readonly logger: Logger;
+  /** The server's logger; `callLogger(state)` binds the call's ids to it when first needed. */
+  readonly serverLogger: Logger;
+  /** The child logger with the call's ids, once made. */
+  boundLogger: Logger | undefined;
   /** Set when the call is signed: the signature is checked once the raw body is read. */
   needsSignature: boolean;
   parameters: unknown;
@@ -29,6 +32,29 @@ export interface CallState {
   attempts: number;
   /** Set when the reply has been decided, so a late error cannot answer twice. */
   finished: boolean;
+}
+
+function callBindings(state: CallState): Record<string, unknown> {
+  return { invocationId: state.invocationId, tool: state.toolName, traceId: state.span.traceId };
+}
+
+/**
+ * The call's logger, its ids bound, made on first use: a call that goes well logs one line, which
+ * `logOutcome` writes with the ids inline, so most calls never make a child logger.
+ */
+export function callLogger(state: CallState): Logger {
+  state.boundLogger ??= state.serverLogger.child(callBindings(state));
+  return state.boundLogger;
+}
+
+/** The call's summary line: the same fields whether or not a child logger was made. */
+function logOutcome(
+  state: CallState,
+  level: 'info' | 'warn',
+  fields: Record<string, unknown>,
+): void {
+  if (state.boundLogger !== undefined) state.boundLogger[level](fields, 'invocation');
+  else state.serverLogger[level]({ ...callBindings(state), ...fields }, 'invocation');
 }
 
 /** A handler's output that breaks the tool's output schema: the tool's fault, logged with paths. */
@@ -56,7 +82,8 @@ export function toInvocationError(
   error: unknown,
   ctx: {
     readonly invocationId: string;
-    readonly logger: Logger;
+    /** The logger for what only the log may see; called only when there is something to log. */
+    readonly log: () => Logger;
     readonly secrets: readonly string[];
   },
 ): InvocationError {
@@ -79,7 +106,7 @@ export function toInvocationError(
     `the tool failed; look up invocation ${ctx.invocationId} in the server log.`,
   );
   if (error instanceof OutputMismatchError) {
-    ctx.logger.error({ issues: error.issues }, 'tool output does not match its output schema');
+    ctx.log().error({ issues: error.issues }, 'tool output does not match its output schema');
   } else {
     const err =
       error instanceof Error
@@ -89,7 +116,7 @@ export function toInvocationError(
             stack: error.stack,
           }
         : { value: redactString(String(error), ctx.secrets) };
-    ctx.logger.error({ err }, 'tool handler failed');
+    ctx.log().error({ err }, 'tool handler failed');
   }
   return generic;
 }
@@ -129,7 +156,7 @@ async function record(
     await deps.audit.append(auditEntry(state, result));
     return true;
   } catch (error) {
-    state.logger.error(
+    callLogger(state).error(
       { err: { message: error instanceof Error ? error.message : String(error) } },
       'audit entry could not be written; the call is answered as failed',
     );
@@ -157,7 +184,7 @@ export async function sendSuccess(
     return answerFailure(reply, state, auditFailure(state), durationMs);
   }
   state.span.end({ outcome: 'success', httpStatus: 200, durationMs, attempts: state.attempts });
-  state.logger.info({ outcome: 'success', durationMs, attempts: state.attempts }, 'invocation');
+  logOutcome(state, 'info', { outcome: 'success', durationMs, attempts: state.attempts });
   const body: InvocationSuccessWire = {
     status: 'success',
     output,
@@ -179,7 +206,11 @@ export async function sendFailure(
   error: unknown,
 ): Promise<FastifyReply> {
   state.finished = true;
-  const failure = toInvocationError(error, { ...state, secrets: deps.secrets });
+  const failure = toInvocationError(error, {
+    invocationId: state.invocationId,
+    log: () => callLogger(state),
+    secrets: deps.secrets,
+  });
   const durationMs = deps.clock.nowMs() - state.startMs;
   const recorded = await record(state, deps, { errorCode: failure.code, durationMs });
   return answerFailure(reply, state, recorded ? failure : auditFailure(state), durationMs);
@@ -199,10 +230,12 @@ function answerFailure(
     attempts: state.attempts,
   });
   const level = failure.httpStatus >= 500 ? 'warn' : 'info';
-  state.logger[level](
-    { outcome: 'error', errorCode: failure.code, durationMs, attempts: state.attempts },
-    'invocation',
-  );
+  logOutcome(state, level, {
+    outcome: 'error',
+    errorCode: failure.code,
+    durationMs,
+    attempts: state.attempts,
+  });
   return sendError(reply, failure, state.invocationId);
 }
 

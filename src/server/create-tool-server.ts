@@ -134,7 +134,7 @@ export async function createToolServer(
     const invocationId = randomUUID();
     const failure = toInvocationError(error, {
       invocationId,
-      logger: deps.logger.child({ invocationId }),
+      log: () => deps.logger.child({ invocationId }),
       secrets: auth.secrets,
     });
     return sendError(reply, failure, invocationId);

@@ -9,7 +9,13 @@ import type { Deps, Logger } from '../deps.js';
 import type { ToolContext, ToolDefinition } from '../definition/index.js';
 import { InvocationError } from '../errors.js';
 import type { CallerAuth } from './caller-auth.js';
-import { OutputMismatchError, sendError, sendFailure, sendSuccess } from './call-outcome.js';
+import {
+  OutputMismatchError,
+  callLogger,
+  sendError,
+  sendFailure,
+  sendSuccess,
+} from './call-outcome.js';
 import type { CallState, OutcomeDeps } from './call-outcome.js';
 import { REPLY_SCHEMAS, parseEnvelope } from './envelope.js';
 import type { AuditSink, InvocationObserver } from './observer.js';
@@ -57,12 +63,12 @@ const ROUTE = '/api/v1/tools/:name';
 class HandlerContext implements ToolContext {
   readonly invocationId: string;
   readonly toolName: string;
-  readonly logger: Logger;
   readonly conversationId?: string;
   readonly userId?: string;
   readonly correlationId?: string;
   readonly organizationId?: string;
   readonly #call: CallCancellation;
+  readonly #state: CallState;
 
   constructor(
     call: CallCancellation,
@@ -70,9 +76,9 @@ class HandlerContext implements ToolContext {
     readonly attempt: number,
   ) {
     this.#call = call;
+    this.#state = state;
     this.invocationId = state.invocationId;
     this.toolName = state.toolName;
-    this.logger = state.logger;
     if (state.conversationId !== undefined) this.conversationId = state.conversationId;
     if (state.userId !== undefined) this.userId = state.userId;
     if (state.correlationId !== undefined) this.correlationId = state.correlationId;
@@ -82,6 +88,11 @@ class HandlerContext implements ToolContext {
   /** Made on first read: most handlers never look at their signal. */
   get signal(): AbortSignal {
     return this.#call.signal;
+  }
+
+  /** The call's logger, its ids bound; made on first read too. */
+  get logger(): Logger {
+    return callLogger(this.#state);
   }
 }
 
@@ -123,7 +134,8 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
       startMs: deps.clock.nowMs(),
       toolName: name,
       span,
-      logger: deps.logger.child({ invocationId, tool: name, traceId: span.traceId }),
+      serverLogger: deps.logger,
+      boundLogger: undefined,
       needsSignature: false,
       parameters: undefined,
       conversationId: undefined,
@@ -143,7 +155,7 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
       return;
     }
     if (!verdict.ok) {
-      state.logger.warn({ reason: verdict.reason }, 'caller refused');
+      callLogger(state).warn({ reason: verdict.reason }, 'caller refused');
       done(unauthorized());
       return;
     }
@@ -156,7 +168,7 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
       // The reply was decided but could not be sent (an output JSON cannot encode: a BigInt, a
       // cycle). The audit entry is written already; answer the tool's fault, never hang.
       const invocationId = state?.invocationId ?? randomUUID();
-      (state?.logger ?? deps.logger).error(
+      (state === null ? deps.logger : callLogger(state)).error(
         { err: { message: error instanceof Error ? error.message : String(error) } },
         'reply could not be sent',
       );
@@ -197,7 +209,7 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
     if (state.needsSignature) {
       const verdict = auth.checkSignature(request.headers, request.rawBody ?? '');
       if (!verdict.ok) {
-        state.logger.warn({ reason: verdict.reason }, 'caller refused');
+        callLogger(state).warn({ reason: verdict.reason }, 'caller refused');
         throw unauthorized();
       }
     }
