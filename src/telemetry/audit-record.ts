@@ -71,13 +71,14 @@ export type AuditInput =
   | { readonly kind: 'invocation'; readonly entry: AuditInvocationEntry }
   | { readonly kind: 'registry-change'; readonly change: RegistryChange };
 
-/** Copies only the defined values of the optional fields, so absent and undefined hash alike. */
-function defined<T extends Record<string, unknown>>(fields: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const key of Object.keys(fields) as (keyof T)[]) {
-    if (fields[key] !== undefined) out[key] = fields[key];
-  }
-  return out;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * The record: its body with the hash of the body added in place. A copy (`{ ...body, hash }`)
+ * made a dictionary-mode object per record, which V8 kept until a full GC (bench/server.ts).
+ */
+function withHash<T extends object>(body: T): T & { readonly hash: string } {
+  return Object.assign(body, { hash: sha256Hex(canonicalJson(body)) });
 }
 
 /** The hash a record must carry: SHA-256 over its canonical JSON without `hash`. */
@@ -100,36 +101,37 @@ export function nextAuditRecord(
   const item: AuditInput = 'kind' in input ? input : { kind: 'invocation', entry: input };
   if (item.kind === 'invocation') {
     const e = item.entry;
-    const body = {
-      kind: 'invocation' as const,
+    // Built field by field: optional fields are present only when defined, so absent and undefined
+    // hash alike.
+    const body: Mutable<Omit<InvocationAuditRecord, 'hash'>> = {
+      kind: 'invocation',
       time: e.time,
       invocationId: e.invocationId,
       tool: e.tool,
-      ...defined({
-        conversationId: e.conversationId,
-        userId: e.userId,
-        correlationId: e.correlationId,
-      }),
       parametersSha256: sha256Hex(canonicalJson(e.parameters)),
       outcome: e.outcome,
-      ...defined({ errorCode: e.errorCode }),
       durationMs: e.durationMs,
       prev,
     };
-    return { ...body, hash: hashOfRecord(body) };
+    if (e.conversationId !== undefined) body.conversationId = e.conversationId;
+    if (e.userId !== undefined) body.userId = e.userId;
+    if (e.correlationId !== undefined) body.correlationId = e.correlationId;
+    if (e.errorCode !== undefined) body.errorCode = e.errorCode;
+    return withHash(body);
   }
   const c = item.change;
-  const body = {
-    kind: 'registry-change' as const,
+  const body: Mutable<Omit<RegistryChangeAuditRecord, 'hash'>> = {
+    kind: 'registry-change',
     time: c.time,
     actor: c.actor,
     action: c.action,
     tool: c.tool,
     target: c.target,
-    ...defined({ remoteId: c.remoteId }),
     outcome: c.outcome,
-    ...defined({ errorCode: c.errorCode, correlationId: c.correlationId }),
     prev,
   };
-  return { ...body, hash: hashOfRecord(body) };
+  if (c.remoteId !== undefined) body.remoteId = c.remoteId;
+  if (c.errorCode !== undefined) body.errorCode = c.errorCode;
+  if (c.correlationId !== undefined) body.correlationId = c.correlationId;
+  return withHash(body);
 }

@@ -2,7 +2,7 @@
  * RFC 8785 (JSON Canonicalization Scheme) serialisation and the SHA-256 helpers the audit log
  * builds on. Pure functions.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { AuditError } from '../errors.js';
 
@@ -25,5 +25,6 @@ export function canonicalJson(value: unknown): string {
 
 /** Lower-case hex SHA-256 of a UTF-8 string. */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  // The one-shot form: no Hash object per call (two per audit record).
+  return hash('sha256', text, 'hex');
 }
