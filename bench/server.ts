@@ -1,5 +1,5 @@
 /**
- * `npm run bench:server`: the execution server as users run it against a bare `node:http` server
+ * `npm run bench:server`: the execution server as users run it, against a bare `node:http` server
  * that parses the same body, each in a plain `node` process of its own (no tsx), with autocannon on
  * loopback at 50 connections, bounded in time.
  *
@@ -7,21 +7,23 @@
  *   parameter validation, rate limit, bulkhead, breaker, timeout, retry, output check, OTel metrics
  *   and spans, one pino log line per call (stderr to a file), and the audit log (hash chain,
  *   fsync'ed group commit), all on.
+ * - Fastify alone: the same route answering the same reply; the ceiling of any Fastify server.
  * - bare: node:http, JSON.parse of the body, JSON.stringify of a reply of the same shape.
+ * - `--ladder` adds the layers between: the pipeline without telemetry, logs or audit; with
+ *   telemetry; with telemetry and logs. Their CPU per request shows what each layer costs.
  *
- * Phases: saturation (closed loop, alternating rounds, medians), then a fixed offered rate on both
- * (open loop: latency where neither server queues; at saturation a closed loop's latency is only
- * connections / throughput, Little's law), then memory from /proc (RSS now and its peak, no forced
- * GC: what `ps` and the orchestrator see). The audit log is verified at the end and its records
- * counted against the calls answered.
+ * Closed loop: each connection sends its next call when the last is answered, so at saturation the
+ * mean latency is connections / throughput (Little's law): 5 ms at 50 connections needs 10,000
+ * calls/s. Memory is read from /proc (RSS now and its peak, no forced GC: what `ps` and the
+ * orchestrator see). CPU per request comes from /proc too, all threads of the server process. The
+ * audit log is verified at the end and its records counted against the calls answered.
  *
  * Goals (issue 6): full ≥ 50% of bare req/s, p99 ≤ 5 ms at 50 connections, RSS ≤ 150 MB, and no
  * growth of RSS across a 1,000,000-call run.
  *
- *   npm run bench:server                      3 alternating rounds of 10 s per server
+ *   npm run bench:server                      3 rounds of 10 s per server, in turn
  *   BENCH_SECONDS=5 BENCH_ROUNDS=2 npm run bench:server
- *   BENCH_RATE=4000                           the fixed rate (default: half the full server's
- *                                               saturated req/s)
+ *   npm run bench:server -- --ladder          + the layers between bare and full
  *   npm run bench:server -- --long            + 1,000,000 calls on the full server, RSS every
  *                                               100,000 calls; BENCH_LONG_CALLS sets another count
  */
@@ -120,7 +122,64 @@ server.listen(0, '127.0.0.1', () => console.log('serving at http://127.0.0.1:' +
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
 `;
 
-type Kind = 'full' | 'bare';
+const dist = (path: string): string => JSON.stringify(pathToFileURL(join(ROOT, 'dist', path)).href);
+/** A package of ours as a file URL: the servers run in a temporary directory. */
+const pkg = (name: string): string =>
+  JSON.stringify(pathToFileURL(createRequire(import.meta.url).resolve(name)).href);
+
+/**
+ * The layers between bare and full, each its own process: Fastify alone on the same route; the
+ * server's pipeline (auth, envelope and parameter checks, policies, output check; no telemetry,
+ * logs or audit); then telemetry added; then the log line of each call (pino's asynchronous
+ * destination, to a file). `full` adds the audit log and is the CLI itself.
+ */
+const LAYER_SERVER = `
+import { join } from 'node:path';
+const layer = process.env.BENCH_LAYER;
+const reply = (body) => ({
+  status: 'success',
+  output: { sku: body.parameters.sku, inventory_level: 42 },
+  metadata: { tool_name: body.tool_name, invocation_id: 'x', duration_ms: 0, attempts: 1 },
+});
+let app;
+if (layer === 'fastify') {
+  const { default: Fastify } = await import(${pkg('fastify')});
+  app = Fastify();
+  app.post('/api/v1/tools/:name', async (request) => reply(request.body));
+} else {
+  const { createToolServer } = await import(${dist('server/index.js')});
+  const { createLogger, createTelemetry } = await import(${dist('telemetry/index.js')});
+  const { loadTools } = await import(${dist('definition/index.js')});
+  const { pino } = await import(${pkg('pino')});
+  const { tools } = await loadTools(['tools'], { cwd: process.cwd() });
+  const logger = layer === 'logs'
+    ? createLogger({ level: 'info', destination: pino.destination({ dest: join(process.cwd(), 'layer-logs.log'), sync: false }), secrets: [process.env.GENESYS_TOOLS_BEARER_TOKEN] })
+    : undefined;
+  const telemetry = layer === 'telemetry' || layer === 'logs'
+    ? await createTelemetry({ toolNames: tools.map((t) => t.name), metricsPort: 0 }, logger === undefined ? {} : { logger })
+    : undefined;
+  app = await createToolServer(
+    { tools, auth: { bearerTokens: [process.env.GENESYS_TOOLS_BEARER_TOKEN] }, ...(telemetry === undefined ? {} : { observer: telemetry.observer }) },
+    logger === undefined ? {} : { logger },
+  );
+}
+const address = await app.listen({ host: '127.0.0.1', port: 0 });
+console.log('serving at ' + address);
+process.on('SIGTERM', () => { void app.close().then(() => process.exit(0)); });
+`;
+
+/** Each server of the benchmark, in the order of its table. */
+const KINDS = ['full', 'logs', 'telemetry', 'pipeline', 'fastify', 'bare'] as const;
+type Kind = (typeof KINDS)[number];
+
+const LABELS: Record<Kind, string> = {
+  full: 'full (serve)',
+  logs: 'pipeline+telemetry+logs',
+  telemetry: 'pipeline+telemetry',
+  pipeline: 'pipeline',
+  fastify: 'Fastify alone',
+  bare: 'bare node:http',
+};
 
 interface Server {
   readonly kind: Kind;
@@ -146,10 +205,15 @@ function startServer(kind: Kind, dir: string): Promise<Server> {
           '--audit-file',
           join(dir, 'audit.jsonl'),
         ]
-      : ['--input-type=module', '-e', BARE_SERVER];
+      : ['--input-type=module', '-e', kind === 'bare' ? BARE_SERVER : LAYER_SERVER];
   const proc = spawn(process.execPath, args, {
     cwd: dir,
-    env: { ...process.env, GENESYS_TOOLS_BEARER_TOKEN: TOKEN, LOG_LEVEL: 'info' },
+    env: {
+      ...process.env,
+      GENESYS_TOOLS_BEARER_TOKEN: TOKEN,
+      LOG_LEVEL: 'info',
+      BENCH_LAYER: kind,
+    },
     stdio: ['ignore', 'pipe', log],
   });
   closeSync(log);
@@ -228,81 +292,84 @@ interface Saturation {
   readonly failed: number;
 }
 
-/** Rounds alternate bare and full so that load from elsewhere on the machine falls on both alike. */
-async function saturate(servers: Record<Kind, Server>): Promise<Record<Kind, Saturation>> {
-  const results: Record<Kind, CannonResult[]> = { full: [], bare: [] };
-  const cpu: Record<Kind, number[]> = { full: [], bare: [] };
-  for (const kind of ['bare', 'full'] as const)
-    results[kind].push(await load(servers[kind].port, { duration: 2 }));
+/**
+ * Rounds go through every server in turn, so that load from elsewhere on the machine falls on all
+ * alike; each figure is the median of the rounds. The first, short round of each is a warm-up.
+ */
+async function saturate(servers: readonly Server[]): Promise<Map<Kind, Saturation>> {
+  const results = new Map<Kind, CannonResult[]>(servers.map((s) => [s.kind, []]));
+  const cpu = new Map<Kind, number[]>(servers.map((s) => [s.kind, []]));
+  for (const server of servers)
+    results.get(server.kind)?.push(await load(server.port, { duration: 2 }));
   for (let round = 0; round < rounds; round++) {
-    for (const kind of ['bare', 'full'] as const) {
-      const before = cpuUs(servers[kind].proc.pid);
-      const result = await load(servers[kind].port, { duration: seconds });
-      cpu[kind].push((cpuUs(servers[kind].proc.pid) - before) / Math.max(1, result.requests.total));
-      results[kind].push(result);
+    for (const server of servers) {
+      const before = cpuUs(server.proc.pid);
+      const result = await load(server.port, { duration: seconds });
+      cpu
+        .get(server.kind)
+        ?.push((cpuUs(server.proc.pid) - before) / Math.max(1, result.requests.total));
+      results.get(server.kind)?.push(result);
     }
   }
-  const summary = (kind: Kind): Saturation => {
-    const measured = results[kind].slice(1);
-    return {
+  const summary = new Map<Kind, Saturation>();
+  for (const [kind, all] of results) {
+    const measured = all.slice(1);
+    summary.set(kind, {
       reqPerSec: median(measured.map((r) => r.requests.average)),
       p50: median(measured.map((r) => r.latency.p50)),
       p99: median(measured.map((r) => r.latency.p99)),
-      cpuUsPerReq: median(cpu[kind]),
-      answered: results[kind].reduce((n, r) => n + r['2xx'], 0),
-      failed: results[kind].reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0),
-    };
-  };
-  return { full: summary('full'), bare: summary('bare') };
+      cpuUsPerReq: median(cpu.get(kind) ?? []),
+      answered: all.reduce((n, r) => n + r['2xx'], 0),
+      failed: all.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0),
+    });
+  }
+  return summary;
 }
 
 async function main(): Promise<void> {
   if (!existsSync(CLI)) throw new Error('dist/ is missing: run `npm run build` first');
+  const ladder = process.argv.includes('--ladder');
+  const kinds = KINDS.filter((k) => ladder || k === 'full' || k === 'fastify' || k === 'bare');
   const dir = mkdtempSync(join(tmpdir(), 'bench-server-'));
   mkdirSync(join(dir, 'tools'));
   writeFileSync(join(dir, 'tools', 'package.json'), '{"type":"module"}');
   writeFileSync(join(dir, 'tools', 'check_inventory.tool.js'), TOOL_MODULE);
-  const started: Server[] = [];
+  const servers: Server[] = [];
   try {
-    const bare = await startServer('bare', dir);
-    started.push(bare);
-    const full = await startServer('full', dir);
-    started.push(full);
-    const servers = { bare, full };
+    for (const kind of kinds) servers.push(await startServer(kind, dir));
     console.log(
-      `execution server benchmark: ${String(CONNECTIONS)} connections, ${String(rounds)} alternating rounds of ${String(seconds)} s per server, loopback; full = \`genesys-tools serve\` with telemetry, logs and audit on`,
+      `execution server benchmark: ${String(CONNECTIONS)} connections, ${String(rounds)} rounds of ${String(seconds)} s per server in turn, loopback, autocannon; full = \`genesys-tools serve\` with telemetry, logs and audit on`,
     );
     const sat = await saturate(servers);
-    const rate = Number(
-      process.env['BENCH_RATE'] ?? Math.max(100, Math.round(sat.full.reqPerSec / 2 / 100) * 100),
-    );
-    const fixed: Record<Kind, CannonResult> = {
-      bare: await load(servers.bare.port, { duration: seconds, overallRate: rate }),
-      full: await load(servers.full.port, { duration: seconds, overallRate: rate }),
-    };
-    let answered = sat.full.answered + fixed.full['2xx'];
-    const rows = (['full', 'bare'] as const).map((kind) => ({
-      server: kind === 'full' ? 'full (serve)' : 'bare node:http',
-      'req/s': Math.round(sat[kind].reqPerSec),
-      'p50 ms': sat[kind].p50,
-      'p99 ms': sat[kind].p99,
-      [`p50 ms @${String(rate)}/s`]: fixed[kind].latency.p50,
-      [`p99 ms @${String(rate)}/s`]: fixed[kind].latency.p99,
-      'CPU µs/req': Number(sat[kind].cpuUsPerReq.toFixed(1)),
-      'RSS MB': Number(procMb(servers[kind].proc.pid, 'VmRSS').toFixed(1)),
-      'peak RSS MB': Number(procMb(servers[kind].proc.pid, 'VmHWM').toFixed(1)),
-      'not 2xx': sat[kind].failed + fixed[kind].non2xx + fixed[kind].errors,
-    }));
+    const bare = sat.get('bare');
+    const rows = servers.map((server) => {
+      const r = sat.get(server.kind);
+      return {
+        server: LABELS[server.kind],
+        'req/s': Math.round(r?.reqPerSec ?? 0),
+        '% of bare': Number((((r?.reqPerSec ?? 0) / (bare?.reqPerSec ?? 1)) * 100).toFixed(1)),
+        'p50 ms': r?.p50,
+        'p99 ms': r?.p99,
+        'CPU µs/req': Number((r?.cpuUsPerReq ?? 0).toFixed(1)),
+        'RSS MB': Number(procMb(server.proc.pid, 'VmRSS').toFixed(1)),
+        'peak RSS MB': Number(procMb(server.proc.pid, 'VmHWM').toFixed(1)),
+        'not 2xx': r?.failed,
+      };
+    });
     console.table(rows);
+    const full = sat.get('full');
     const fullRow = rows[0];
     console.log(
-      `full / bare req/s: ${((sat.full.reqPerSec / sat.bare.reqPerSec) * 100).toFixed(1)}% (goal ≥ 50%)`,
+      `full / bare req/s: ${(((full?.reqPerSec ?? 0) / (bare?.reqPerSec ?? 1)) * 100).toFixed(1)}% (goal ≥ 50%)`,
     );
     console.log(
-      `full p99: ${String(sat.full.p99)} ms saturated, ${String(fixed.full.latency.p99)} ms at ${String(rate)} req/s (goal ≤ 5 ms); full peak RSS: ${String(fullRow?.['peak RSS MB'])} MB (goal ≤ 150 MB)`,
+      `full p99: ${String(full?.p99)} ms at ${String(CONNECTIONS)} connections (goal ≤ 5 ms); full peak RSS: ${String(fullRow?.['peak RSS MB'])} MB (goal ≤ 150 MB)`,
     );
-    if (process.argv.includes('--long')) answered += await longRun(servers.full);
-    await servers.full.stop();
+    const fullServer = servers[0];
+    if (fullServer === undefined) return;
+    let answered = full?.answered ?? 0;
+    if (process.argv.includes('--long')) answered += await longRun(fullServer);
+    await fullServer.stop();
     const verify = spawnSync(process.execPath, [CLI, 'audit', 'verify', join(dir, 'audit.jsonl')], {
       encoding: 'utf8',
     });
@@ -310,10 +377,10 @@ async function main(): Promise<void> {
       .split('\n')
       .filter((l) => l !== '').length;
     console.log(
-      `audit log: ${String(records)} records for ${String(answered)} calls answered 2xx (warm-ups included); audit verify: ${verify.status === 0 ? 'ok' : `FAILED ${verify.stdout}${verify.stderr}`}`,
+      `audit log: ${String(records)} records for ${String(answered)} calls answered 2xx (autocannon does not count the calls in flight when a run ends); audit verify: ${verify.status === 0 ? 'ok' : `FAILED ${verify.stdout}${verify.stderr}`}`,
     );
   } finally {
-    for (const s of started) if (s.proc.exitCode === null) await s.stop();
+    for (const server of servers) if (server.proc.exitCode === null) await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
