@@ -36,6 +36,7 @@ import {
   mkdtempSync,
   openSync,
   readFileSync,
+  readdirSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -256,9 +257,16 @@ function procMb(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): number {
   return Number(kb ?? 0) / 1024;
 }
 
-/** CPU time (user + system) the process has used, in microseconds. */
-function cpuUs(pid: number | undefined): number {
-  const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+/**
+ * CPU time (user + system) used, in microseconds: by the whole process, or by its main thread only
+ * (the thread that runs JavaScript, and so the one that limits a Node server's throughput).
+ */
+function cpuUs(pid: number | undefined, thread: 'all' | 'main' = 'all'): number {
+  const path =
+    thread === 'all'
+      ? `/proc/${String(pid)}/stat`
+      : `/proc/${String(pid)}/task/${String(pid)}/stat`;
+  const stat = readFileSync(path, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
   return (ticks * 1e6) / CLOCK_TICKS;
@@ -288,6 +296,7 @@ interface Saturation {
   readonly p50: number;
   readonly p99: number;
   readonly cpuUsPerReq: number;
+  readonly mainCpuUsPerReq: number;
   readonly answered: number;
   readonly failed: number;
 }
@@ -299,15 +308,16 @@ interface Saturation {
 async function saturate(servers: readonly Server[]): Promise<Map<Kind, Saturation>> {
   const results = new Map<Kind, CannonResult[]>(servers.map((s) => [s.kind, []]));
   const cpu = new Map<Kind, number[]>(servers.map((s) => [s.kind, []]));
+  const mainCpu = new Map<Kind, number[]>(servers.map((s) => [s.kind, []]));
   for (const server of servers)
     results.get(server.kind)?.push(await load(server.port, { duration: 2 }));
   for (let round = 0; round < rounds; round++) {
     for (const server of servers) {
-      const before = cpuUs(server.proc.pid);
+      const before = { all: cpuUs(server.proc.pid), main: cpuUs(server.proc.pid, 'main') };
       const result = await load(server.port, { duration: seconds });
-      cpu
-        .get(server.kind)
-        ?.push((cpuUs(server.proc.pid) - before) / Math.max(1, result.requests.total));
+      const calls = Math.max(1, result.requests.total);
+      cpu.get(server.kind)?.push((cpuUs(server.proc.pid) - before.all) / calls);
+      mainCpu.get(server.kind)?.push((cpuUs(server.proc.pid, 'main') - before.main) / calls);
       results.get(server.kind)?.push(result);
     }
   }
@@ -319,6 +329,7 @@ async function saturate(servers: readonly Server[]): Promise<Map<Kind, Saturatio
       p50: median(measured.map((r) => r.latency.p50)),
       p99: median(measured.map((r) => r.latency.p99)),
       cpuUsPerReq: median(cpu.get(kind) ?? []),
+      mainCpuUsPerReq: median(mainCpu.get(kind) ?? []),
       answered: all.reduce((n, r) => n + r['2xx'], 0),
       failed: all.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0),
     });
@@ -351,6 +362,7 @@ async function main(): Promise<void> {
         'p50 ms': r?.p50,
         'p99 ms': r?.p99,
         'CPU µs/req': Number((r?.cpuUsPerReq ?? 0).toFixed(1)),
+        'main thread µs/req': Number((r?.mainCpuUsPerReq ?? 0).toFixed(1)),
         'RSS MB': Number(procMb(server.proc.pid, 'VmRSS').toFixed(1)),
         'peak RSS MB': Number(procMb(server.proc.pid, 'VmHWM').toFixed(1)),
         'not 2xx': r?.failed,
@@ -370,14 +382,23 @@ async function main(): Promise<void> {
     let answered = full?.answered ?? 0;
     if (process.argv.includes('--long')) answered += await longRun(fullServer);
     await fullServer.stop();
-    const verify = spawnSync(process.execPath, [CLI, 'audit', 'verify', join(dir, 'audit.jsonl')], {
+    // The log rotates at 64 MB: verify and count the rotated files too.
+    const auditFiles = readdirSync(dir)
+      .filter((f) => f.startsWith('audit.jsonl'))
+      .map((f) => join(dir, f));
+    const verify = spawnSync(process.execPath, [CLI, 'audit', 'verify', ...auditFiles], {
       encoding: 'utf8',
     });
-    const records = readFileSync(join(dir, 'audit.jsonl'), 'utf8')
-      .split('\n')
-      .filter((l) => l !== '').length;
+    const records = auditFiles.reduce(
+      (n, f) =>
+        n +
+        readFileSync(f, 'utf8')
+          .split('\n')
+          .filter((l) => l !== '').length,
+      0,
+    );
     console.log(
-      `audit log: ${String(records)} records for ${String(answered)} calls answered 2xx (autocannon does not count the calls in flight when a run ends); audit verify: ${verify.status === 0 ? 'ok' : `FAILED ${verify.stdout}${verify.stderr}`}`,
+      `audit log: ${String(records)} records in ${String(auditFiles.length)} file(s) for ${String(answered)} calls answered 2xx (autocannon does not count the calls in flight when a run ends); audit verify: ${verify.status === 0 ? 'ok' : `FAILED ${verify.stdout}${verify.stderr}`}`,
     );
   } finally {
     for (const server of servers) if (server.proc.exitCode === null) await server.stop();
