@@ -55,6 +55,8 @@ export interface Daemon {
   /** The first match of the pattern in stdout. */
   readonly match: RegExpMatchArray;
   output(): string;
+  /** What it wrote to stderr so far (log lines). */
+  errors(): string;
   /** Sends SIGTERM and resolves with the exit code. */
   stop(): Promise<number | null>;
 }
@@ -96,6 +98,7 @@ export function startDaemon(
           child,
           match,
           output: () => out,
+          errors: () => err,
           stop: () => {
             child.kill('SIGTERM');
             return exited;
