@@ -18,8 +18,7 @@ import type { ServedTool } from './invoke-route.js';
 import type { InvocationObserver } from './observer.js';
 import { parseServerOptions } from './options.js';
 import type { ResolvedServerOptions, ToolServerOptions } from './options.js';
-import { createToolPolicies } from './policies.js';
-import type { CallCancellation } from './policies.js';
+import { InFlightCalls, createToolPolicies } from './policies.js';
 
 function unknownEndpoint(): InvocationError {
   return new InvocationError(
@@ -125,7 +124,7 @@ export async function createToolServer(
   });
 
   let draining = false;
-  const inFlight = new Set<CallCancellation>();
+  const inFlight = new InFlightCalls();
   const drainTimer = new AbortController();
 
   app.setNotFoundHandler((_request, reply) => sendError(reply, unknownEndpoint(), randomUUID()));
@@ -166,7 +165,7 @@ export async function createToolServer(
     void deps.clock.sleep(options.drainTimeoutMs, drainTimer.signal).then(
       () => {
         deps.logger.warn({}, 'drain deadline passed; aborting calls still in flight');
-        for (const call of inFlight) call.abort();
+        inFlight.abortAll();
         app.server.closeAllConnections();
       },
       () => undefined,

@@ -20,7 +20,7 @@ import type { CallState, OutcomeDeps } from './call-outcome.js';
 import { REPLY_SCHEMAS, parseEnvelope } from './envelope.js';
 import type { AuditSink, InvocationObserver } from './observer.js';
 import { CallCancellation } from './policies.js';
-import type { ToolPolicies } from './policies.js';
+import type { InFlightCalls, ToolPolicies } from './policies.js';
 
 type Validator = (
   value: unknown,
@@ -45,10 +45,10 @@ export interface InvokeRouteOptions {
   readonly observer: InvocationObserver;
   readonly audit: AuditSink | undefined;
   /**
-   * The controllers of the calls in flight; shutdown aborts them at the drain deadline. A set
+   * The controllers of the calls in flight; shutdown aborts them at the drain deadline. A list
    * rather than one listener per call on a shared signal: no listener churn on the hot path.
    */
-  readonly inFlight: Set<CallCancellation>;
+  readonly inFlight: InFlightCalls;
 }
 
 const ROUTE = '/api/v1/tools/:name';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fullBucket, takeToken } from '../../src/server/token-bucket.js';
 import type { BucketState } from '../../src/server/token-bucket.js';
-import { retryAfterSeconds } from '../../src/server/policies.js';
+import { CallCancellation, InFlightCalls, retryAfterSeconds } from '../../src/server/policies.js';
 import { fakeClock } from '../support/fake-clock.js';
 import { invoke, recordingObserver, server, tool, wire } from './helpers.js';
 
@@ -219,5 +219,30 @@ describe('per-tool policies on the route', () => {
     expect((await invoke(app, { sku: 7 })).statusCode).toBe(422);
     expect((await invoke(app, { sku: 7 })).statusCode).toBe(422);
     expect((await invoke(app)).statusCode).toBe(200);
+  });
+});
+
+describe('the list of calls in flight', () => {
+  it('aborts exactly the calls still in it, whichever end they were removed from', () => {
+    const calls = new InFlightCalls();
+    const [a, b, c, d] = [
+      new CallCancellation(),
+      new CallCancellation(),
+      new CallCancellation(),
+      new CallCancellation(),
+    ] as const;
+    for (const call of [a, b, c, d]) calls.add(call);
+    expect(calls.size).toBe(4);
+    // The newest (the head), one in the middle, and the oldest (the tail).
+    for (const call of [d, b, a]) calls.delete(call);
+    expect(calls.size).toBe(1);
+    calls.abortAll();
+    expect([a, b, c, d].map((call) => call.aborted)).toEqual([false, false, true, false]);
+    calls.delete(c);
+    expect(calls.size).toBe(0);
+    // A removed call keeps no stale links: added again, it is the only one aborted.
+    calls.add(a);
+    calls.abortAll();
+    expect([a.aborted, b.aborted, d.aborted]).toEqual([true, false, false]);
   });
 });
