@@ -46,9 +46,7 @@ export function isSecretKey(key: string): boolean {
  */
 export function redact(value: unknown, secrets: readonly string[] = []): unknown {
   const live = secrets.filter((s) => s.length >= 4);
-  // A Set, not a WeakSet: it lives for one call, and on Node 20 a WeakSet's young keys stayed alive
-  // through young-generation GCs, promoting every log line's objects (bench/server.ts).
-  const seen = new Set<object>();
+  const seen = new WeakSet<object>();
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return redactString(v, live);
     if (typeof v !== 'object' || v === null) return v;

@@ -57,8 +57,9 @@ type Outcome = {
 
 /**
  * The call's summary line: the same fields whether or not a child logger was made. One object
- * literal: a spread of the ids and the outcome made a dictionary-mode object whose allocations
- * V8 kept until a full GC (bench/server.ts, sampled with the objects major GCs collect).
+ * literal: the objects a spread of the ids and the outcome made were most of what V8 still
+ * promoted to the old generation (V8's sampling heap profiler, keeping the objects that only
+ * major GCs collect, under bench/server.ts).
  */
 function logOutcome(state: CallState, level: 'info' | 'warn', outcome: Outcome): void {
   if (state.boundLogger !== undefined) {

@@ -34,9 +34,7 @@ const MAX_DEPTH = 8;
 
 /** A copy of `value` with secret and PII keys redacted at any depth; errors become plain objects. Pure. */
 export function redactFields(value: unknown, piiKeys: ReadonlySet<string>): unknown {
-  // A Set, not a WeakSet: it lives for one call, and on Node 20 a WeakSet's young keys stayed alive
-  // through young-generation GCs, promoting every log line's objects (bench/server.ts).
-  const seen = new Set<object>();
+  const seen = new WeakSet<object>();
   const walk = (v: unknown, depth: number): unknown => {
     if (typeof v !== 'object' || v === null) return v;
     if (seen.has(v)) return '[Circular]';
