@@ -186,6 +186,8 @@ interface Server {
   readonly kind: Kind;
   readonly proc: ChildProcess;
   readonly port: number;
+  /** Full (mark-compact) GCs so far, from `--trace-gc` on the server's stdout. */
+  majorGcs(): number;
   stop(): Promise<void>;
 }
 
@@ -207,7 +209,9 @@ function startServer(kind: Kind, dir: string): Promise<Server> {
           join(dir, 'audit.jsonl'),
         ]
       : ['--input-type=module', '-e', kind === 'bare' ? BARE_SERVER : LAYER_SERVER];
-  const proc = spawn(process.execPath, args, {
+  // --trace-gc: a line per GC on stdout. Full GCs under a steady load mean that per-call objects
+  // reach the old generation: each such change cost tens of MB of RSS (see the notes in src/server).
+  const proc = spawn(process.execPath, ['--trace-gc', ...args], {
     cwd: dir,
     env: {
       ...process.env,
@@ -220,16 +224,25 @@ function startServer(kind: Kind, dir: string): Promise<Server> {
   closeSync(log);
   return new Promise((resolve, reject) => {
     let out = '';
+    let majorGcs = 0;
+    // Counted line by line, the output itself is not kept: a long run prints a million lines.
+    let partial = '';
+    const countGcs = (chunk: Buffer): void => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) if (line.includes('Mark-Compact')) majorGcs++;
+    };
     const onData = (chunk: Buffer): void => {
       out += chunk.toString();
       const port = /serving .*?at http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1];
       if (port === undefined) return;
       proc.stdout?.off('data', onData);
-      proc.stdout?.resume();
+      proc.stdout?.on('data', countGcs);
       resolve({
         kind,
         proc,
         port: Number(port),
+        majorGcs: () => majorGcs,
         stop: () =>
           new Promise<void>((done) => {
             proc.once('exit', () => {
@@ -297,6 +310,8 @@ interface Saturation {
   readonly p99: number;
   readonly cpuUsPerReq: number;
   readonly mainCpuUsPerReq: number;
+  /** Full GCs per 1,000,000 calls during the measured rounds. */
+  readonly majorGcsPerMillion: number;
   readonly answered: number;
   readonly failed: number;
 }
@@ -311,6 +326,7 @@ async function saturate(servers: readonly Server[]): Promise<Map<Kind, Saturatio
   const mainCpu = new Map<Kind, number[]>(servers.map((s) => [s.kind, []]));
   for (const server of servers)
     results.get(server.kind)?.push(await load(server.port, { duration: 2 }));
+  const gcsBefore = new Map<Kind, number>(servers.map((s) => [s.kind, s.majorGcs()]));
   for (let round = 0; round < rounds; round++) {
     for (const server of servers) {
       const before = { all: cpuUs(server.proc.pid), main: cpuUs(server.proc.pid, 'main') };
@@ -322,6 +338,7 @@ async function saturate(servers: readonly Server[]): Promise<Map<Kind, Saturatio
     }
   }
   const summary = new Map<Kind, Saturation>();
+  const gcsAfter = new Map<Kind, number>(servers.map((s) => [s.kind, s.majorGcs()]));
   for (const [kind, all] of results) {
     const measured = all.slice(1);
     summary.set(kind, {
@@ -330,6 +347,12 @@ async function saturate(servers: readonly Server[]): Promise<Map<Kind, Saturatio
       p99: median(measured.map((r) => r.latency.p99)),
       cpuUsPerReq: median(cpu.get(kind) ?? []),
       mainCpuUsPerReq: median(mainCpu.get(kind) ?? []),
+      majorGcsPerMillion:
+        (((gcsAfter.get(kind) ?? 0) - (gcsBefore.get(kind) ?? 0)) * 1e6) /
+        Math.max(
+          1,
+          measured.reduce((n, r) => n + r.requests.total, 0),
+        ),
       answered: all.reduce((n, r) => n + r['2xx'], 0),
       failed: all.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0),
     });
@@ -363,6 +386,7 @@ async function main(): Promise<void> {
         'p99 ms': r?.p99,
         'CPU µs/req': Number((r?.cpuUsPerReq ?? 0).toFixed(1)),
         'main thread µs/req': Number((r?.mainCpuUsPerReq ?? 0).toFixed(1)),
+        'full GCs per 1M calls': Math.round(r?.majorGcsPerMillion ?? 0),
         'RSS MB': Number(procMb(server.proc.pid, 'VmRSS').toFixed(1)),
         'peak RSS MB': Number(procMb(server.proc.pid, 'VmHWM').toFixed(1)),
         'not 2xx': r?.failed,
@@ -417,6 +441,7 @@ async function longRun(server: Server): Promise<number> {
     next += total / 10;
   };
   sample();
+  const gcsBefore = server.majorGcs();
   const run = load(server.port, { amount: total });
   run.on('tick', ({ counter }) => {
     done += counter;
@@ -428,7 +453,7 @@ async function longRun(server: Server): Promise<number> {
     `\n${total.toLocaleString('en')}-call run on the full server (${String(result['2xx'])} answered 2xx, ${String(result.non2xx + result.errors)} not), ${Math.round(result.requests.average)} req/s`,
   );
   console.log(
-    `  RSS MB by calls done: ${samples.join(', ')}; peak ${procMb(server.proc.pid, 'VmHWM').toFixed(1)} MB`,
+    `  RSS MB by calls done: ${samples.join(', ')}; peak ${procMb(server.proc.pid, 'VmHWM').toFixed(1)} MB; ${String(server.majorGcs() - gcsBefore)} full GCs`,
   );
   return result['2xx'];
 }
