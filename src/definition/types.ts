@@ -29,7 +29,11 @@ export interface CircuitBreakerPolicy {
   readonly halfOpenAfterMs: number;
 }
 
-/** What a handler receives besides its parameters. */
+/**
+ * What a handler receives besides its parameters. `signal` and `logger` are made on first read
+ * (getters): read them from the context itself, since a spread copy (`{ ...context }`) does not
+ * carry them.
+ */
 export interface ToolContext {
   /** Aborted when the tool's timeout passes or the caller goes away; pass it on to fetch etc. */
   readonly signal: AbortSignal;

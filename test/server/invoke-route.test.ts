@@ -396,6 +396,22 @@ describe('the invocation route', () => {
       });
     }
   });
+  it('writes the same ids on the summary line of a call whose handler never logs', async () => {
+    const logger = recordingLogger();
+    const app = await server(
+      { observer: recordingObserver(), tools: [tool({ handler: () => ({}) })] },
+      { logger },
+    );
+    const res = await invoke(app);
+    const lines = logger.lines.filter((l) => l.msg === 'invocation');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]?.fields).toMatchObject({
+      invocationId: wire(res).metadata.invocation_id,
+      tool: 'check_inventory',
+      traceId: 'trace-1',
+      outcome: 'success',
+    });
+  });
 });
 
 describe('outputs JSON cannot encode', () => {
