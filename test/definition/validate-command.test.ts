@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliContext } from '../../src/cli/context.js';
+import { fakeCliContext } from '../support/cli-context.js';
 import { runCli } from '../../src/cli/main.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -16,24 +16,9 @@ async function run(
   cwd: string,
   env: Record<string, string> = {},
 ): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const ctx: CliContext = {
-    env,
-    cwd,
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-    isTty: false,
-    prompt: undefined,
-    exitCode: 0,
-    stopSignal: new AbortController().signal,
-  };
+  const { ctx, out, err } = fakeCliContext({ env, cwd });
   const code = await runCli(argv, ctx);
-  return { code, stdout, stderr };
+  return { code, stdout: out(), stderr: err() };
 }
 
 function project(files: Record<string, string>): string {

@@ -1,39 +1,23 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliContext } from '../../src/cli/context.js';
+import { fakeCliContext } from '../support/cli-context.js';
 import { runCli } from '../../src/cli/main.js';
 import { clientsFromFlags, startBanner } from '../../src/cli/commands/emulator.js';
 import { tempDir } from '../support/temp-dir.js';
 import { basic } from './helpers.js';
 
-function fakeContext(stop: AbortController) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const ctx: CliContext = {
-    env: {},
-    cwd: process.cwd(),
-    stdout: (s) => out.push(s),
-    stderr: (s) => err.push(s),
-    isTty: false,
-    prompt: undefined,
-    exitCode: 0,
-    stopSignal: stop.signal,
-  };
-  return { ctx, out, err };
-}
-
 describe('genesys-tools emulator', () => {
   it('prints the URL and env variables, serves the given client, and stops on the signal', async () => {
     const stop = new AbortController();
-    const { ctx, out } = fakeContext(stop);
+    const { ctx, out } = fakeCliContext({ stop });
     const running = runCli(
       ['emulator', '--port', '0', '--client', 'cli-id:cli-secret', '--rate-limit', '5'],
       ctx,
     );
-    while (!out.join('').includes('GENESYS_CLOUD_CLIENT_SECRET'))
+    while (!out().includes('GENESYS_CLOUD_CLIENT_SECRET'))
       await new Promise((r) => setTimeout(r, 10));
-    const text = out.join('');
+    const text = out();
     const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(text)?.[1];
     expect(url).toBeDefined();
     expect(text).toContain(
@@ -64,18 +48,18 @@ describe('genesys-tools emulator', () => {
     [['emulator', '--port', '70000'], '--port'],
   ])('refuses bad flags %j with a usage error naming the flag', async (argv, flag) => {
     const stop = new AbortController();
-    const { ctx, err } = fakeContext(stop);
+    const { ctx, err } = fakeCliContext({ stop });
     expect(await runCli(argv, ctx)).toBe(2);
-    expect(err.join('')).toContain(flag);
+    expect(err()).toContain(flag);
   });
 
   it('reports a corrupt data directory instead of starting', async () => {
     const dir = tempDir('emu-cli-');
     writeFileSync(join(dir, 'emulator-state.json'), 'garbage');
     const stop = new AbortController();
-    const { ctx, err } = fakeContext(stop);
+    const { ctx, err } = fakeCliContext({ stop });
     expect(await runCli(['emulator', '--port', '0', '--data-dir', dir], ctx)).toBe(1);
-    expect(err.join('')).toContain('EMULATOR_STORE_CORRUPT');
+    expect(err()).toContain('EMULATOR_STORE_CORRUPT');
   });
 
   it.each([

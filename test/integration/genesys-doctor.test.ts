@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import type { DoctorReport } from '../../src/cli/commands/doctor.js';
 import { startEmulator } from '../support/emulator.js';
-import { fakeCliContext } from '../genesys/support/cli-context.js';
+import { fakeCliContext } from '../support/cli-context.js';
 
 async function doctorJson(
   env: Record<string, string>,
 ): Promise<{ code: number; report: DoctorReport; text: string }> {
-  const { ctx, out, err } = fakeCliContext(env);
+  const { ctx, out, err } = fakeCliContext({ env });
   const code = await runCli(['doctor', '--json'], ctx);
   return { code, report: JSON.parse(out()) as DoctorReport, text: out() + err() };
 }
@@ -42,9 +42,11 @@ describe('genesys-tools doctor', () => {
       ],
     });
     const { ctx, out } = fakeCliContext({
-      GENESYS_CLOUD_API_URL: url,
-      GENESYS_CLOUD_CLIENT_ID: 'narrow',
-      GENESYS_CLOUD_CLIENT_SECRET: 'narrow-secret',
+      env: {
+        GENESYS_CLOUD_API_URL: url,
+        GENESYS_CLOUD_CLIENT_ID: 'narrow',
+        GENESYS_CLOUD_CLIENT_SECRET: 'narrow-secret',
+      },
     });
     const code = await runCli(['doctor'], ctx);
     expect(code).toBe(1);

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { CliContext } from '../../src/cli/context.js';
+import { fakeCliContext } from '../support/cli-context.js';
 import { runCli } from '../../src/cli/main.js';
 import { startEmulator } from '../support/emulator.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -82,23 +82,14 @@ async function workspace(
     GENESYS_TOOLS_BEARER_TOKEN: SECRET_TOKEN,
   };
   const run = async (argv: string[], options: { tty?: boolean; answer?: string } = {}) => {
-    let stdout = '';
-    let stderr = '';
-    const ctx: CliContext = {
+    const { ctx, out, err } = fakeCliContext({
       env,
       cwd,
-      stdout: (s) => {
-        stdout += s;
-      },
-      stderr: (s) => {
-        stderr += s;
-      },
       isTty: options.tty ?? false,
-      prompt: options.answer === undefined ? undefined : async () => options.answer ?? '',
-      exitCode: 0,
-      stopSignal: new AbortController().signal,
-    };
+      ...(options.answer === undefined ? {} : { answer: options.answer }),
+    });
     const code = await runCli(argv, ctx);
+    const [stdout, stderr] = [out(), err()];
     // The credential's token must never reach the terminal, in any output of any command.
     expect(stdout + stderr).not.toContain(SECRET_TOKEN);
     return { code, stdout, stderr };

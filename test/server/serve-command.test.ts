@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliContext } from '../../src/cli/context.js';
+import { fakeCliContext } from '../support/cli-context.js';
 import { runCli } from '../../src/cli/main.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -9,21 +9,14 @@ const repo = resolve(import.meta.dirname, '../..');
 
 function fakeContext(env: Record<string, string>) {
   const stop = new AbortController();
-  const out: string[] = [];
-  const err: string[] = [];
   // Each run has its own audit file; metrics bind a free port (flags below).
   const auditFile = join(tempDir(), 'audit.jsonl');
-  const ctx: CliContext = {
+  const fake = fakeCliContext({
     env: { GENESYS_TOOLS_AUDIT_FILE: auditFile, ...env },
     cwd: repo,
-    stdout: (s) => out.push(s),
-    stderr: (s) => err.push(s),
-    isTty: false,
-    prompt: undefined,
-    exitCode: 0,
-    stopSignal: stop.signal,
-  };
-  return { ctx, stop, auditFile, out: () => out.join(''), err: () => err.join('') };
+    stop,
+  });
+  return { ...fake, stop, auditFile };
 }
 
 async function waitFor(predicate: () => boolean): Promise<void> {

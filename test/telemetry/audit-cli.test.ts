@@ -1,28 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliContext } from '../../src/cli/context.js';
+import { fakeCliContext } from '../support/cli-context.js';
 import { runCli } from '../../src/cli/main.js';
 import { auditLogFiles, createAuditLog } from '../../src/telemetry/audit-log.js';
 import { orderAuditFiles } from '../../src/telemetry/verify-audit.js';
 import { tempDir } from '../support/temp-dir.js';
-
-function fakeContext(): CliContext & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    env: {},
-    cwd: process.cwd(),
-    stdout: (s) => out.push(s),
-    stderr: (s) => err.push(s),
-    isTty: false,
-    prompt: undefined,
-    exitCode: 0,
-    stopSignal: new AbortController().signal,
-    out,
-    err,
-  };
-}
 
 async function rotatedLog(): Promise<string> {
   const file = join(tempDir(), 'audit.jsonl');
@@ -44,13 +27,13 @@ async function rotatedLog(): Promise<string> {
 describe('genesys-tools audit verify', () => {
   it('passes on rotated files given in glob order and exits 0', async () => {
     const file = await rotatedLog();
-    const ctx = fakeContext();
+    const { ctx, out } = fakeCliContext();
     const files = await auditLogFiles(file);
     expect(files.length).toBeGreaterThanOrEqual(3);
     const globOrder = [...files].sort();
     expect(globOrder[0]).toBe(file);
     const code = await runCli(['audit', 'verify', ...globOrder], ctx);
-    expect(ctx.out.join('')).toContain(`audit chain ok: 10 records in ${files.length} files`);
+    expect(out()).toContain(`audit chain ok: 10 records in ${files.length} files`);
     expect(code).toBe(0);
   });
 
@@ -59,19 +42,19 @@ describe('genesys-tools audit verify', () => {
     const lines = (await readFile(`${file}.2`, 'utf8')).split('\n');
     lines[1] = lines[1]!.replace('"durationMs":', '"durationMs":9');
     await writeFile(`${file}.2`, lines.join('\n'));
-    const ctx = fakeContext();
+    const { ctx, out } = fakeCliContext();
     const code = await runCli(['audit', 'verify', `${file}.1`, `${file}.2`, file, '--json'], ctx);
     expect(code).toBe(1);
-    const report = JSON.parse(ctx.out.join('')) as { ok: boolean; firstBreak: unknown };
+    const report = JSON.parse(out()) as { ok: boolean; firstBreak: unknown };
     expect(report.ok).toBe(false);
     expect(report.firstBreak).toMatchObject({ file: `${file}.2`, line: 2 });
   });
 
   it('reports an unreadable file with AUDIT_FILE_UNREADABLE and exit 1', async () => {
-    const ctx = fakeContext();
+    const { ctx, out } = fakeCliContext();
     const code = await runCli(['audit', 'verify', join(tempDir(), 'missing.jsonl'), '--json'], ctx);
     expect(code).toBe(1);
-    expect(JSON.parse(ctx.out.join(''))).toMatchObject({
+    expect(JSON.parse(out())).toMatchObject({
       error: { code: 'AUDIT_FILE_UNREADABLE' },
     });
   });
