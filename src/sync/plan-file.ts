@@ -34,24 +34,18 @@ const fieldDiff = z.strictObject({
   before: json.optional(),
   after: json.optional(),
 });
+/** The fields an update and a replace share. */
+const changed = {
+  name: z.string(),
+  remote,
+  desired,
+  diff: z.array(fieldDiff),
+  adopt: z.boolean(),
+};
 const change = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('create'), name: z.string(), desired }),
-  z.strictObject({
-    kind: z.literal('update'),
-    name: z.string(),
-    remote,
-    desired,
-    diff: z.array(fieldDiff),
-    adopt: z.boolean(),
-  }),
-  z.strictObject({
-    kind: z.literal('replace'),
-    name: z.string(),
-    remote,
-    desired,
-    diff: z.array(fieldDiff),
-    adopt: z.boolean(),
-  }),
+  z.strictObject({ kind: z.literal('update'), ...changed }),
+  z.strictObject({ kind: z.literal('replace'), ...changed }),
   z.strictObject({
     kind: z.literal('delete'),
     name: z.string(),

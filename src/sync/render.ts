@@ -105,14 +105,6 @@ function changeJson(c: Change): ChangeJson {
         reason: c.reason,
       };
     case 'update':
-      return {
-        action: c.kind,
-        name: c.name,
-        id: c.remote.id,
-        ...version(c.remote.version),
-        adopt: c.adopt,
-        diff: c.diff,
-      };
     case 'replace':
       return {
         action: c.kind,
@@ -121,7 +113,11 @@ function changeJson(c: Change): ChangeJson {
         ...version(c.remote.version),
         adopt: c.adopt,
         diff: c.diff,
-        warning: `the id changes: re-point AI Guides, agents and flows that use ${c.remote.id}`,
+        ...(c.kind === 'replace'
+          ? {
+              warning: `the id changes: re-point AI Guides, agents and flows that use ${c.remote.id}`,
+            }
+          : {}),
       };
   }
 }
