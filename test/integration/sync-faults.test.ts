@@ -5,19 +5,8 @@ import { createDataActionsRegistry } from '../../src/registry/index.js';
 import type { Registry } from '../../src/registry/index.js';
 import { hasChanges } from '../../src/sync/index.js';
 import { makeTools } from '../sync/tools.js';
+import { seededRandom } from '../../src/emulator/faults.js';
 import { EXECUTION_URL, plan, planAndApply, setup } from './sync-helpers.js';
-
-/** Mulberry32, seeded: the same faults on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The emulator injects 5xx and dropped connections before it handles a request; this wrapper adds
@@ -110,7 +99,7 @@ describe('apply under faults', () => {
         backoff: { baseMs: 1, maxMs: 10 },
         retryAfterCapMs: 10,
       },
-      { fetch: faultyFetch(seeded(11), stats) },
+      { fetch: faultyFetch(seededRandom(11), stats) },
     );
     const registry = createDataActionsRegistry(
       { executionUrl: EXECUTION_URL, bearerToken: 'sentinel-token-1234' },
