@@ -244,6 +244,29 @@ export const ERROR_CATALOGUE = {
     summary: 'The tool is not registered in the org.',
     fix: 'Run apply first, or check the tool name with list.',
   },
+  SYNC_INTEGRATION_AMBIGUOUS: {
+    family: 'sync',
+    summary: 'More than one Web Services Data Actions integration has the configured name.',
+    fix: 'Pick one with --integration-id ID (or integrationId in the config file), or rename the others.',
+  },
+  SYNC_INTEGRATION_NOT_OURS: {
+    family: 'sync',
+    summary:
+      'The integration holds a credential this project did not create (another name or type), or is not a Web Services Data Actions integration; nothing was changed.',
+    fix: 'Use an integration of your own: name a new one with integrationName, or pick one with --integration-id whose credential slot is empty or holds the genesys-tools credential.',
+  },
+  SYNC_NOT_SETTLED: {
+    family: 'sync',
+    summary:
+      'The org did not show a change within the bounded wait (a deleted action still reads as present).',
+    fix: 'Run apply again in a moment: it checks and converges. Raise --delete-wait or --settle-timeout if the org is slow.',
+  },
+  SYNC_BINDINGS_FAILED: {
+    family: 'sync',
+    summary:
+      'Binding the tools to a guide or agent failed; old actions were not deleted so that nothing points at a deleted action.',
+    fix: 'Fix the cause named in the message (publish errors, permissions) and run apply again: it converges.',
+  },
   // invocation (wire codes of the execution server, DESIGN "Invocation contract")
   INVALID_PAYLOAD: {
     family: 'invocation',

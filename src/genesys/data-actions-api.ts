@@ -76,7 +76,11 @@ export interface DataActionsApi {
     input: Readonly<Record<string, unknown>>,
     options?: CreateOptions,
   ): Promise<TestExecutionResultWire>;
-  /** A template's text (`requesttemplate.vm`, `successtemplate.vm`) when only its URI came back. */
+  /**
+   * A template's text (`requesttemplate.vm`, `successtemplate.vm`): Genesys answers an action's
+   * templates as `*TemplateUri` only (reference §10.1), served as text; asked with `Accept: *\/*`
+   * as the Terraform provider does.
+   */
   getTemplate(id: string, fileName: string, options?: CallOptions): Promise<string>;
 }
 
@@ -199,6 +203,8 @@ export function createDataActionsApi(transport: Transport, maxPages: number): Da
           method: 'GET',
           route: `${ROUTE}/{id}/templates/{fileName}`,
           params: { id, fileName },
+          accept: '*/*',
+          responseType: 'text',
           ...signalOf(options),
         }),
         `GET ${ROUTE}/{id}/templates/{fileName}`,

@@ -46,6 +46,8 @@ export interface IntegrationsApi {
     type?: string,
     options?: CallOptions,
   ): Promise<IntegrationWire | undefined>;
+  /** Every integration with this exact name and type (names are not unique, reference §10.2). */
+  findAllByName(name: string, type?: string, options?: CallOptions): Promise<IntegrationWire[]>;
   /** Creates an integration (it starts disabled). @throws GenesysApiError */
   create(input: { name: string; type?: string }, options?: CreateOptions): Promise<IntegrationWire>;
   /** @throws GenesysNotFoundError GENESYS_NOT_FOUND */
@@ -141,6 +143,15 @@ export function createIntegrationsApi(transport: Transport, maxPages: number): I
           return integration;
       }
       return undefined;
+    },
+    findAllByName: async (name, type = WEB_SERVICES_INTEGRATION_TYPE, options = {}) => {
+      const found: IntegrationWire[] = [];
+      for await (const integration of list(options)) {
+        if (integration.name === name && integration.integrationType?.id === type) {
+          found.push(integration);
+        }
+      }
+      return found;
     },
     create: async (input, options = {}) =>
       parseWire(

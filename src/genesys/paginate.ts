@@ -1,7 +1,8 @@
 /**
- * Iteration over page-number listings (reference §5): `pageSize` + 1-based `pageNumber`, stopping
- * on `pageCount` or a missing `nextUri` (Terraform and the SDKs do the same), with a guard
- * against a server that never ends.
+ * Iteration over page-number listings (reference §5, §10.1): `pageSize` + 1-based `pageNumber`,
+ * stopping on an empty page or once `pageNumber >= pageCount`. A missing `nextUri` alone does not
+ * end a listing (the Terraform provider pages until an empty page and trusts neither field); a
+ * guard stops a server that never ends.
  */
 import { GenesysApiError } from '../errors.js';
 import type { PageWire } from './wire.js';
@@ -16,7 +17,7 @@ export type FetchPage<T> = (pageNumber: number) => Promise<PageWire<T>>;
 
 /** Options of `paginate`. */
 export interface PaginateOptions {
-  /** The page size asked for; used only when the server names neither pageCount nor nextUri. */
+  /** The page size asked for (kept for callers' messages; the end is found by content). */
   readonly pageSize: number;
   /** Pages after which the listing is declared runaway. */
   readonly maxPages: number;
@@ -24,15 +25,15 @@ export interface PaginateOptions {
   readonly what: string;
 }
 
-/** True when another page follows `page` (number `pageNumber`) of a listing. */
-export function hasNextPage<T>(page: PageWire<T>, pageNumber: number, pageSize: number): boolean {
+/**
+ * True when another page may follow `page` (number `pageNumber`): the page was not empty and,
+ * when the server states `pageCount`, `pageNumber` is below it. `nextUri` is not trusted either
+ * way (reference §10.1: the platform's pages may lack it while more follow).
+ */
+export function hasNextPage<T>(page: PageWire<T>, pageNumber: number): boolean {
   const count = page.entities?.length ?? 0;
   if (count === 0) return false;
-  const byCount = page.pageCount === undefined ? undefined : pageNumber < page.pageCount;
-  const byUri =
-    'nextUri' in page ? typeof page.nextUri === 'string' && page.nextUri !== '' : undefined;
-  if (byCount === undefined && byUri === undefined) return count >= pageSize;
-  return (byCount ?? true) && (byUri ?? true);
+  return page.pageCount === undefined || pageNumber < page.pageCount;
 }
 
 /** Pages through a listing lazily, one request per page. */
@@ -48,7 +49,7 @@ export function paginate<T>(fetchPage: FetchPage<T>, options: PaginateOptions): 
       }
       const page = await fetchPage(pageNumber);
       for (const entity of page.entities ?? []) yield entity;
-      if (!hasNextPage(page, pageNumber, options.pageSize)) return;
+      if (!hasNextPage(page, pageNumber)) return;
     }
   }
   return {

@@ -37,6 +37,10 @@ export interface SendRequest extends CallOptions {
   readonly body?: unknown;
   /** Marks a POST safe to repeat (STYLE §8); other methods are repeated anyway. */
   readonly idempotent?: boolean;
+  /** `Accept` header; `application/json` unless given (templates are read with any type). */
+  readonly accept?: string;
+  /** `text` keeps a 2xx body as text whatever its content type (templates). Default `json`. */
+  readonly responseType?: 'json' | 'text';
 }
 
 /** A 2xx answer. */
@@ -121,7 +125,7 @@ export function createTransport(
         method: request.method,
         headers: {
           authorization: `Bearer ${token}`,
-          accept: 'application/json',
+          accept: request.accept ?? 'application/json',
           ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
@@ -129,7 +133,8 @@ export function createTransport(
       });
       const text = await response.text();
       const type = response.headers.get('content-type');
-      const body = type === null || type.includes('json') ? parseJson(text) : text;
+      const asText = request.responseType === 'text' && response.ok;
+      const body = !asText && (type === null || type.includes('json')) ? parseJson(text) : text;
       return { kind: 'answer', response, body };
     } catch (error) {
       if (request.signal?.aborted === true) throw request.signal.reason;

@@ -4,19 +4,26 @@
  */
 import { z } from 'zod';
 import type { ToolDefinition } from '../definition/index.js';
-import { ConfigError, GenesysConflictError } from '../errors.js';
-import type { GenesysClient, PageWire } from '../genesys/index.js';
-import { paginate, userDefinedCredential } from '../genesys/index.js';
-import type { DesiredEntry, InvokeResult, Registry, RemoteEntry, WriteResult } from './registry.js';
-import { comparableDataAction, DEFAULT_CATEGORY, toDataAction } from './to-data-action.js';
+import { ConfigError } from '../errors.js';
+import type { GenesysClient } from '../genesys/index.js';
+import { comparableText } from './comparable.js';
 import {
-  entitiesOf,
-  isRecord,
-  numberField,
-  recordOf,
-  signalOption,
-  stringField,
-} from './wire-read.js';
+  listingFingerprint,
+  listShallow,
+  mapLimit,
+  READ_CONCURRENCY,
+  readFull,
+} from './data-actions-read.js';
+import { findIntegration, prepareIntegration } from './integration-prepare.js';
+import type { DesiredEntry, InvokeResult, Registry, RemoteEntry, WriteResult } from './registry.js';
+import { baseName } from './registry.js';
+import {
+  carriedDigest,
+  comparableDataAction,
+  DEFAULT_CATEGORY,
+  toDataAction,
+} from './to-data-action.js';
+import { isRecord, numberField, recordOf, signalOption, stringField } from './wire-read.js';
 
 /** Options of the `data-actions` target; defaults live here. */
 export const DataActionsRegistryOptionsSchema = z.strictObject({
@@ -65,11 +72,37 @@ export function parseRegistryOptions<S extends z.ZodType>(
   return parsed.data;
 }
 
-function hasContract(action: Record<string, unknown>): boolean {
-  const contract = recordOf(action.contract);
+/**
+ * True when the listing alone shows that `action` is `desired`: it carries the desired spec digest
+ * (which covers contract and templates, which the listing does not show) and every field the
+ * listing does show compares equal.
+ */
+function settledByListing(action: Record<string, unknown>, desired: DesiredEntry): boolean {
+  const desiredConfig = recordOf(desired.body.config);
+  if (carriedDigest(action) !== carriedDigest(desired.body)) return false;
+  const config = recordOf(action.config);
+  const request = recordOf(config.request);
+  const response = recordOf(config.response);
+  // What the listing leaves out is taken from the desired body; the digest vouches for it.
+  const filled = {
+    ...action,
+    contract: desired.body.contract,
+    config: {
+      ...config,
+      request: {
+        ...request,
+        requestTemplate: recordOf(desiredConfig.request).requestTemplate,
+      },
+      response: {
+        ...response,
+        successTemplate: recordOf(desiredConfig.response).successTemplate,
+      },
+    },
+  };
+  const spec = comparableDataAction(filled);
   return (
-    isRecord(recordOf(contract.input).inputSchema) &&
-    isRecord(recordOf(contract.output).successSchema)
+    comparableText(spec.fixed) === comparableText(desired.spec.fixed) &&
+    comparableText(spec.mutable) === comparableText(desired.spec.mutable)
   );
 }
 
@@ -86,7 +119,7 @@ export function createDataActionsRegistry(
   );
   let integrationId: string | undefined = options.integrationId;
 
-  const toEntry = (action: Record<string, unknown>): RemoteEntry => ({
+  const toEntry = (action: Record<string, unknown>, shown = action): RemoteEntry => ({
     id: stringField(action, 'id') ?? '',
     name: stringField(action, 'name') ?? '',
     version: numberField(action, 'version'),
@@ -95,125 +128,58 @@ export function createDataActionsRegistry(
     status: 'published',
     endpoint: stringField(recordOf(recordOf(action.config).request), 'requestUrlTemplate'),
     modifiedAt: stringField(action, 'dateModified'),
+    fingerprint: listingFingerprint(shown),
   });
 
-  // The listing may carry contracts (the emulator honours `expand`); where Genesys answers only
-  // the `*Uri` of a schema, read the action itself (reference §7.2).
-  const complete = async (
-    action: Record<string, unknown>,
-    signal: AbortSignal | undefined,
-  ): Promise<Record<string, unknown>> =>
-    hasContract(action)
-      ? action
-      : recordOf(
-          await client.dataActions.get(stringField(action, 'id') ?? '', signalOption(signal)),
-        );
-
-  const listActions = async (
-    query: { category?: string; name?: string; full: boolean },
-    signal: AbortSignal | undefined,
-  ): Promise<Record<string, unknown>[]> => {
-    const pages = paginate<Record<string, unknown>>(
-      async (pageNumber): Promise<PageWire<Record<string, unknown>>> => {
-        const response = await client.transport.send({
-          method: 'GET',
-          route: ACTIONS,
-          query: {
-            pageSize: options.pageSize,
-            pageNumber,
-            category: query.category,
-            name: query.name,
-            expand: query.full ? 'contract' : undefined,
-            includeConfig: query.full ? true : undefined,
-          },
-          ...signalOption(signal),
-        });
-        const page = recordOf(response.body);
-        return {
-          entities: entitiesOf(page),
-          pageNumber: numberField(page, 'pageNumber'),
-          pageCount: numberField(page, 'pageCount'),
-          nextUri: stringField(page, 'nextUri') ?? null,
-        };
-      },
-      { pageSize: options.pageSize, maxPages: 10_000, what: `GET ${ACTIONS}` },
-    );
-    return pages.collect();
+  const knownIntegration = async (signal: AbortSignal | undefined): Promise<void> => {
+    integrationId ??= await findIntegration(client, options, signal);
   };
 
-  const managedEntries = async (
-    name: string | undefined,
+  /**
+   * Listed actions as entries: an action the listing settles gets the desired spec without a
+   * read; the others are read in full (contract, templates). Actions the listing still shows but
+   * that are gone (§10.2) are dropped when read; duplicates and actions no tool wants are always
+   * read, so that a plan never deletes a ghost.
+   */
+  const toEntries = async (
+    listed: readonly Record<string, unknown>[],
+    desiredFor: ((name: string) => DesiredEntry | undefined) | undefined,
     signal: AbortSignal | undefined,
   ): Promise<RemoteEntry[]> => {
-    const actions = await listActions(
-      { category: options.category, ...(name === undefined ? {} : { name }), full: true },
+    const perName = new Map<string, number>();
+    for (const a of listed) {
+      const name = baseName(stringField(a, 'name') ?? '');
+      perName.set(name, (perName.get(name) ?? 0) + 1);
+    }
+    const entries = await mapLimit(listed, READ_CONCURRENCY, async (action) => {
+      const name = baseName(stringField(action, 'name') ?? '');
+      const desired = desiredFor?.(name);
+      const alone = perName.get(name) === 1;
+      if (desired !== undefined && alone && settledByListing(action, desired)) {
+        return { ...toEntry(action), spec: desired.spec };
+      }
+      const full = await readFull(client, stringField(action, 'id') ?? '', signal);
+      return full === undefined ? undefined : toEntry(full, action);
+    });
+    return entries.filter((e): e is RemoteEntry => e !== undefined);
+  };
+
+  const listManaged = (name: string | undefined, signal: AbortSignal | undefined) =>
+    listShallow(
+      client,
+      {
+        category: options.category,
+        ...(name === undefined ? {} : { name }),
+        pageSize: options.pageSize,
+      },
       signal,
+    ).then((actions) =>
+      actions.filter(
+        (a) =>
+          stringField(a, 'category') === options.category &&
+          (name === undefined || stringField(a, 'name') === name),
+      ),
     );
-    const ours = actions.filter(
-      (a) =>
-        stringField(a, 'category') === options.category &&
-        (name === undefined || stringField(a, 'name') === name),
-    );
-    const full = await Promise.all(ours.map((a) => complete(a, signal)));
-    return full.map(toEntry);
-  };
-
-  const findIntegration = async (signal: AbortSignal | undefined): Promise<string | undefined> => {
-    if (integrationId !== undefined) return integrationId;
-    const found = await client.integrations.findByName(
-      options.integrationName,
-      undefined,
-      signalOption(signal),
-    );
-    integrationId = found?.id;
-    return integrationId;
-  };
-
-  const ensureCredential = async (id: string, signal: AbortSignal | undefined): Promise<void> => {
-    const token = options.bearerToken;
-    if (token === undefined) {
-      throw new ConfigError(
-        'CONFIG_MISSING',
-        'no token for the data action credential: set GENESYS_TOOLS_BEARER_TOKEN (the first value is sent by the data actions)',
-        { details: { variables: ['GENESYS_TOOLS_BEARER_TOKEN'] } },
-      );
-    }
-    const body = userDefinedCredential(options.credentialName, { token });
-    for (let attempt = 1; ; attempt++) {
-      const config = await client.integrations.getConfig(id, signalOption(signal));
-      const current = config.credentials?.basicAuth?.id;
-      if (current !== undefined) {
-        // Rotating the token: the secret cannot be read back, so it is written on every apply.
-        await client.credentials.update(current, body, signalOption(signal));
-        return;
-      }
-      const credential = await client.credentials.create(body, signalOption(signal));
-      try {
-        // The credential slot of custom-rest-actions is always `basicAuth` (reference §7.0).
-        await client.integrations.putConfig(
-          id,
-          {
-            name: config.name ?? options.integrationName,
-            version: config.version,
-            properties: config.properties ?? {},
-            advanced: config.advanced ?? {},
-            notes: config.notes ?? '',
-            credentials: { basicAuth: { id: credential.id } },
-          },
-          signalOption(signal),
-        );
-        return;
-      } catch (error) {
-        await client.credentials.remove(credential.id, signalOption(signal)).catch(() => undefined);
-        if (!(error instanceof GenesysConflictError) || attempt >= 2) throw error;
-      }
-    }
-  };
-
-  const requireIntegration = (): string => {
-    if (integrationId === undefined) throw new RangeError('prepare() must run before writes');
-    return integrationId;
-  };
 
   return {
     target: 'data-actions',
@@ -227,54 +193,58 @@ export function createDataActionsRegistry(
       return { name: tool.name, spec: comparableDataAction(body), body };
     },
     list: async (names, callOptions = {}) => {
-      const { signal } = callOptions;
-      await findIntegration(signal);
-      const managed = await managedEntries(undefined, signal);
-      const have = new Set(managed.map((m) => m.name));
+      const { signal, desiredFor } = callOptions;
+      await knownIntegration(signal);
+      const managed = await toEntries(await listManaged(undefined, signal), desiredFor, signal);
+      const have = new Set(managed.map((m) => baseName(m.name)));
       const missing = new Set(names.filter((n) => !have.has(n)));
       if (missing.size === 0) return managed;
-      const all = await listActions({ full: false }, signal);
-      const others = all.filter(
+      const others = (await listShallow(client, { pageSize: options.pageSize }, signal)).filter(
         (a) =>
           missing.has(stringField(a, 'name') ?? '') &&
           stringField(a, 'category') !== options.category,
       );
-      const full = await Promise.all(
-        others.map(async (a) =>
-          recordOf(await client.dataActions.get(stringField(a, 'id') ?? '', signalOption(signal))),
-        ),
-      );
-      return [...managed, ...full.map(toEntry)];
+      return [...managed, ...(await toEntries(others, undefined, signal))];
     },
-    findManaged: (name, callOptions = {}) => managedEntries(name, callOptions.signal),
-    get: async (id, callOptions = {}) =>
-      toEntry(recordOf(await client.dataActions.get(id, signalOption(callOptions.signal)))),
-    prepare: async (callOptions = {}) => {
-      const { signal } = callOptions;
-      let id = await findIntegration(signal);
-      let integration =
-        id === undefined ? undefined : await client.integrations.get(id, signalOption(signal));
-      if (integration === undefined) {
-        integration = await client.integrations.create(
-          { name: options.integrationName },
-          signalOption(signal),
+    findManaged: async (name, callOptions = {}) =>
+      toEntries(await listManaged(name, callOptions.signal), undefined, callOptions.signal),
+    listedIds: async (callOptions = {}) =>
+      new Set(
+        (await listManaged(undefined, callOptions.signal)).map((a) => stringField(a, 'id') ?? ''),
+      ),
+    get: async (id, callOptions = {}) => {
+      const full = await readFull(client, id, callOptions.signal);
+      if (full === undefined) {
+        // Let the caller see the platform's 404 (GenesysNotFoundError), read once more plainly.
+        return toEntry(
+          recordOf(await client.dataActions.get(id, signalOption(callOptions.signal))),
         );
-        id = integration.id;
-        integrationId = id;
       }
-      await ensureCredential(integration.id, signal);
-      if (integration.intendedState !== 'ENABLED') {
-        await client.integrations.enable(integration.id, signalOption(signal));
-      }
+      return toEntry(full);
+    },
+    prepare: async (callOptions = {}) => {
+      integrationId = await prepareIntegration(client, options, callOptions.signal);
     },
     create: async (desired, callOptions = {}): Promise<WriteResult> => {
       const response = await client.transport.send({
         method: 'POST',
         route: ACTIONS,
-        body: { ...desired.body, integrationId: requireIntegration() },
+        body: {
+          ...desired.body,
+          name: callOptions.name ?? desired.name,
+          integrationId: requireIntegration(integrationId),
+        },
         ...signalOption(callOptions.signal),
       });
-      return { entry: toEntry(recordOf(response.body)), correlationId: response.correlationId };
+      // The answer may carry templates only as URIs: the desired body is what was written.
+      const answer = recordOf(response.body);
+      const entry = toEntry({
+        ...desired.body,
+        ...answer,
+        config: desired.body.config,
+        contract: desired.body.contract,
+      });
+      return { entry, correlationId: response.correlationId };
     },
     update: async (remote, desired, callOptions = {}): Promise<WriteResult> => {
       // PATCH cannot change a contract (reference §7.1); plan sends those as replaces.
@@ -290,16 +260,14 @@ export function createDataActionsRegistry(
         },
         ...signalOption(callOptions.signal),
       });
-      const entry = recordOf(response.body);
-      // PATCH may answer without the contract: keep the one we know.
-      const full = hasContract(entry)
-        ? entry
-        : {
-            ...entry,
-            contract: desired.body.contract,
-            integrationId: remote.spec.fixed.integrationId,
-          };
-      return { entry: toEntry(full), correlationId: response.correlationId };
+      const answer = recordOf(response.body);
+      const entry = toEntry({
+        ...answer,
+        contract: isRecord(answer.contract) ? answer.contract : desired.body.contract,
+        integrationId: remote.spec.fixed.integrationId,
+        config: desired.body.config,
+      });
+      return { entry, correlationId: response.correlationId };
     },
     remove: async (id, callOptions = {}) => {
       const response = await client.transport.send({
@@ -319,4 +287,9 @@ export function createDataActionsRegistry(
       return { id: remote.id, output };
     },
   };
+}
+
+function requireIntegration(id: string | undefined): string {
+  if (id === undefined) throw new RangeError('prepare() must run before writes');
+  return id;
 }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { ToolDefinition } from '../definition/index.js';
 import type { GatewayToolInputWire, GenesysClient } from '../genesys/index.js';
+import { listingFingerprint } from './data-actions-read.js';
 import { parseRegistryOptions } from './data-actions-target.js';
 import type { DesiredEntry, InvokeResult, Registry, RemoteEntry, WriteResult } from './registry.js';
 import { comparableGatewayTool, GATEWAY_MARKER, toGatewayTool } from './to-gateway-tool.js';
@@ -43,6 +44,7 @@ export function createGatewayRegistry(
     status: stringField(tool, 'status'),
     endpoint: stringField(tool, 'executionEndpoint'),
     modifiedAt: stringField(tool, 'dateModified'),
+    fingerprint: listingFingerprint({ ...tool, config: tool }),
   });
   const listAll = async (signal: AbortSignal | undefined): Promise<RemoteEntry[]> => {
     const tools = await client.gatewayTools
@@ -50,11 +52,14 @@ export function createGatewayRegistry(
       .collect();
     return tools.map((t) => toEntry(t));
   };
-  const bodyOf = (desired: DesiredEntry): GatewayToolInputWire & { managedBy: string } => {
+  const bodyOf = (
+    desired: DesiredEntry,
+    name: string = desired.name,
+  ): GatewayToolInputWire & { managedBy: string } => {
     const b = desired.body;
     const rate = recordOf(b.rateLimit);
     return {
-      name: desired.name,
+      name,
       description: typeof b.description === 'string' ? b.description : '',
       schema: recordOf(b.schema),
       executionEndpoint: typeof b.executionEndpoint === 'string' ? b.executionEndpoint : '',
@@ -82,6 +87,8 @@ export function createGatewayRegistry(
     },
     findManaged: async (name, callOptions = {}) =>
       (await listAll(callOptions.signal)).filter((t) => t.managed && t.name === name),
+    listedIds: async (callOptions = {}) =>
+      new Set((await listAll(callOptions.signal)).filter((t) => t.managed).map((t) => t.id)),
     get: async (id, callOptions = {}) =>
       toEntry(recordOf(await client.gatewayTools.get(id, signalOption(callOptions.signal)))),
     // A gateway needs no integration or credential.
@@ -90,7 +97,7 @@ export function createGatewayRegistry(
       const response = await client.transport.send({
         method: 'POST',
         route: TOOLS,
-        body: bodyOf(desired),
+        body: bodyOf(desired, callOptions.name),
         ...signalOption(callOptions.signal),
       });
       return { entry: toEntry(recordOf(response.body)), correlationId: response.correlationId };

@@ -7,8 +7,10 @@ export type {
   InvokeResult,
   WriteResult,
   CallOptions,
+  ListOptions,
   JsonValue,
 } from './registry.js';
+export { REPLACING_SUFFIX, baseName, replacingName } from './registry.js';
 export { normaliseJson, normaliseObject, comparableText, diffJson } from './comparable.js';
 export type { FieldDiff } from './comparable.js';
 export { toDraft04 } from './draft04.js';
@@ -19,6 +21,8 @@ export {
   timeoutSecondsFor,
   DEFAULT_CATEGORY,
   TIMEOUT_MARGIN_SECONDS,
+  SPEC_HEADER,
+  specDigest,
 } from './to-data-action.js';
 export type { DataActionSettings, DataActionBody } from './to-data-action.js';
 export { toGatewayTool, comparableGatewayTool, GATEWAY_MARKER } from './to-gateway-tool.js';

@@ -39,8 +39,27 @@ export interface RemoteEntry {
   readonly status: string | undefined;
   /** Where it sends calls. */
   readonly endpoint: string | undefined;
-  /** ISO time of the last change, when known (used to keep the newest of duplicates). */
+  /** ISO time of the last change, when the target reports one (data actions do not, §10.1). */
   readonly modifiedAt: string | undefined;
+  /** SHA-256 of what the listing shows of it: a saved plan is stale when one changes. */
+  readonly fingerprint: string;
+}
+
+/**
+ * A data action created by a replace carries this suffix until the old one is gone: the platform
+ * may refuse two actions of one name in an integration (reference §10.5), so the new one is
+ * renamed to the tool's name only after the old one is deleted.
+ */
+export const REPLACING_SUFFIX = ' (replacing)';
+
+/** The tool name a registration stands for (its name without REPLACING_SUFFIX). */
+export function baseName(name: string): string {
+  return name.endsWith(REPLACING_SUFFIX) ? name.slice(0, -REPLACING_SUFFIX.length) : name;
+}
+
+/** The name a replace creates the new registration under. */
+export function replacingName(name: string): string {
+  return `${name}${REPLACING_SUFFIX}`;
 }
 
 /** What a write answered: the registration as it now is, and the call's correlation id. */
@@ -60,6 +79,15 @@ export interface CallOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
+/** Options of `list`. */
+export interface ListOptions extends CallOptions {
+  /**
+   * The desired form of a tool, asked lazily once the target knows its integration: a target
+   * reads a registration in full only when the cheap listing cannot tell it from this.
+   */
+  readonly desiredFor?: ((name: string) => DesiredEntry | undefined) | undefined;
+}
+
 /** A registry target: data actions in Genesys Cloud, or an LLM gateway's tools API. */
 export interface Registry {
   readonly target: TargetName;
@@ -67,16 +95,27 @@ export interface Registry {
   readonly scope: string;
   /** Translates a tool into what this target wants (pure). */
   desired(tool: ToolDefinition): DesiredEntry;
-  /** Managed registrations, plus unmanaged ones named in `names` (ownership conflicts). */
-  list(names: readonly string[], options?: CallOptions): Promise<readonly RemoteEntry[]>;
-  /** Managed registrations named `name` (re-listed after an ambiguous create). */
+  /**
+   * Managed registrations, plus unmanaged ones named in `names` (ownership conflicts). Entries
+   * whose name carries REPLACING_SUFFIX stand for their base name.
+   */
+  list(names: readonly string[], options?: ListOptions): Promise<readonly RemoteEntry[]>;
+  /** Managed registrations named exactly `name` (re-listed after an ambiguous create). */
   findManaged(name: string, options?: CallOptions): Promise<readonly RemoteEntry[]>;
+  /** Ids of the managed registrations the listing shows now (one listing, no full reads). */
+  listedIds(options?: CallOptions): Promise<ReadonlySet<string>>;
   /** Reads one registration again (after a 409). */
   get(id: string, options?: CallOptions): Promise<RemoteEntry>;
   /** Readies the target for changes (integration, credential, enabling); idempotent. */
   prepare(options?: CallOptions): Promise<void>;
-  /** Creates a registration. Not retried here: the caller re-lists after an ambiguous failure. */
-  create(desired: DesiredEntry, options?: CallOptions): Promise<WriteResult>;
+  /**
+   * Creates a registration, named `options.name` when given (a replace's temporary name). Not
+   * retried here: the caller re-lists after an ambiguous failure.
+   */
+  create(
+    desired: DesiredEntry,
+    options?: CallOptions & { readonly name?: string },
+  ): Promise<WriteResult>;
   /** Changes `remote` in place to `desired`, sending `remote.version`; a stale one: GENESYS_CONFLICT. */
   update(remote: RemoteEntry, desired: DesiredEntry, options?: CallOptions): Promise<WriteResult>;
   /** Removes a registration; answers the correlation id. */

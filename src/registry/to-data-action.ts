@@ -2,8 +2,9 @@
  * Tool → data action (DESIGN "Tool → data action"; reference §7.2, §8): the PostActionInput a tool
  * becomes, and the comparable form of both the desired and the remote action.
  */
+import { createHash } from 'node:crypto';
 import type { JsonSchema, ToolDefinition } from '../definition/index.js';
-import { normaliseJson, normaliseObject } from './comparable.js';
+import { comparableText, normaliseJson, normaliseObject } from './comparable.js';
 import { toDraft04 } from './draft04.js';
 import type { ComparableSpec, JsonValue } from './registry.js';
 
@@ -15,6 +16,15 @@ export const TIMEOUT_MARGIN_SECONDS = 2;
 
 /** Genesys' default `timeoutSeconds` when an action sets none (reference §7.4). */
 const GENESYS_DEFAULT_TIMEOUT_SECONDS = 60;
+
+/**
+ * The request header that carries a digest of everything this project sets on the action. A
+ * listing shows an action's config (headers included) but neither its contract nor its templates
+ * (reference §10.1), so a plan reads an action in full only when the digest or a field the listing
+ * shows differs: a no-change plan of N tools costs the listing's pages, not N + 2N requests.
+ * Genesys sends it to the execution server with every call, which ignores it.
+ */
+export const SPEC_HEADER = 'X-Genesys-Tools-Spec';
 
 /** What the translation needs besides the tool. */
 export interface DataActionSettings {
@@ -72,7 +82,12 @@ function successSchemaFor(output: JsonSchema | undefined): Record<string, unknow
 
 /** Translates a tool into the data action that calls its execution endpoint. */
 export function toDataAction(tool: ToolDefinition, settings: DataActionSettings): DataActionBody {
-  return {
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    // A User Defined credential field, inserted by Velocity (reference §8 "auth: User Defined").
+    Authorization: 'Bearer ${credentials.token}',
+  };
+  const body = {
     name: tool.name,
     category: settings.category,
     integrationId: settings.integrationId,
@@ -86,11 +101,7 @@ export function toDataAction(tool: ToolDefinition, settings: DataActionSettings)
       request: {
         requestUrlTemplate: toolEndpoint(settings.executionUrl, tool.name),
         requestType: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          // A User Defined credential field, inserted by Velocity (reference §8 "auth: User Defined").
-          Authorization: 'Bearer ${credentials.token}',
-        },
+        headers,
         // The invocation envelope; rawRequest is the inputs as JSON (reference §8.1).
         requestTemplate: `{"tool_name": "${tool.name}", "parameters": \${input.rawRequest}}`,
       },
@@ -100,7 +111,39 @@ export function toDataAction(tool: ToolDefinition, settings: DataActionSettings)
         successTemplate: '${output}',
       },
     },
-  };
+  } satisfies DataActionBody;
+  headers[SPEC_HEADER] = specDigest(body);
+  return body;
+}
+
+/**
+ * The digest of an action's comparable form, its own header and its integration left out (the
+ * integration is compared on its own; the digest must not depend on when it was created).
+ */
+export function specDigest(action: unknown): string {
+  const spec = comparableDataAction(action);
+  const text = comparableText(
+    normaliseJson({ fixed: { ...spec.fixed, integrationId: '' }, mutable: spec.mutable }),
+  );
+  return `v1-${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+}
+
+/** Request headers without the digest header (it vouches for the spec; it is not part of it). */
+function withoutDigest(headers: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record(headers))) {
+    if (key.toLowerCase() !== SPEC_HEADER.toLowerCase()) out[key] = value;
+  }
+  return out;
+}
+
+/** The spec digest an action carries in its request headers, if any. */
+export function carriedDigest(action: unknown): string | undefined {
+  const headers = record(record(record(record(action).config).request).headers);
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === SPEC_HEADER.toLowerCase() && typeof value === 'string') return value;
+  }
+  return undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -111,11 +154,60 @@ function record(value: unknown): Record<string, unknown> {
   return isRecord(value) ? value : {};
 }
 
-/** A contract schema in comparable form: draft-04 either way, no `$schema`, sorted. */
+/**
+ * The JSON Schema keywords a contract is compared on: the ones that change what Genesys accepts
+ * or what the model reads. Whether Genesys adds or drops other keywords when it stores a contract
+ * is not settled (reference §10.1; `doctor --probe` shows it for an org), so they make no diff.
+ */
+const CONTRACT_KEYWORDS = new Set([
+  'type',
+  'properties',
+  'required',
+  'items',
+  'additionalProperties',
+  'enum',
+  'description',
+  'title',
+  'default',
+  'pattern',
+  'format',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'minProperties',
+  'maxProperties',
+]);
+
+function keptKeywords(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(keptKeywords);
+  if (!isRecord(schema)) return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (!CONTRACT_KEYWORDS.has(key)) continue;
+    if (key === 'properties' && isRecord(value)) {
+      // Property names are data, not keywords: keep each, compare its schema.
+      const props: Record<string, unknown> = {};
+      for (const [name, sub] of Object.entries(value)) props[name] = keptKeywords(sub);
+      out[key] = props;
+    } else if (key === 'enum' || key === 'default' || key === 'required') {
+      out[key] = value;
+    } else {
+      out[key] = keptKeywords(value);
+    }
+  }
+  return out;
+}
+
+/** A contract schema in comparable form: draft-04 either way, only the compared keywords, sorted. */
 function comparableSchema(schema: unknown): JsonValue {
-  const rest = { ...record(schema) };
-  delete rest.$schema;
-  return normaliseJson(rest);
+  return normaliseJson(keptKeywords(record(schema)));
 }
 
 /**
@@ -145,7 +237,7 @@ export function comparableDataAction(action: unknown): ComparableSpec {
         request: {
           requestUrlTemplate: request.requestUrlTemplate,
           requestType: request.requestType,
-          headers: request.headers ?? {},
+          headers: withoutDigest(request.headers),
           requestTemplate: request.requestTemplate,
         },
         response: {

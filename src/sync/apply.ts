@@ -1,22 +1,23 @@
 /**
- * `applyPlan`: carries out a plan with bounded concurrency, idempotent creates (an ambiguous
- * failure re-lists before retrying), create-before-remove replaces and one re-read on a 409
- * (DESIGN "Tool → data action"; issue 5 "apply").
+ * `applyPlan`: carries out a plan in phases so that nothing ever points at a deleted action and
+ * no action is made twice (DESIGN "Tool → data action"; issues 5, 12, 13):
+ * 1. creates, in-place updates, and the new action of each replace (under a temporary name);
+ * 2. `beforeRemovals` (the CLI re-points guides and agents to the new ids here);
+ * 3. deletes: the old action of each replace, duplicates, prunes — each until it reads as gone;
+ * 4. renames: a replace's new action takes the tool's name once the old one is gone;
+ * then waits (bounded) until the listing shows what was created and hides what was deleted.
  */
 import { z } from 'zod';
 import type { Clock } from '../deps.js';
 import { systemClock } from '../deps.js';
-import {
-  GenesysApiError,
-  GenesysConflictError,
-  GenesysNotFoundError,
-  isGenesysToolsError,
-  SyncError,
-} from '../errors.js';
-import type { DesiredEntry, Registry, RemoteEntry, WriteResult } from '../registry/index.js';
-import { comparableText } from '../registry/index.js';
+import { GenesysApiError, isGenesysToolsError, SyncError } from '../errors.js';
+import type { Registry, RemoteEntry } from '../registry/index.js';
+import { replacingName } from '../registry/index.js';
+import { backoffMs, createChangeRunner, isAmbiguousFailure } from './change-runner.js';
 import type { Change } from './plan.js';
 import type { Plan } from './plan.js';
+
+export { backoffMs, isAmbiguousFailure };
 
 /** What happened to one change. */
 export type Outcome = 'applied' | 'failed' | 'skipped';
@@ -52,11 +53,24 @@ export const ApplyOptionsSchema = z.strictObject({
   maxAttempts: z.number().int().min(1).max(20).default(5),
   /** First backoff between attempts; doubled each time, at most 16 times this. */
   retryDelayMs: z.number().int().min(0).max(60_000).default(250),
+  /** How long the org may take to list a new action or unlist a deleted one (reference §10.2). */
+  settleTimeoutMs: z.number().int().min(0).max(600_000).default(10_000),
+  /** How long a deleted action may still read as present (the Terraform provider waits 30 s). */
+  deleteWaitMs: z.number().int().min(0).max(600_000).default(30_000),
+  /** Interval of the consistency polls. */
+  pollIntervalMs: z.number().int().min(1).max(60_000).default(500),
   signal: z
     .custom<AbortSignal>((v) => v instanceof AbortSignal, 'expected an AbortSignal')
     .optional(),
   clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null, 'expected a Clock').optional(),
   onChange: fn<(event: ChangeEvent) => void>().optional(),
+  /**
+   * Runs after the creates and updates, before anything is deleted, with the id each tool's
+   * registration now has (tool name → id). Throwing stops the apply before any delete.
+   */
+  beforeRemovals: fn<(ids: ReadonlyMap<string, string>) => Promise<void>>().optional(),
+  /** Things worth telling that are not failures (the listing has not caught up yet). */
+  onNotice: fn<(message: string) => void>().optional(),
 });
 
 /** Options of `applyPlan` as callers write them. */
@@ -69,6 +83,8 @@ export interface ApplyResult {
   readonly applied: number;
   readonly failed: number;
   readonly skipped: number;
+  /** Tool name → the id of its registration after the apply. */
+  readonly ids: ReadonlyMap<string, string>;
 }
 
 interface Done {
@@ -76,26 +92,6 @@ interface Done {
   readonly previousId: string | undefined;
   readonly correlationId: string | undefined;
   readonly reconciled: boolean;
-}
-
-/** True for a failure after which it is unknown whether a write landed (timeout, drop, 5xx, 429). */
-export function isAmbiguousFailure(error: unknown): boolean {
-  return (
-    error instanceof GenesysApiError &&
-    (error.code === 'GENESYS_UNAVAILABLE' || error.code === 'GENESYS_RATE_LIMITED')
-  );
-}
-
-/** Backoff before attempt `attempt + 1`: doubling from `baseMs`, capped at 16 × base. */
-export function backoffMs(attempt: number, baseMs: number): number {
-  return baseMs * 2 ** Math.min(attempt - 1, 4);
-}
-
-function sameSpec(a: RemoteEntry, d: DesiredEntry): boolean {
-  return (
-    comparableText(a.spec.fixed) === comparableText(d.spec.fixed) &&
-    comparableText(a.spec.mutable) === comparableText(d.spec.mutable)
-  );
 }
 
 /**
@@ -134,119 +130,42 @@ function errorInfo(error: unknown): { code: string; message: string } {
   return { code: 'UNKNOWN', message: error instanceof Error ? error.message : String(error) };
 }
 
-/** Runs the writes of one change, with the retry rules of the issue. */
-function createChangeRunner(registry: Registry, options: Parsed) {
-  const clock = options.clock ?? systemClock;
-  const call = { signal: options.signal };
+type Work = Exclude<Change, { kind: 'unchanged' | 'conflict' }>;
 
-  const retrying = async <T>(write: () => Promise<T>): Promise<T> => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await write();
-      } catch (error) {
-        if (!isAmbiguousFailure(error) || attempt >= options.maxAttempts) throw error;
-        await clock.sleep(backoffMs(attempt, options.retryDelayMs), options.signal);
-      }
+/** Where a change stands between phases. */
+interface Progress {
+  readonly change: Work;
+  /** The registration after phase 1 (the new one of a replace). */
+  entry?: RemoteEntry;
+  correlationId?: string | undefined;
+  reconciled?: boolean;
+  finished: boolean;
+}
+
+/** A rename is an update whose only reason may be a replace's temporary name. */
+function isRename(change: Work): boolean {
+  return change.kind === 'update' && change.remote.name !== change.desired.name;
+}
+
+/** Runs `task` over `items` with at most `limit` in flight. */
+async function pool<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>) {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      const item = items[next++];
+      if (item === undefined) return;
+      await task(item);
     }
   };
-
-  // A POST that failed ambiguously may have landed: re-list by name before sending it again, so
-  // that a create is never made twice (issue 5 "apply").
-  const create = async (desired: DesiredEntry): Promise<WriteResult & { reconciled: boolean }> => {
-    let mustCheck = false;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        if (mustCheck) {
-          const found = await registry.findManaged(desired.name, call);
-          const landed = found.find((f) => sameSpec(f, desired)) ?? found[0];
-          if (landed !== undefined) {
-            return { entry: landed, correlationId: undefined, reconciled: true };
-          }
-          mustCheck = false;
-        }
-        return { ...(await registry.create(desired, call)), reconciled: false };
-      } catch (error) {
-        if (!isAmbiguousFailure(error) || attempt >= options.maxAttempts) throw error;
-        mustCheck = true;
-        await clock.sleep(backoffMs(attempt, options.retryDelayMs), options.signal);
-      }
-    }
-  };
-
-  // PATCH carries the version: a 409 means someone (or our own landed attempt) changed it; re-read
-  // and retry once (DESIGN "Tool → data action").
-  const update = async (remote: RemoteEntry, desired: DesiredEntry): Promise<WriteResult> => {
-    try {
-      return await retrying(() => registry.update(remote, desired, call));
-    } catch (error) {
-      if (!(error instanceof GenesysConflictError)) throw error;
-      const fresh = await retrying(() => registry.get(remote.id, call));
-      if (sameSpec(fresh, desired)) return { entry: fresh, correlationId: error.correlationId };
-      return retrying(() => registry.update(fresh, desired, call));
-    }
-  };
-
-  const remove = async (id: string): Promise<string | undefined> => {
-    try {
-      return (await retrying(() => registry.remove(id, call))).correlationId;
-    } catch (error) {
-      // Already gone (an earlier attempt landed, or someone else removed it): that is the goal.
-      if (error instanceof GenesysNotFoundError) return error.correlationId;
-      throw error;
-    }
-  };
-
-  return async (change: Change): Promise<Done> => {
-    switch (change.kind) {
-      case 'create': {
-        const r = await create(change.desired);
-        return {
-          remoteId: r.entry.id,
-          previousId: undefined,
-          correlationId: r.correlationId,
-          reconciled: r.reconciled,
-        };
-      }
-      case 'update': {
-        const r = await update(change.remote, change.desired);
-        return {
-          remoteId: r.entry.id,
-          previousId: undefined,
-          correlationId: r.correlationId,
-          reconciled: false,
-        };
-      }
-      case 'replace': {
-        // Names are not unique in Genesys (reference §7.2): create the new one, then remove the
-        // old; an interruption in between leaves a duplicate that the next plan deletes.
-        const r = await create(change.desired);
-        const correlationId = await remove(change.remote.id);
-        return {
-          remoteId: r.entry.id,
-          previousId: change.remote.id,
-          correlationId: correlationId ?? r.correlationId,
-          reconciled: r.reconciled,
-        };
-      }
-      case 'delete':
-        return {
-          remoteId: undefined,
-          previousId: change.remote.id,
-          correlationId: await remove(change.remote.id),
-          reconciled: false,
-        };
-      case 'unchanged':
-      case 'conflict':
-        throw new RangeError(`${change.kind} is not a change to apply`);
-    }
-  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /**
  * Carries out `plan` on `registry`. Every change is attempted even when others fail.
  * @throws SyncError SYNC_UNMANAGED_CONFLICT or SYNC_REPLACE_NOT_ALLOWED before touching anything;
- *   SYNC_ABORTED when the signal aborts; SYNC_APPLY_FAILED when some changes failed (details list
- *   them). Errors of `registry.prepare()` pass through.
+ *   SYNC_ABORTED when the signal aborts; SYNC_BINDINGS_FAILED when `beforeRemovals` throws
+ *   (nothing was deleted); SYNC_APPLY_FAILED when some changes failed (details list them). Errors
+ *   of `registry.prepare()` pass through.
  */
 export async function applyPlan(
   plan: Plan,
@@ -259,26 +178,25 @@ export async function applyPlan(
   }
   const options: Parsed = parsed.data;
   assertApplicable(plan, options);
+  const clock = options.clock ?? systemClock;
   const work = plan.changes.filter(
-    (c): c is Exclude<Change, { kind: 'unchanged' | 'conflict' }> =>
-      c.kind !== 'unchanged' && c.kind !== 'conflict',
+    (c): c is Work => c.kind !== 'unchanged' && c.kind !== 'conflict',
   );
-  if (work.length === 0) return { events: [], applied: 0, failed: 0, skipped: 0 };
+  const ids = new Map<string, string>();
+  for (const c of plan.changes) {
+    if (c.kind === 'unchanged' || c.kind === 'update') ids.set(c.name, c.remote.id);
+  }
   if (work.some((c) => c.kind !== 'delete')) await registry.prepare({ signal: options.signal });
 
   // A function, not a narrowed property: the signal changes while we await.
   const aborted = (): boolean => options.signal?.aborted === true;
-  const run = createChangeRunner(registry, options);
+  const run = createChangeRunner(registry, { ...options, signal: options.signal, clock });
   const events: ChangeEvent[] = [];
-  const record = (
-    change: (typeof work)[number],
-    outcome: Outcome,
-    done: Partial<Done>,
-    error?: unknown,
-  ): void => {
+  const record = (p: Progress, outcome: Outcome, done: Partial<Done>, error?: unknown): void => {
+    p.finished = true;
     const event: ChangeEvent = {
-      kind: change.kind,
-      name: change.name,
+      kind: p.change.kind,
+      name: p.change.name,
       outcome,
       remoteId: done.remoteId,
       previousId: done.previousId,
@@ -292,52 +210,168 @@ export async function applyPlan(
     events.push(event);
     options.onChange?.(event);
   };
-
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (;;) {
-      const change = work[next++];
-      if (change === undefined) return;
-      if (aborted()) {
-        record(change, 'skipped', {});
-        continue;
-      }
-      try {
-        record(change, 'applied', await run(change));
-      } catch (error) {
-        record(change, aborted() ? 'skipped' : 'failed', {}, error);
-      }
+  // One step of a change: skipped once aborted, recorded as failed when it throws.
+  const step = async (p: Progress, body: () => Promise<void>): Promise<void> => {
+    if (p.finished) return;
+    if (aborted()) {
+      record(p, 'skipped', {});
+      return;
+    }
+    try {
+      await body();
+    } catch (error) {
+      record(p, aborted() ? 'skipped' : 'failed', {}, error);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency, work.length) }, worker));
+  const progress: Progress[] = work.map((change) => ({ change, finished: false }));
+  const created: string[] = [];
+  const removed: string[] = [];
 
+  // 1. Creates, in-place updates, and each replace's new action under its temporary name.
+  await pool(
+    progress.filter((p) => p.change.kind !== 'delete' && !isRename(p.change)),
+    options.concurrency,
+    (p) =>
+      step(p, async () => {
+        const c = p.change;
+        if (c.kind === 'update') {
+          const r = await run.update(c.remote, c.desired);
+          ids.set(c.name, r.entry.id);
+          record(p, 'applied', { remoteId: r.entry.id, correlationId: r.correlationId });
+          return;
+        }
+        if (c.kind !== 'create' && c.kind !== 'replace') return;
+        const r = await run.create(
+          c.desired,
+          c.kind === 'replace' ? replacingName(c.name) : c.name,
+        );
+        ids.set(c.name, r.entry.id);
+        created.push(r.entry.id);
+        if (c.kind === 'create') {
+          record(p, 'applied', {
+            remoteId: r.entry.id,
+            correlationId: r.correlationId,
+            reconciled: r.reconciled,
+          });
+          return;
+        }
+        p.entry = r.entry;
+        p.correlationId = r.correlationId;
+        p.reconciled = r.reconciled;
+      }),
+  );
+
+  // 2. Re-point what uses the old ids; a failure stops here, before anything is deleted.
+  if (options.beforeRemovals !== undefined && !aborted()) {
+    try {
+      await options.beforeRemovals(ids);
+    } catch (error) {
+      for (const p of progress) if (!p.finished) record(p, 'skipped', {});
+      throw new SyncError(
+        'SYNC_BINDINGS_FAILED',
+        `${errorInfo(error).message}; no action was deleted, so nothing points at a deleted action. Fix the cause and run apply again: it converges.`,
+        { cause: error, details: summary(events) },
+      );
+    }
+  }
+
+  // 3. Deletes: each replace's old action, duplicates, prunes.
+  await pool(
+    progress.filter((p) => p.change.kind === 'delete' || p.change.kind === 'replace'),
+    options.concurrency,
+    (p) =>
+      step(p, async () => {
+        const c = p.change;
+        if (c.kind !== 'delete' && c.kind !== 'replace') return;
+        const correlationId = await run.remove(c.remote.id);
+        removed.push(c.remote.id);
+        if (c.kind === 'delete') {
+          record(p, 'applied', { previousId: c.remote.id, correlationId });
+        } else {
+          p.correlationId = correlationId ?? p.correlationId;
+        }
+      }),
+  );
+
+  // 4. Renames: a replace's new action, and one left by an interrupted replace.
+  await pool(
+    progress.filter((p) => p.change.kind === 'replace' || isRename(p.change)),
+    options.concurrency,
+    (p) =>
+      step(p, async () => {
+        const c = p.change;
+        if (c.kind === 'update') {
+          const r = await run.update(c.remote, c.desired);
+          record(p, 'applied', { remoteId: r.entry.id, correlationId: r.correlationId });
+          return;
+        }
+        if (c.kind !== 'replace' || p.entry === undefined) return;
+        const r = await run.update(p.entry, c.desired);
+        record(p, 'applied', {
+          remoteId: r.entry.id,
+          previousId: c.remote.id,
+          correlationId: p.correlationId ?? r.correlationId,
+          reconciled: p.reconciled ?? false,
+        });
+      }),
+  );
+
+  // The listing lags (reference §10.2): wait until it shows what was made, so that a plan right
+  // after this apply sees it.
+  if (!aborted() && (created.length > 0 || removed.length > 0)) {
+    const settled = await run
+      .until(async () => {
+        const listed = await registry.listedIds({ signal: options.signal });
+        return created.every((id) => listed.has(id)) && removed.every((id) => !listed.has(id));
+      }, options.settleTimeoutMs)
+      .catch(() => false);
+    if (!settled) {
+      options.onNotice?.(
+        `the org's listing had not caught up after ${options.settleTimeoutMs} ms; a plan right now may still show the old state`,
+      );
+    }
+  }
+  return finish(events, work.length, ids, aborted());
+}
+
+function summary(events: readonly ChangeEvent[]) {
   const count = (o: Outcome): number => events.filter((e) => e.outcome === o).length;
-  const result = {
-    events,
+  return {
     applied: count('applied'),
     failed: count('failed'),
     skipped: count('skipped'),
-  };
-  const details = {
-    applied: result.applied,
-    failed: result.failed,
-    skipped: result.skipped,
     failures: events
       .filter((e) => e.outcome === 'failed')
       .map((e) => ({ name: e.name, action: e.kind, ...e.error })),
   };
-  if (aborted()) {
+}
+
+function finish(
+  events: readonly ChangeEvent[],
+  total: number,
+  ids: ReadonlyMap<string, string>,
+  aborted: boolean,
+): ApplyResult {
+  const details = summary(events);
+  const result = {
+    events,
+    applied: details.applied,
+    failed: details.failed,
+    skipped: details.skipped,
+    ids,
+  };
+  if (aborted) {
     throw new SyncError(
       'SYNC_ABORTED',
-      `apply interrupted: ${result.applied} of ${work.length} changes applied, ${result.skipped} not done; run apply again to finish`,
+      `apply interrupted: ${result.applied} of ${total} changes applied, ${result.skipped} not done; run apply again to finish`,
       { details },
     );
   }
   if (result.failed > 0) {
+    const failed = events.filter((e) => e.outcome === 'failed');
     throw new SyncError(
       'SYNC_APPLY_FAILED',
-      `${result.failed} of ${work.length} changes failed (${events
-        .filter((e) => e.outcome === 'failed')
+      `${result.failed} of ${total} changes failed (${failed
         .slice(0, 5)
         .map((e) => `${e.kind} "${e.name}": ${e.error?.code ?? 'error'}`)
         .join(

@@ -9,7 +9,7 @@ import type { RemoteEntry } from '../registry/index.js';
 import type { Change, Plan } from './plan.js';
 import { remoteFingerprint } from './plan.js';
 
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 
 const json = z.json();
 const jsonObject = z.record(z.string(), json);
@@ -28,6 +28,7 @@ const remote = z.strictObject({
   status: z.string().optional(),
   endpoint: z.string().optional(),
   modifiedAt: z.string().optional(),
+  fingerprint: z.string(),
 });
 const fieldDiff = z.strictObject({
   path: z.string(),
@@ -99,6 +100,7 @@ function toRemote(r: z.output<typeof remote>): RemoteEntry {
     status: r.status,
     endpoint: r.endpoint,
     modifiedAt: r.modifiedAt,
+    fingerprint: r.fingerprint,
   };
 }
 

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { TargetName } from '../definition/index.js';
 import type { DesiredEntry, FieldDiff, RemoteEntry } from '../registry/index.js';
-import { comparableText, diffJson } from '../registry/index.js';
+import { baseName, comparableText, diffJson, REPLACING_SUFFIX } from '../registry/index.js';
 
 /** Why a managed registration is deleted. */
 export type DeleteReason = 'prune' | 'duplicate' | 'destroy';
@@ -72,18 +72,28 @@ export interface PlanOptions {
 /** Counts of a plan by kind. */
 export type PlanSummary = Readonly<Record<ChangeKind, number>>;
 
+/** Groups by the tool name each registration stands for (a replace's new one included). */
 function groupByName(entries: readonly RemoteEntry[]): Map<string, RemoteEntry[]> {
   const groups = new Map<string, RemoteEntry[]>();
   for (const e of entries) {
-    const group = groups.get(e.name);
-    if (group === undefined) groups.set(e.name, [e]);
+    const name = baseName(e.name);
+    const group = groups.get(name);
+    if (group === undefined) groups.set(name, [e]);
     else group.push(e);
   }
   return groups;
 }
 
-/** Newest first: last modified, then highest version, then id (a stable order). */
+/**
+ * The order in which one of several same-named registrations is kept when none matches the
+ * files. Data actions carry no `dateModified` (reference §10.1), so: the one that carries the
+ * replace suffix (the newer of an interrupted replace), then the last modified where the target
+ * says, then the highest version, then the smallest id (a stable order).
+ */
 function newestFirst(a: RemoteEntry, b: RemoteEntry): number {
+  const replacing =
+    Number(b.name.endsWith(REPLACING_SUFFIX)) - Number(a.name.endsWith(REPLACING_SUFFIX));
+  if (replacing !== 0) return replacing;
   const byTime = (b.modifiedAt ?? '').localeCompare(a.modifiedAt ?? '');
   if (byTime !== 0) return byTime;
   const byVersion = (b.version ?? 0) - (a.version ?? 0);
@@ -112,10 +122,19 @@ function pickKeeper(
 function compare(remote: RemoteEntry, desired: DesiredEntry, adopt: boolean): Change {
   const fixed = diffJson(remote.spec.fixed, desired.spec.fixed, 'fixed');
   const mutable = diffJson(remote.spec.mutable, desired.spec.mutable);
-  const diff = [...fixed.map((d) => ({ ...d, path: d.path.slice('fixed.'.length) })), ...mutable];
+  // A replace's new registration keeps a temporary name until the old one is gone.
+  const renamed: FieldDiff[] =
+    remote.name === desired.name
+      ? []
+      : [{ path: 'name', before: remote.name, after: desired.name }];
+  const diff = [
+    ...fixed.map((d) => ({ ...d, path: d.path.slice('fixed.'.length) })),
+    ...renamed,
+    ...mutable,
+  ];
   const name = desired.name;
   if (fixed.length > 0) return { kind: 'replace', name, remote, desired, diff, adopt };
-  if (mutable.length > 0) return { kind: 'update', name, remote, desired, diff, adopt };
+  if (diff.length > 0) return { kind: 'update', name, remote, desired, diff, adopt };
   return { kind: 'unchanged', name, remote };
 }
 
@@ -161,12 +180,13 @@ function planLeftover(
   ];
 }
 
-/** SHA-256 over the remote entries (id, version, comparable form), in a stable order. */
+/**
+ * SHA-256 over the remote entries (id, version, what the listing shows of each), in a stable
+ * order; independent of which entries were read in full.
+ */
 export function remoteFingerprint(remote: readonly RemoteEntry[]): string {
   const lines = remote
-    .map((r) =>
-      JSON.stringify([r.id, r.name, r.version ?? null, r.managed, r.spec.fixed, r.spec.mutable]),
-    )
+    .map((r) => JSON.stringify([r.id, r.name, r.version ?? null, r.managed, r.fingerprint]))
     .sort();
   return createHash('sha256').update(lines.join('\n')).digest('hex');
 }

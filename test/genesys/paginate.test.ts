@@ -71,17 +71,24 @@ describe('paginate', () => {
     ['pageCount says more', { entities: [1], pageCount: 3 }, 1, true],
     ['last page by pageCount', { entities: [1], pageCount: 3 }, 3, false],
     ['nextUri present', { entities: [1], nextUri: '/n' }, 1, true],
-    ['nextUri null', { entities: [1], nextUri: null }, 1, false],
+    // Reference §10.1: nextUri is not trusted either way; an empty page or pageCount ends it.
+    ['nextUri null, no pageCount: until an empty page', { entities: [1], nextUri: null }, 1, true],
     [
       'nextUri missing though pageCount says more',
       { entities: [1], pageCount: 3, nextUri: undefined },
       1,
+      true,
+    ],
+    [
+      'nextUri present on the last page by pageCount',
+      { entities: [1], pageCount: 3, nextUri: '/n' },
+      3,
       false,
     ],
     ['empty page', { entities: [], pageCount: 3, nextUri: '/n' }, 1, false],
     ['no hints, full page', { entities: [1, 2] }, 1, true],
-    ['no hints, short page', { entities: [1] }, 1, false],
+    ['no hints, short page: until an empty page', { entities: [1] }, 1, true],
   ])('%s: another page follows is %s', (_, page, pageNumber, expected) => {
-    expect(hasNextPage(page, pageNumber, 2)).toBe(expected);
+    expect(hasNextPage(page, pageNumber)).toBe(expected);
   });
 });

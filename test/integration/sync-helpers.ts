@@ -43,7 +43,16 @@ export async function plan(
   tools: readonly ToolDefinition[],
   options: Partial<PlanOptions> = {},
 ): Promise<Plan> {
-  const remote = await registry.list(tools.map((t) => t.name));
+  const byName = new Map(tools.map((t) => [t.name, t]));
+  const remote = await registry.list(
+    tools.map((t) => t.name),
+    {
+      desiredFor: (name) => {
+        const tool = byName.get(name);
+        return tool === undefined ? undefined : registry.desired(tool);
+      },
+    },
+  );
   const desired = tools.map((t) => registry.desired(t));
   return planSync(desired, remote, { target: registry.target, scope: registry.scope, ...options });
 }

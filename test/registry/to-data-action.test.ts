@@ -8,6 +8,7 @@ import {
   toDataAction,
   toDraft04,
   toGatewayTool,
+  specDigest,
 } from '../../src/registry/index.js';
 import { makeTool } from '../sync/tools.js';
 
@@ -53,6 +54,7 @@ describe('toDataAction', () => {
           headers: {
             'Content-Type': 'application/json',
             Authorization: 'Bearer ${credentials.token}',
+            'X-Genesys-Tools-Spec': specDigest(body),
           },
           requestTemplate: '{"tool_name": "check_inventory", "parameters": ${input.rawRequest}}',
         },
@@ -185,5 +187,23 @@ describe('normaliseJson and diffJson', () => {
     ],
   ])('reports %s', (_name, a, b, expected) => {
     expect(diffJson(normaliseJson(a), normaliseJson(b))).toEqual(expected);
+  });
+});
+
+describe('the spec digest header', () => {
+  it('changes with the contract and the config, not with the integration', async () => {
+    const { specDigest, SPEC_HEADER } = await import('../../src/registry/index.js');
+    const base = toDataAction(makeTool('t'), settings);
+    const elsewhere = toDataAction(makeTool('t'), { ...settings, integrationId: 'other' });
+    const slower = toDataAction(makeTool('t', { timeoutMs: 30_000 }), settings);
+    expect(base.config.request.headers[SPEC_HEADER]).toBe(specDigest(base));
+    expect(elsewhere.config.request.headers[SPEC_HEADER]).toBe(specDigest(base));
+    expect(slower.config.request.headers[SPEC_HEADER]).not.toBe(specDigest(base));
+  });
+
+  it('is left out of the comparable form, so it never shows in a diff', () => {
+    const body = toDataAction(makeTool('t'), settings);
+    const spec = comparableDataAction(body);
+    expect(JSON.stringify(spec)).not.toContain('X-Genesys-Tools-Spec');
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   GenesysConflictError,
+  GenesysNotFoundError,
   GenesysUnavailableError,
   GenesysValidationError,
 } from '../../src/errors.js';
@@ -29,16 +30,17 @@ function fakeRegistry(
   let nextId = 1;
   const createAttempts = new Map<string, number>();
   let updateAttempts = 0;
-  const put = (d: DesiredEntry, id: string, version: number): RemoteEntry => {
+  const put = (d: DesiredEntry, id: string, version: number, name = d.name): RemoteEntry => {
     const e: RemoteEntry = {
       id,
-      name: d.name,
+      name,
       version,
       managed: true,
       spec: d.spec,
       status: 'published',
       endpoint: undefined,
       modifiedAt: undefined,
+      fingerprint: `${id}@${version}`,
     };
     store.set(id, e);
     return e;
@@ -59,23 +61,29 @@ function fakeRegistry(
     get: async (id) => {
       calls.push(`get ${id}`);
       const e = store.get(id);
-      if (e === undefined) throw new Error('missing');
+      if (e === undefined)
+        throw new GenesysNotFoundError('GENESYS_NOT_FOUND', 'gone', { status: 404 });
       return e;
+    },
+    listedIds: async () => {
+      calls.push('listed');
+      return new Set(store.keys());
     },
     prepare: async () => {
       calls.push('prepare');
     },
-    create: async (d) => {
-      const attempt = (createAttempts.get(d.name) ?? 0) + 1;
-      createAttempts.set(d.name, attempt);
-      calls.push(`create ${d.name}`);
-      const failure = script.failCreate?.(d.name, attempt);
+    create: async (d, options = {}) => {
+      const name = options.name ?? d.name;
+      const attempt = (createAttempts.get(name) ?? 0) + 1;
+      createAttempts.set(name, attempt);
+      calls.push(`create ${name}`);
+      const failure = script.failCreate?.(name, attempt);
       if (failure === 'land-then-fail') {
-        put(d, `id-${nextId++}`, 1);
+        put(d, `id-${nextId++}`, 1, name);
         throw unavailable();
       }
       if (failure !== undefined) throw failure;
-      return { entry: put(d, `id-${nextId++}`, 1), correlationId: `corr-${d.name}` };
+      return { entry: put(d, `id-${nextId++}`, 1, name), correlationId: `corr-${name}` };
     },
     update: async (remote, d) => {
       updateAttempts++;
@@ -87,6 +95,8 @@ function fakeRegistry(
     remove: async (id) => {
       calls.push(`remove ${id}`);
       const failure = script.failRemove?.(id);
+      // A 404 on delete means it is gone.
+      if (failure instanceof GenesysNotFoundError) store.delete(id);
       if (failure !== undefined) throw failure;
       store.delete(id);
       return { correlationId: 'r' };
@@ -108,7 +118,7 @@ describe('applyPlan', () => {
       retryDelayMs: 0,
       onChange: (e) => events.push(e),
     });
-    expect(f.calls).toEqual(['prepare', 'create a', 'find a']);
+    expect(f.calls).toEqual(['prepare', 'create a', 'find a', 'listed']);
     expect(f.store.size).toBe(1);
     expect(result.applied).toBe(1);
     expect(events[0]).toMatchObject({
@@ -126,8 +136,11 @@ describe('applyPlan', () => {
           ? new GenesysUnavailableError('GENESYS_UNAVAILABLE', '503', { status: 503 })
           : undefined,
     });
-    await applyPlan(planSync([desired('a')], [], opts), f.registry, { retryDelayMs: 0 });
-    expect(f.calls).toEqual(['prepare', 'create a', 'find a', 'create a']);
+    await applyPlan(planSync([desired('a')], [], opts), f.registry, {
+      retryDelayMs: 0,
+      settleTimeoutMs: 0,
+    });
+    expect(f.calls).toEqual(['prepare', 'create a', 'find a', 'create a', 'listed']);
     expect(f.store.size).toBe(1);
   });
 
@@ -170,7 +183,17 @@ describe('applyPlan', () => {
       allowReplace: true,
       onChange: (e) => events.push(e),
     });
-    expect(f.calls).toEqual(['prepare', 'create a', 'remove old']);
+    // Under a temporary name (the platform may refuse two of one name), the old one removed and
+    // read back as gone, then the new one renamed.
+    expect(f.calls).toEqual([
+      'prepare',
+      'create a (replacing)',
+      'remove old',
+      'get old',
+      'update id-1@1',
+      'listed',
+    ]);
+    expect([...f.store.values()].map((e) => e.name)).toEqual(['a']);
     expect(events[0]).toMatchObject({ kind: 'replace', previousId: 'old', remoteId: 'id-1' });
   });
 
@@ -212,14 +235,13 @@ describe('applyPlan', () => {
   });
 
   it('treats removing an action that is already gone as done', async () => {
-    const { GenesysNotFoundError } = await import('../../src/errors.js');
     const f = fakeRegistry({
       failRemove: () => new GenesysNotFoundError('GENESYS_NOT_FOUND', 'gone', { status: 404 }),
     });
     const remote = f.put(desired('a'), 'id-1', 1);
     const result = await applyPlan(planSync([], [remote], { ...opts, prune: true }), f.registry);
     expect(result.applied).toBe(1);
-    expect(f.calls).toEqual(['remove id-1']);
+    expect(f.calls).toEqual(['remove id-1', 'get id-1', 'listed']);
   });
 
   it('stops taking new changes when aborted and says how to finish', async () => {

@@ -36,6 +36,7 @@ describe('invoke --param', () => {
       status: undefined,
       endpoint: undefined,
       modifiedAt: undefined,
+      fingerprint: 'f',
     };
     const action: RemoteEntry = {
       ...base,

@@ -29,6 +29,7 @@ function remote(
     status: 'published',
     endpoint: `https://x/api/v1/tools/${name}`,
     modifiedAt: extra.modifiedAt,
+    fingerprint: `${id} timeout=${String(extra.timeout ?? 7)}`,
   };
 }
 

@@ -11,7 +11,7 @@ import { loadTools } from '../../definition/index.js';
 import { ConfigError, DefinitionError, SyncError } from '../../errors.js';
 import type { GenesysClient } from '../../genesys/index.js';
 import { createGenesysClient } from '../../genesys/index.js';
-import type { Registry } from '../../registry/index.js';
+import type { DesiredEntry, Registry } from '../../registry/index.js';
 import { createDataActionsRegistry, createGatewayRegistry } from '../../registry/index.js';
 import type { ChangeEvent, Plan, PlanOptions } from '../../sync/index.js';
 import { planSync } from '../../sync/index.js';
@@ -155,8 +155,14 @@ export async function makePlan(
   signal: AbortSignal,
 ): Promise<{ plan: Plan; names: string[] }> {
   const names = tools.map((t) => t.name);
-  // List first: it finds the integration the desired actions name.
-  const remote = await session.registry.list(names, { signal });
+  const byName = new Map(tools.map((t) => [t.name, t]));
+  // List first: it finds the integration the desired actions name; the desired forms are asked
+  // for lazily, so that an action the listing settles is not read in full.
+  const desiredFor = (name: string): DesiredEntry | undefined => {
+    const tool = byName.get(name);
+    return tool === undefined ? undefined : session.registry.desired(tool);
+  };
+  const remote = await session.registry.list(names, { signal, desiredFor });
   const desired = tools.map((t) => session.registry.desired(t));
   const plan = planSync(desired, remote, {
     target: session.registry.target,
