@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { createEmulator } from '../../src/emulator/index.js';
@@ -272,6 +274,49 @@ describe('guides', () => {
       expect(again.body).toMatchObject({ total: 2 });
     } finally {
       await second.close();
+    }
+  });
+
+  it('keeps guides, versions and an unfinished publish job across a restart', async () => {
+    const dataDir = tempDir();
+    const first = await createEmulator({ dataDir });
+    const token = await tokenFor(first);
+    const call = api(first, token);
+    const guideId = await postId(call, '/api/v2/guides', { name: 'G' });
+    const versions = `/api/v2/guides/${guideId}/versions`;
+    const v1 = await postId(call, versions, { instruction: 'kept' });
+    const jobId = await postId(call, `${versions}/${v1}/jobs`, PUBLISH, 202);
+    await first.close();
+    const second = await createEmulator({ dataDir });
+    try {
+      const again = api(second, token);
+      expect((await again('GET', `${versions}/${v1}`)).body).toMatchObject({ instruction: 'kept' });
+      expect(await pollStatuses(again, `${versions}/${v1}/jobs/${jobId}`, 2)).toEqual([
+        'InProgress',
+        'Succeeded',
+      ]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('reads a state file written before guides existed as having none', async () => {
+    const dataDir = tempDir();
+    const old = {
+      formatVersion: 1,
+      integrations: [],
+      credentials: [],
+      actions: [],
+      gatewayTools: [],
+      tokens: [],
+    };
+    writeFileSync(join(dataDir, 'emulator-state.json'), JSON.stringify(old));
+    const emulator = await createEmulator({ dataDir, seedGuides: ['Seeded'] });
+    try {
+      const listed = await api(emulator, await tokenFor(emulator))('GET', '/api/v2/guides');
+      expect(listed.body).toMatchObject({ total: 1, entities: [{ name: 'Seeded' }] });
+    } finally {
+      await emulator.close();
     }
   });
 
