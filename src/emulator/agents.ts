@@ -1,90 +1,16 @@
 /**
  * Agentic virtual agents (reference §6.2, §10.4; wire in BINDINGS-WIRE.md): agents, their
- * versions (only drafts change) and publish jobs that settle when polled (publish-jobs.ts).
- * A version's `definition` is kept as given; only `DataAction` tools and `DataActionHttpError`
- * types are checked, every other tool and type passes through untouched.
+ * versions (only drafts change; definitions checked by agent-definition.ts) and publish jobs
+ * that settle when polled (publish-jobs.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AgentRecord, AgentVersionRecord, PublishJobRecord } from './binding-state.js';
+import { agentActionIds, DefinitionSchema } from './agent-definition.js';
 import type { EmulatorContext } from './context.js';
 import type { JobTarget } from './publish-jobs.js';
 import { findJob, isoTime, jobStatusWire, pollJob, startJob, textParam } from './publish-jobs.js';
 import { badRequest, notFound, pageOf, parseBody, readPageQuery } from './wire.js';
-
-const DataActionToolSchema = z.looseObject({
-  type: z.literal('DataAction'),
-  name: z.string().min(1),
-  description: z.string(),
-  target: z.looseObject({ id: z.string().min(1) }),
-  errors: z
-    .array(z.strictObject({ type: z.string().min(1), instruction: z.string().optional() }))
-    .optional(),
-});
-
-const HttpErrorTypeSchema = z.looseObject({
-  name: z.string().min(1),
-  type: z.literal('DataActionHttpError'),
-  statusCodes: z.array(z.number().int().min(100).max(599)).min(1),
-  defaultInstruction: z.string().optional(),
-  description: z.string().optional(),
-});
-
-// Checks `schema` only on entries whose `type` is `kind`; issues keep the entry's path.
-function checkedWhen(
-  base: z.ZodObject,
-  kind: string,
-  schema: z.ZodType,
-): z.ZodType<Record<string, unknown>> {
-  return base.superRefine((entry, refine) => {
-    if (entry['type'] !== kind) return;
-    const parsed = schema.safeParse(entry);
-    if (parsed.success) return;
-    for (const issue of parsed.error.issues) {
-      refine.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-    }
-  });
-}
-
-const ToolSchema = checkedWhen(
-  z.looseObject({ type: z.string().min(1) }),
-  'DataAction',
-  DataActionToolSchema,
-);
-const TypeSchema = checkedWhen(
-  z.looseObject({ name: z.string().min(1), type: z.string().optional() }),
-  'DataActionHttpError',
-  HttpErrorTypeSchema,
-);
-
-/** A version's `definition` (reference §6.2); keys not named here are kept as given. */
-const DefinitionSchema = z
-  .looseObject({
-    role: z.string().optional(),
-    instructions: z.array(z.string()).optional(),
-    tools: z.array(ToolSchema).optional(),
-    types: z.array(TypeSchema).optional(),
-  })
-  .superRefine((definition, refine) => {
-    // A tool's errors[].type names a DataActionHttpError type of the same definition.
-    const declared = new Set(
-      (definition.types ?? []).flatMap((t) =>
-        t['type'] === 'DataActionHttpError' && typeof t['name'] === 'string' ? [t['name']] : [],
-      ),
-    );
-    (definition.tools ?? []).forEach((tool, i) => {
-      const parsed = DataActionToolSchema.safeParse(tool);
-      if (!parsed.success) return;
-      (parsed.data.errors ?? []).forEach((error, j) => {
-        if (declared.has(error.type)) return;
-        refine.addIssue({
-          code: 'custom',
-          path: ['tools', i, 'errors', j, 'type'],
-          message: `"${error.type}" names no DataActionHttpError type in definition.types`,
-        });
-      });
-    });
-  });
 
 const CreateAgentSchema = z.strictObject({
   name: z.string().min(1).max(256),
@@ -95,21 +21,6 @@ const PatchVersionSchema = z.strictObject({ definition: DefinitionSchema });
 const PublishAgentSchema = z.strictObject({
   virtualAgentVersion: z.strictObject({ status: z.literal('ProductionReady') }),
 });
-
-const ToolTargetSchema = z.looseObject({
-  type: z.literal('DataAction'),
-  target: z.looseObject({ id: z.string() }),
-});
-
-/** The data action ids a definition's `DataAction` tools target, in order. Pure. */
-export function agentActionIds(definition: Readonly<Record<string, unknown>>): readonly string[] {
-  const tools = definition['tools'];
-  if (!Array.isArray(tools)) return [];
-  return tools.flatMap((tool: unknown) => {
-    const parsed = ToolTargetSchema.safeParse(tool);
-    return parsed.success ? [parsed.data.target.id] : [];
-  });
-}
 
 /** Creates an agent with no version (POST /agentic/virtualagents and the seed option). */
 export function createAgent(

@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { agentActionIds } from './agents.js';
+import { agentActionIds } from './agent-definition.js';
 import type { FlowRecord } from './binding-state.js';
 import type { EmulatorContext } from './context.js';
 import type { EmulatorState } from './state.js';

@@ -3,12 +3,54 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { createEmulator } from '../../src/emulator/index.js';
+import type { JobState } from '../../src/emulator/publish-jobs.js';
+import { advanceJob } from '../../src/emulator/publish-jobs.js';
 import { fakeCliContext } from '../support/cli-context.js';
 import { tempDir } from '../support/temp-dir.js';
 import { bindingsEmulator, createAction, pollStatuses, postId } from './bindings-helpers.js';
 import { api, basic, tokenFor } from './helpers.js';
 
 const PUBLISH = { guideVersion: { state: 'ProductionReady' } };
+
+describe('advanceJob', () => {
+  const failed: JobState = {
+    status: 'Failed',
+    errors: [
+      {
+        message: 'There are invalid data actions in the version',
+        code: 'invalid.data.actions',
+        status: 400,
+        contextId: 'c',
+        details: [{ errorCode: 'INVALID_DATA_ACTION', entityId: 'gone' }],
+      },
+    ],
+  };
+  it.each<[string, JobState, string[], JobState]>([
+    [
+      'counts a poll down',
+      { status: 'InProgress', pollsLeft: 2 },
+      [],
+      { status: 'InProgress', pollsLeft: 1 },
+    ],
+    [
+      'waits even with a missing action',
+      { status: 'InProgress', pollsLeft: 1 },
+      ['gone'],
+      { status: 'InProgress', pollsLeft: 0 },
+    ],
+    [
+      'succeeds when no poll is left',
+      { status: 'InProgress', pollsLeft: 0 },
+      [],
+      { status: 'Succeeded' },
+    ],
+    ['fails naming the missing actions', { status: 'InProgress', pollsLeft: 0 }, ['gone'], failed],
+    ['keeps a success', { status: 'Succeeded' }, ['gone'], { status: 'Succeeded' }],
+    ['keeps a failure', failed, [], failed],
+  ])('%s', (_case, state, missing, expected) => {
+    expect(advanceJob(state, missing, 'c')).toEqual(expected);
+  });
+});
 
 describe('guides', () => {
   it('creates a guide, a version naming data actions, patches it and publishes it through a polled job', async () => {
