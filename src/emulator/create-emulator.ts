@@ -8,7 +8,9 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Deps } from '../deps.js';
 import { systemDeps } from '../deps.js';
 import type { ClientRecord, EmulatorContext, RequestInfo } from './context.js';
+import { seedAgents } from './agents.js';
 import { createFaultInjector } from './faults.js';
+import { seedGuides } from './guides.js';
 import type { EmulatorClient, EmulatorOptions, FaultSettings } from './options.js';
 import { ClientSchema, FaultSettingsSchema, parseEmulatorOptions } from './options.js';
 import { authenticate, registerOAuthRoutes } from './oauth.js';
@@ -118,6 +120,8 @@ export async function createEmulator(
     },
     newId: () => randomUUID(),
   };
+  seedGuides(ctx);
+  seedAgents(ctx);
 
   const app = Fastify({
     logger: false,

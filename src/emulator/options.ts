@@ -88,6 +88,11 @@ export const EmulatorOptionsSchema = z.strictObject({
     .optional(),
   /** Sent as `ININ-Organization-Id` to data action targets. */
   organizationId: z.string().min(1).default('4b1b5d5f-0b6a-4c5e-9f0e-6d1f3a2b7c11'),
+  /** Guides and agents created empty at start (skipped when one of that name exists); publish
+   * jobs answer `InProgress` to this many GETs, then their outcome (no timers). */
+  seedGuides: z.array(z.string().min(1).max(256)).default([]),
+  seedAgents: z.array(z.string().min(1).max(256)).default([]),
+  publishPolls: z.number().int().min(0).max(1000).default(1),
 });
 
 /** Options of `createEmulator` as callers write them. */

@@ -3,6 +3,22 @@
  * persisted file is checked with the same shapes it was written with.
  */
 import { z } from 'zod';
+import type {
+  AgentRecord,
+  AgentVersionRecord,
+  FlowRecord,
+  GuideRecord,
+  GuideVersionRecord,
+  PublishJobRecord,
+} from './binding-state.js';
+import {
+  AgentRecordSchema,
+  AgentVersionRecordSchema,
+  FlowRecordSchema,
+  GuideRecordSchema,
+  GuideVersionRecordSchema,
+  PublishJobRecordSchema,
+} from './binding-state.js';
 
 const JsonObjectSchema = z.record(z.string(), z.unknown());
 
@@ -113,6 +129,13 @@ export const StateFileSchema = z.strictObject({
   actions: z.array(ActionRecordSchema),
   gatewayTools: z.array(GatewayToolRecordSchema),
   tokens: z.array(TokenRecordSchema),
+  // Absent from files written before guides and agents existed: read as empty.
+  guides: z.array(GuideRecordSchema).default([]),
+  guideVersions: z.array(GuideVersionRecordSchema).default([]),
+  agents: z.array(AgentRecordSchema).default([]),
+  agentVersions: z.array(AgentVersionRecordSchema).default([]),
+  publishJobs: z.array(PublishJobRecordSchema).default([]),
+  flows: z.array(FlowRecordSchema).default([]),
 });
 
 export type ActionConfig = z.output<typeof ActionConfigSchema>;
@@ -131,6 +154,12 @@ export interface EmulatorState {
   readonly actions: Map<string, ActionRecord>;
   readonly gatewayTools: Map<string, GatewayToolRecord>;
   readonly tokens: Map<string, TokenRecord>;
+  readonly guides: Map<string, GuideRecord>;
+  readonly guideVersions: Map<string, GuideVersionRecord>;
+  readonly agents: Map<string, AgentRecord>;
+  readonly agentVersions: Map<string, AgentVersionRecord>;
+  readonly publishJobs: Map<string, PublishJobRecord>;
+  readonly flows: Map<string, FlowRecord>;
 }
 
 /** A fresh, empty state. */
@@ -141,6 +170,12 @@ export function emptyState(): EmulatorState {
     actions: new Map(),
     gatewayTools: new Map(),
     tokens: new Map(),
+    guides: new Map(),
+    guideVersions: new Map(),
+    agents: new Map(),
+    agentVersions: new Map(),
+    publishJobs: new Map(),
+    flows: new Map(),
   };
 }
 
@@ -153,6 +188,12 @@ export function serializeState(state: EmulatorState): z.input<typeof StateFileSc
     actions: [...state.actions.values()],
     gatewayTools: [...state.gatewayTools.values()],
     tokens: [...state.tokens.values()],
+    guides: [...state.guides.values()],
+    guideVersions: [...state.guideVersions.values()],
+    agents: [...state.agents.values()],
+    agentVersions: [...state.agentVersions.values()],
+    publishJobs: [...state.publishJobs.values()],
+    flows: [...state.flows.values()],
   };
 }
 
@@ -164,5 +205,11 @@ export function stateFromFile(file: z.output<typeof StateFileSchema>): EmulatorS
     actions: new Map(file.actions.map((r) => [r.id, r])),
     gatewayTools: new Map(file.gatewayTools.map((r) => [r.id, r])),
     tokens: new Map(file.tokens.map((r) => [r.token, r])),
+    guides: new Map(file.guides.map((r) => [r.id, r])),
+    guideVersions: new Map(file.guideVersions.map((r) => [r.id, r])),
+    agents: new Map(file.agents.map((r) => [r.id, r])),
+    agentVersions: new Map(file.agentVersions.map((r) => [r.id, r])),
+    publishJobs: new Map(file.publishJobs.map((r) => [r.id, r])),
+    flows: new Map(file.flows.map((r) => [r.id, r])),
   };
 }

@@ -19,6 +19,8 @@ const EmulatorFlagsSchema = z.strictObject({
   dataDir: z.string().min(1).optional(),
   client: z.array(z.string().regex(/^[^:]+:.+$/, 'expected ID:SECRET')).default([]),
   rateLimit: z.coerce.number().int().min(1).max(1_000_000).default(300),
+  seedGuide: z.array(z.string().min(1)).default([]),
+  seedAgent: z.array(z.string().min(1)).default([]),
 });
 
 /** The flags of `emulator` after parsing. */
@@ -66,6 +68,8 @@ async function run(raw: Record<string, unknown>, ctx: CliContext): Promise<void>
     rateLimitPerMinute: flags.rateLimit,
     ...(flags.dataDir === undefined ? {} : { dataDir: flags.dataDir }),
     ...(signing === undefined ? {} : { gatewaySigningSecret: signing }),
+    seedGuides: flags.seedGuide,
+    seedAgents: flags.seedAgent,
   });
   try {
     const url = await emulator.listen({ host: flags.host, port: flags.port });
@@ -77,6 +81,8 @@ async function run(raw: Record<string, unknown>, ctx: CliContext): Promise<void>
   }
   ctx.exitCode = EXIT.ok;
 }
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 /** Registers `genesys-tools emulator`. */
 export function register(program: Command, ctx: CliContext): void {
@@ -95,6 +101,13 @@ export function register(program: Command, ctx: CliContext): void {
       [],
     )
     .option('--rate-limit <perMinute>', 'requests per token per minute', '300')
+    .option('--seed-guide <name>', 'create an empty guide at start (repeatable)', collect, [])
+    .option(
+      '--seed-agent <name>',
+      'create an empty agentic virtual agent at start (repeatable)',
+      collect,
+      [],
+    )
     .action(async (options: Record<string, unknown>) => {
       await run(options, ctx);
     });
