@@ -15,6 +15,9 @@
  * - Keys follow a fixed keyword order (KEY_ORDER, then the rest alphabetically); property maps keep
  *   the author's order; `required` follows the order of `properties`.
  * - `undefined` values are dropped (JSON has none).
+ * - Every object built here has a null prototype (`jsonRecord()`): a property named `__proto__`
+ *   stays a property instead of becoming the object's prototype (issue 14 item 10), and a lookup
+ *   such as `properties['constructor']` never finds an inherited member.
  */
 import { z } from 'zod';
 import type { JsonSchema } from './types.js';
@@ -91,11 +94,20 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * An empty object with a null prototype, for data whose keys an author chooses: assigning
+ * `__proto__` to it makes a property, and it inherits no `toString` or `constructor`.
+ */
+export function jsonRecord(): Record<string, unknown> {
+  // Object.create is typed `any`; a null-prototype object is exactly an empty record.
+  return Object.create(null) as Record<string, unknown>;
+}
+
 /** Deep copy of JSON data, dropping `undefined` members and keeping key order. */
 function cloneJson(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(cloneJson);
   if (isPlainObject(value)) {
-    const out: Record<string, unknown> = {};
+    const out = jsonRecord();
     for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = cloneJson(v);
     return out;
   }
@@ -113,7 +125,7 @@ function isObjectSchema(schema: Record<string, unknown>): boolean {
 
 function canonicalNode(node: unknown, root: boolean): unknown {
   if (!isPlainObject(node)) return node;
-  const src: Record<string, unknown> = { ...node };
+  const src = Object.assign(jsonRecord(), node);
   if (!root) delete src['$schema'];
   const isSafeBound = (v: unknown): boolean =>
     v === Number.MAX_SAFE_INTEGER || v === Number.MIN_SAFE_INTEGER;
@@ -132,11 +144,11 @@ function canonicalNode(node: unknown, root: boolean): unknown {
     const rest = required.filter((r) => !names.includes(r));
     src['required'] = [...new Set([...inOrder, ...rest])];
   }
-  const out: Record<string, unknown> = {};
+  const out = jsonRecord();
   for (const key of Object.keys(src).sort(compareKeys)) {
     const v = src[key];
     if (SCHEMA_MAPS.has(key) && isPlainObject(v)) {
-      const m: Record<string, unknown> = {};
+      const m = jsonRecord();
       for (const [name, sub] of Object.entries(v)) m[name] = canonicalNode(sub, false);
       out[key] = m;
     } else if (SCHEMA_LISTS.has(key) && Array.isArray(v)) {
@@ -152,8 +164,11 @@ function canonicalNode(node: unknown, root: boolean): unknown {
 
 /** Turns any JSON Schema object into its canonical 2020-12 form (see the file comment). Pure. */
 export function canonicaliseSchema(schema: JsonSchema): JsonSchema {
-  const node = canonicalNode(cloneJson({ ...schema, $schema: JSON_SCHEMA_2020_12 }), true);
-  return isPlainObject(node) ? node : {};
+  const node = canonicalNode(
+    cloneJson(Object.assign(jsonRecord(), schema, { $schema: JSON_SCHEMA_2020_12 })),
+    true,
+  );
+  return isPlainObject(node) ? node : jsonRecord();
 }
 
 /** A zod schema, recognised by shape so that a second copy of zod is recognised too. */
@@ -210,7 +225,7 @@ export type ParameterMap = Readonly<Record<string, ParameterSpec>>;
 export function parameterMapToJsonSchema(
   map: Readonly<Record<string, z.output<typeof ParameterSpecSchema>>>,
 ): JsonSchema {
-  const properties: Record<string, unknown> = {};
+  const properties = jsonRecord();
   const required: string[] = [];
   for (const [name, spec] of Object.entries(map)) {
     const { required: isRequired, ...schema } = spec;
