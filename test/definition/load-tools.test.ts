@@ -322,6 +322,16 @@ const BAD: readonly (readonly [string, BadCase])[] = [
     },
   ],
   [
+    'a __proto__ parameter in a YAML parameter map',
+    {
+      file: 'a.yaml',
+      text: 'name: a\ndescription: b\nparameters:\n  __proto__: { type: string, required: true }\n',
+      code: 'DEFINITION_RESERVED_NAME',
+      pointer: '/parameters/__proto__',
+      line: 4,
+    },
+  ],
+  [
     'a __proto__ property in a YAML input schema',
     {
       file: 'a.yaml',
