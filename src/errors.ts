@@ -98,7 +98,8 @@ export const ERROR_CATALOGUE = {
   },
   DEFINITION_RESERVED_NAME: {
     family: 'definition',
-    summary: 'A data-action input uses a name Genesys reserves (orgId, integrationId, rawRequest).',
+    summary:
+      'A parameter uses a reserved name: an `Object.prototype` member (`constructor`, `toString`, `valueOf`, `__proto__`...), which every JavaScript object already has, or, for a data-action input, a name Genesys reserves (orgId, integrationId, rawRequest).',
     fix: 'Rename the parameter.',
   },
   DEFINITION_NESTED_ARRAY: {
@@ -145,6 +146,18 @@ export const ERROR_CATALOGUE = {
     family: 'definition',
     summary: 'Warning: an AI Guide can use only 4 inputs of a data action.',
     fix: 'Keep at most 4 inputs if the tool is meant for AI Guides.',
+  },
+  DEFINITION_INPUT_TYPE_LIST: {
+    family: 'definition',
+    summary:
+      'A data-action input (or an entry of the parameter map) has more than one type, such as ["string","null"] or the anyOf that zod writes for .nullable(); Genesys accepts exactly one of string, integer, number, boolean.',
+    fix: 'Give the input one type. An optional input is one that is not required: in zod write .optional() instead of .nullable(); in a manifest drop "null" from "type" and leave the input out of "required" (in the parameter map: required: false).',
+  },
+  DEFINITION_UNSAFE_PATTERN: {
+    family: 'definition',
+    summary:
+      'A "pattern" (or "patternProperties" key) may take exponential time on a crafted input (catastrophic backtracking): safe-regex2 finds a quantifier inside a quantified group, more than 25 quantifiers, or syntax it cannot read.',
+    fix: 'Rewrite the pattern without a quantifier inside a quantified group, e.g. ^(a+)+$ as ^a+$; an optional group (x)? can be written (x|).',
   },
   DEFINITION_NOT_DRAFT_04: {
     family: 'definition',

@@ -14,12 +14,16 @@ function createAjv(): Ajv2020 {
   // annotations (JSON Schema 2020-12 §7.2) and are ignored without a word.
   // addUsedSchema: false so that two tools whose schemas carry the same `$id` do not collide in
   // the instance's schema registry.
+  // ownProperties: true so that `required`, `properties` and `additionalProperties` look at the
+  // value's own keys only: without it `{}` carries a required `toString` (inherited), and an
+  // optional `constructor` is checked against Object itself (issue 14 item 10).
   const ajv = new Ajv2020({
     strict: false,
     allErrors: true,
     validateFormats: true,
     logger: false,
     addUsedSchema: false,
+    ownProperties: true,
   });
   formatsModule.default(ajv);
   return ajv;

@@ -7,6 +7,8 @@ import { issue, pointerToken } from './issues.js';
 import type { JsonSchema } from './types.js';
 import { ajv } from './ajv.js';
 import { SCHEMA_LISTS, SCHEMA_MAPS, SCHEMA_VALUES, isPlainObject } from './to-json-schema.js';
+import { prototypeNameIssues } from './prototype-names.js';
+import { isUnsafePattern } from './safe-pattern.js';
 
 /** Most top-level parameters a tool may have. */
 export const MAX_PARAMETERS = 10;
@@ -109,16 +111,24 @@ function patternIssues({ node, pointer }: SchemaNode): DefinitionIssue[] {
   }
   return found.flatMap(({ at, pattern: p }) => {
     const problem = regexProblem(p);
-    return problem === undefined
-      ? []
-      : [
-          issue(
-            'DEFINITION_SCHEMA_INVALID',
-            at,
-            `${JSON.stringify(p)} is not a valid regular expression: ${problem}`,
-            'write an ECMAScript regular expression valid with the "u" flag',
-          ),
-        ];
+    if (problem !== undefined) {
+      return [
+        issue(
+          'DEFINITION_SCHEMA_INVALID',
+          at,
+          `${JSON.stringify(p)} is not a valid regular expression: ${problem}`,
+          'write an ECMAScript regular expression valid with the "u" flag',
+        ),
+      ];
+    }
+    if (!isUnsafePattern(p)) return [];
+    return [
+      issue(
+        'DEFINITION_UNSAFE_PATTERN',
+        at,
+        `${JSON.stringify(p)} may backtrack catastrophically (safe-regex2: a quantifier inside a quantified group, over 25 quantifiers, or syntax it cannot read): one crafted value could stall the server`,
+      ),
+    ];
   });
 }
 
@@ -186,8 +196,9 @@ function prefixed(prefix: string, issues: readonly DefinitionIssue[]): Definitio
 
 /**
  * Checks one canonical schema against the capability matrix: types, description lengths, no
- * `$ref`, no deprecated keywords, at most 10 top-level parameters (input), an object at the root
- * (input), and the draft 2020-12 meta-schema. Returns every problem; pointers start with `/input`
+ * `$ref`, no deprecated keywords, valid patterns without catastrophic backtracking, at most 10
+ * top-level parameters (input), an object at the root (input), no parameter named after an
+ * Object.prototype member (input), and the draft 2020-12 meta-schema. Returns every problem; pointers start with `/input`
  * or `/output`. Meta-schema findings already explained by a more specific rule are left out.
  */
 export function checkCapabilities(schema: JsonSchema, role: SchemaRole): DefinitionIssue[] {
@@ -215,7 +226,10 @@ export function checkCapabilities(schema: JsonSchema, role: SchemaRole): Definit
       );
     }
   }
-  for (const entry of schemaNodes(schema)) out.push(...nodeIssues(entry));
+  for (const entry of schemaNodes(schema)) {
+    out.push(...nodeIssues(entry));
+    if (role === 'input') out.push(...prototypeNameIssues(entry));
+  }
   const explained = out.map((i) => i.pointer);
   const meta = metaSchemaIssues(schema).filter((i) => !isUnder(i.pointer, explained));
   return prefixed(`/${role}`, [...out, ...meta]);

@@ -5,14 +5,13 @@
 import { z } from 'zod';
 import { DefinitionError, InvocationError } from '../errors.js';
 import type { DefinitionIssue } from './issues.js';
-import { issue, pointerToken, toPointer } from './issues.js';
+import { fromZodIssue, issue, toPointer } from './issues.js';
 import { MAX_DESCRIPTION, checkCapabilities } from './capability-matrix.js';
+import { parameterMapSchema } from './parameter-map.js';
 import {
-  ParameterSpecSchema,
   canonicaliseSchema,
   isPlainObject,
   isZodSchema,
-  parameterMapToJsonSchema,
   zodToJsonSchema,
 } from './to-json-schema.js';
 import type { ParameterMap } from './to-json-schema.js';
@@ -55,7 +54,13 @@ const DefinitionInputSchema = z.strictObject({
   name: z.string(),
   description: z.string().min(1),
   input: z.unknown().optional(),
-  parameters: z.record(z.string(), z.unknown()).optional(),
+  // Not z.record: it rebuilds the map by assignment and silently drops a `__proto__` parameter,
+  // which must reach the capability matrix to be refused (issue 14 item 10).
+  parameters: z
+    .custom<Readonly<Record<string, unknown>>>(isPlainObject, {
+      message: 'expected a map of parameter names to parameters',
+    })
+    .optional(),
   output: z.unknown().optional(),
   ...PolicyShape,
   handler: z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function').optional(),
@@ -108,17 +113,9 @@ export type BuildResult =
   | { readonly ok: false; readonly issues: readonly DefinitionIssue[] };
 
 function zodIssueToDefinitionIssue(i: z.core.$ZodIssue): DefinitionIssue[] {
-  if (i.code === 'unrecognized_keys') {
-    return i.keys.map((k) =>
-      issue('DEFINITION_UNKNOWN_FIELD', toPointer([...i.path, k]), `unknown field "${k}"`),
-    );
-  }
   const first = i.path[0];
-  const code =
-    typeof first === 'string' && POLICY_KEYS.has(first)
-      ? 'DEFINITION_INVALID_POLICY'
-      : 'DEFINITION_INVALID';
-  return [issue(code, toPointer(i.path), i.message)];
+  const isPolicy = typeof first === 'string' && POLICY_KEYS.has(first);
+  return fromZodIssue(i, isPolicy ? 'DEFINITION_INVALID_POLICY' : 'DEFINITION_INVALID');
 }
 
 function deepFreeze<T>(value: T): T {
@@ -174,24 +171,7 @@ function inputSchemaOf(
     };
   }
   if (data.input !== undefined) return schemaFrom(data.input, 'input');
-  const issues: DefinitionIssue[] = [];
-  const map: Record<string, z.output<typeof ParameterSpecSchema>> = {};
-  for (const [name, spec] of Object.entries(data.parameters ?? {})) {
-    const parsed = parseParameter(spec);
-    issues.push(
-      ...parsed.issues.map((i) => ({
-        ...i,
-        pointer: `/parameters/${pointerToken(name)}${i.pointer}`,
-      })),
-    );
-    if (parsed.spec !== undefined) map[name] = parsed.spec;
-  }
-  if (issues.length > 0) {
-    // Still check what could be read, so every problem shows up at once.
-    const partial = canonicaliseSchema(parameterMapToJsonSchema(map));
-    return { issues: [...issues, ...checkCapabilities(partial, 'input')] };
-  }
-  return { schema: canonicaliseSchema(parameterMapToJsonSchema(map)) };
+  return parameterMapSchema(data.parameters ?? {});
 }
 
 type DefinitionData = z.output<typeof DefinitionInputSchema>;
@@ -217,26 +197,6 @@ function parseDefinition(input: unknown): {
   const salvage = Object.fromEntries(Object.entries(input).filter(([k]) => !badKeys.has(k)));
   const second = DefinitionInputSchema.safeParse({ name: 'unnamed', description: '-', ...salvage });
   return { data: second.success ? second.data : undefined, issues, badKeys };
-}
-
-/** Parses one entry of the parameter map; on problems, retries without the bad fields. */
-function parseParameter(spec: unknown): {
-  spec: z.output<typeof ParameterSpecSchema> | undefined;
-  issues: DefinitionIssue[];
-} {
-  const first = ParameterSpecSchema.safeParse(spec);
-  if (first.success) return { spec: first.data, issues: [] };
-  const issues = first.error.issues.flatMap(zodIssueToDefinitionIssue);
-  if (!isPlainObject(spec)) return { spec: undefined, issues };
-  const bad = new Set(
-    first.error.issues.flatMap((i) =>
-      i.code === 'unrecognized_keys' && i.path.length === 0 ? i.keys : [String(i.path[0])],
-    ),
-  );
-  const second = ParameterSpecSchema.safeParse(
-    Object.fromEntries(Object.entries(spec).filter(([k]) => !bad.has(k))),
-  );
-  return { spec: second.success ? second.data : undefined, issues };
 }
 
 function nameIssues(data: DefinitionData, badKeys: ReadonlySet<string>): DefinitionIssue[] {
@@ -354,7 +314,9 @@ export function summariseIssues(name: string, issues: readonly DefinitionIssue[]
  *   problems (DEFINITION_INVALID, DEFINITION_INVALID_NAME, DEFINITION_INVALID_POLICY,
  *   DEFINITION_UNKNOWN_FIELD, DEFINITION_UNSUPPORTED_TYPE, DEFINITION_TOO_MANY_PARAMETERS,
  *   DEFINITION_DESCRIPTION_TOO_LONG, DEFINITION_REF_NOT_ALLOWED, DEFINITION_DEPRECATED_KEYWORD,
- *   DEFINITION_SCHEMA_INVALID).
+ *   DEFINITION_SCHEMA_INVALID, DEFINITION_UNSAFE_PATTERN, DEFINITION_RESERVED_NAME for a parameter
+ *   named after an Object.prototype member, DEFINITION_INPUT_TYPE_LIST for a type list in the
+ *   parameter map).
  */
 export function defineTool<S extends z.ZodType<Record<string, unknown>>>(
   input: ZodToolInput<S>,

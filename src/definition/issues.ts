@@ -2,6 +2,7 @@
  * The shape every definition problem is reported in: by `defineTool` (inside a DefinitionError's
  * `details.issues`), by `validateTool` and by `loadTools`.
  */
+import type { z } from 'zod';
 import type { DefinitionErrorCode } from '../errors.js';
 import { ERROR_CATALOGUE } from '../errors.js';
 
@@ -47,4 +48,14 @@ export function pointerToken(token: string | number): string {
 /** Joins path segments into a JSON pointer. */
 export function toPointer(path: readonly (string | number | symbol)[]): string {
   return path.map((p) => `/${pointerToken(typeof p === 'symbol' ? String(p) : p)}`).join('');
+}
+
+/** Issues from one zod issue: each unknown key is a DEFINITION_UNKNOWN_FIELD, the rest get `code`. */
+export function fromZodIssue(i: z.core.$ZodIssue, code: DefinitionErrorCode): DefinitionIssue[] {
+  if (i.code === 'unrecognized_keys') {
+    return i.keys.map((k) =>
+      issue('DEFINITION_UNKNOWN_FIELD', toPointer([...i.path, k]), `unknown field "${k}"`),
+    );
+  }
+  return [issue(code, toPointer(i.path), i.message)];
 }

@@ -7,6 +7,7 @@ import { MAX_DESCRIPTION, checkCapabilities, schemaNodes } from './capability-ma
 import { TOOL_NAME_PATTERN } from './define-tool.js';
 import type { DefinitionIssue } from './issues.js';
 import { issue, pointerToken, warning } from './issues.js';
+import { inputTypeIssues } from './input-types.js';
 import { isPlainObject } from './to-json-schema.js';
 import type { JsonSchema, TargetName, ToolDefinition } from './types.js';
 
@@ -66,30 +67,7 @@ function inputPropertyIssues(name: string, schema: unknown): DefinitionIssue[] {
       issue('DEFINITION_RESERVED_NAME', at, `input name "${name}" is reserved by Genesys Cloud`),
     );
   }
-  const types = isPlainObject(schema) ? typesOf(schema) : undefined;
-  if (types === undefined) {
-    out.push(
-      issue(
-        'DEFINITION_UNSUPPORTED_TYPE',
-        `${at}/type`,
-        'a data-action input needs a "type" of string, integer, number or boolean',
-        'give the parameter a single primitive type',
-      ),
-    );
-    return out;
-  }
-  for (const t of types) {
-    if (t === 'object' || t === 'array') {
-      out.push(
-        issue(
-          'DEFINITION_NESTED_INPUT',
-          `${at}/type`,
-          `"${t}" input is not allowed: data-action input contracts are flat`,
-        ),
-      );
-    }
-    // Other non-flat type names are unknown types, reported by the capability matrix.
-  }
+  out.push(...inputTypeIssues(at, schema));
   return out;
 }
 

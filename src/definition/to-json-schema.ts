@@ -15,6 +15,12 @@
  * - Keys follow a fixed keyword order (KEY_ORDER, then the rest alphabetically); property maps keep
  *   the author's order; `required` follows the order of `properties`.
  * - `undefined` values are dropped (JSON has none).
+ * - No object is built by assignment (`out[key] = v`), which calls the `__proto__` setter and
+ *   silently drops a property of that name (issue 14 item 10): scratch objects have a null
+ *   prototype (`jsonRecord()`), results are made with `Object.fromEntries`, which defines own
+ *   properties. Results keep the ordinary prototype on purpose: a null-prototype object is not
+ *   equal to a parsed JSON object for constructor-checking comparisons such as fast-deep-equal,
+ *   which Ajv uses for `const` and `enum` (an object-valued `const` would never match).
  */
 import { z } from 'zod';
 import type { JsonSchema } from './types.js';
@@ -91,13 +97,23 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * An empty scratch object with a null prototype, for keys an author chooses: assigning
+ * `__proto__` to it makes a property, and it inherits no `toString` or `constructor`. Internal:
+ * results are made with `Object.fromEntries` (see the file comment).
+ */
+export function jsonRecord(): Record<string, unknown> {
+  // Object.create is typed `any`; a null-prototype object is exactly an empty record.
+  return Object.create(null) as Record<string, unknown>;
+}
+
 /** Deep copy of JSON data, dropping `undefined` members and keeping key order. */
 function cloneJson(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(cloneJson);
   if (isPlainObject(value)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = cloneJson(v);
-    return out;
+    return Object.fromEntries(
+      Object.entries(value).flatMap(([k, v]) => (v === undefined ? [] : [[k, cloneJson(v)]])),
+    );
   }
   return value;
 }
@@ -113,7 +129,7 @@ function isObjectSchema(schema: Record<string, unknown>): boolean {
 
 function canonicalNode(node: unknown, root: boolean): unknown {
   if (!isPlainObject(node)) return node;
-  const src: Record<string, unknown> = { ...node };
+  const src = Object.assign(jsonRecord(), node);
   if (!root) delete src['$schema'];
   const isSafeBound = (v: unknown): boolean =>
     v === Number.MAX_SAFE_INTEGER || v === Number.MIN_SAFE_INTEGER;
@@ -132,26 +148,28 @@ function canonicalNode(node: unknown, root: boolean): unknown {
     const rest = required.filter((r) => !names.includes(r));
     src['required'] = [...new Set([...inOrder, ...rest])];
   }
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(src).sort(compareKeys)) {
-    const v = src[key];
-    if (SCHEMA_MAPS.has(key) && isPlainObject(v)) {
-      const m: Record<string, unknown> = {};
-      for (const [name, sub] of Object.entries(v)) m[name] = canonicalNode(sub, false);
-      out[key] = m;
-    } else if (SCHEMA_LISTS.has(key) && Array.isArray(v)) {
-      out[key] = v.map((sub) => canonicalNode(sub, false));
-    } else if (SCHEMA_VALUES.has(key)) {
-      out[key] = canonicalNode(v, false);
-    } else {
-      out[key] = v;
-    }
+  return Object.fromEntries(
+    Object.keys(src)
+      .sort(compareKeys)
+      .map((key) => [key, canonicalValue(key, src[key])]),
+  );
+}
+
+/** The canonical form of one keyword's value: sub-schemas are canonicalised, data is kept. */
+function canonicalValue(key: string, v: unknown): unknown {
+  if (SCHEMA_MAPS.has(key) && isPlainObject(v)) {
+    return Object.fromEntries(
+      Object.entries(v).map(([name, sub]) => [name, canonicalNode(sub, false)]),
+    );
   }
-  return out;
+  if (SCHEMA_LISTS.has(key) && Array.isArray(v)) return v.map((sub) => canonicalNode(sub, false));
+  if (SCHEMA_VALUES.has(key)) return canonicalNode(v, false);
+  return v;
 }
 
 /** Turns any JSON Schema object into its canonical 2020-12 form (see the file comment). Pure. */
 export function canonicaliseSchema(schema: JsonSchema): JsonSchema {
+  // A spread defines own properties, so an own `__proto__` of `schema` is copied, not dropped.
   const node = canonicalNode(cloneJson({ ...schema, $schema: JSON_SCHEMA_2020_12 }), true);
   return isPlainObject(node) ? node : {};
 }
@@ -210,13 +228,14 @@ export type ParameterMap = Readonly<Record<string, ParameterSpec>>;
 export function parameterMapToJsonSchema(
   map: Readonly<Record<string, z.output<typeof ParameterSpecSchema>>>,
 ): JsonSchema {
-  const properties: Record<string, unknown> = {};
-  const required: string[] = [];
-  for (const [name, spec] of Object.entries(map)) {
-    const { required: isRequired, ...schema } = spec;
-    properties[name] = schema;
-    if (isRequired) required.push(name);
-  }
+  const entries = Object.entries(map);
+  const properties = Object.fromEntries(
+    entries.map(([name, spec]) => [
+      name,
+      Object.fromEntries(Object.entries(spec).filter(([k]) => k !== 'required')),
+    ]),
+  );
+  const required = entries.filter(([, spec]) => spec.required).map(([name]) => name);
   return {
     type: 'object',
     properties,

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/deps.js';
 import { validateTool } from '../../src/definition/index.js';
 import type { LoadResult } from '../../src/definition/index.js';
+import { OPTIONAL_INPUT_FIX } from '../../src/definition/input-types.js';
 import { fileKind, loadTools } from '../../src/definition/load-tools.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -274,6 +275,82 @@ const BAD: readonly (readonly [string, BadCase])[] = [
       code: 'DEFINITION_RESERVED_NAME',
       pointer: '/parameters/orgId',
       target: 'data-actions',
+    },
+  ],
+  [
+    'a nullable input under data-actions',
+    {
+      file: 'a.json',
+      text: '{"name":"a","description":"b","input":{"type":"object","properties":{"sku":{"type":["string","null"]}}}}',
+      code: 'DEFINITION_INPUT_TYPE_LIST',
+      pointer: '/input/properties/sku/type',
+      target: 'data-actions',
+      line: 1,
+      hint: OPTIONAL_INPUT_FIX,
+    },
+  ],
+  [
+    'a type list in the parameter map',
+    {
+      file: 'a.yaml',
+      text: 'name: a\ndescription: b\nparameters:\n  sku: { type: [string, "null"] }\n',
+      code: 'DEFINITION_INPUT_TYPE_LIST',
+      pointer: '/parameters/sku/type',
+      line: 4,
+      column: 16,
+    },
+  ],
+  [
+    'a constructor parameter',
+    {
+      file: 'a.yaml',
+      text: 'name: a\ndescription: b\nparameters:\n  constructor: { type: string }\n',
+      code: 'DEFINITION_RESERVED_NAME',
+      pointer: '/parameters/constructor',
+      line: 4,
+      hint: 'rename the parameter',
+    },
+  ],
+  [
+    'a __proto__ parameter in a JSON parameter map',
+    {
+      file: 'a.json',
+      text: '{"name":"a","description":"b","parameters":{"__proto__":{"type":"string","required":true}}}',
+      code: 'DEFINITION_RESERVED_NAME',
+      pointer: '/parameters/__proto__',
+      hint: 'rename the parameter',
+    },
+  ],
+  [
+    'a __proto__ parameter in a YAML parameter map',
+    {
+      file: 'a.yaml',
+      text: 'name: a\ndescription: b\nparameters:\n  __proto__: { type: string, required: true }\n',
+      code: 'DEFINITION_RESERVED_NAME',
+      pointer: '/parameters/__proto__',
+      line: 4,
+    },
+  ],
+  [
+    'a __proto__ property in a YAML input schema',
+    {
+      file: 'a.yaml',
+      text: 'name: a\ndescription: b\ninput:\n  type: object\n  properties:\n    __proto__: { type: string }\n',
+      code: 'DEFINITION_RESERVED_NAME',
+      pointer: '/input/properties/__proto__',
+      line: 6,
+      target: 'gateway',
+    },
+  ],
+  [
+    'a catastrophic pattern',
+    {
+      file: 'a.yaml',
+      text: 'name: a\ndescription: b\nparameters:\n  code: { type: string, pattern: "^(a+)+$" }\n',
+      code: 'DEFINITION_UNSAFE_PATTERN',
+      pointer: '/parameters/code/pattern',
+      line: 4,
+      column: 34,
     },
   ],
   [

@@ -36,6 +36,9 @@ const GOOD =
 const DATE = 'name: dated\ndescription: Uses a date type\nparameters:\n  sku: { type: date }\n';
 const NESTED =
   'name: nested\ndescription: Nested input\nparameters:\n  address: { type: object }\n';
+const NULLABLE =
+  'name: nullable\ndescription: A nullable input\ninput:\n  type: object\n  properties:\n' +
+  '    sku: { type: [string, "null"] }\n';
 const FIVE =
   'name: five\ndescription: Five inputs\nparameters:\n' +
   ['a', 'b', 'c', 'd', 'e'].map((n) => `  ${n}: { type: string }\n`).join('');
@@ -135,6 +138,96 @@ describe('genesys-tools validate', () => {
     const r = await run(['validate', 'missing'], dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('missing: no such file or directory');
+  });
+
+  it('refuses an input whose type is a list, naming the file, the input and the fix', async () => {
+    const dir = project({ 'tools/nullable.yaml': NULLABLE });
+    const r = await run(['validate'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout.split('\n')).toEqual([
+      'tools/nullable.yaml:6:18:/input/properties/sku/type: "type" is a list (["string","null"]); ' +
+        'Genesys accepts exactly one type per input and drops null inputs; ' +
+        'an optional input is one that is not required: in zod write .optional() instead of ' +
+        '.nullable(); in a manifest drop "null" from "type" and leave the input out of "required"',
+      'INVALID: 0 valid tools, 1 error, 0 warnings (target data-actions)',
+      '',
+    ]);
+  });
+
+  it('accepts the same input with one type, left out of "required"', async () => {
+    const dir = project({ 'tools/optional.yaml': NULLABLE.replace('[string, "null"]', 'string') });
+    const r = await run(['validate'], dir);
+    expect(r.stdout).toBe('valid: 1 valid tool, 0 errors, 0 warnings (target data-actions)\n');
+  });
+
+  it("refuses a type list in the parameter map with the map's fix", async () => {
+    const dir = project({
+      'tools/map.yaml':
+        'name: map\ndescription: d\nparameters:\n  sku: { type: [string, "null"] }\n',
+    });
+    const r = await run(['validate', '--json', '--target', 'gateway'], dir);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual([
+      expect.objectContaining({
+        file: 'tools/map.yaml',
+        pointer: '/parameters/sku/type',
+        code: 'DEFINITION_INPUT_TYPE_LIST',
+        hint: 'give one type name; an optional parameter is one with "required: false" (the default), not a "null" type',
+      }),
+    ]);
+  });
+
+  it('refuses a zod .nullable() input and accepts the .optional() one', async () => {
+    const dir = join(import.meta.dirname, '..', '..');
+    const r = await run(['validate', '--json', 'test/fixtures/data-actions'], dir);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual([
+      expect.objectContaining({
+        file: 'test/fixtures/data-actions/nullable.tool.ts',
+        tool: 'nullable_sku',
+        pointer: '/input/properties/sku/type',
+        code: 'DEFINITION_INPUT_TYPE_LIST',
+        hint: expect.stringContaining('.optional() instead of .nullable()') as string,
+      }),
+    ]);
+  });
+
+  it.each([
+    ['a constructor parameter', 'constructor: { type: string }', '/parameters/constructor'],
+    ['a toString parameter', 'toString: { type: string, required: true }', '/parameters/toString'],
+  ])('refuses %s under both targets, with the fix', async (_label, param, pointer) => {
+    const dir = project({ 'p.yaml': `name: p\ndescription: d\nparameters:\n  ${param}\n` });
+    for (const target of ['data-actions', 'gateway']) {
+      const r = await run(['validate', 'p.yaml', '--json', '--target', target], dir);
+      expect(r.code).toBe(1);
+      expect(JSON.parse(r.stdout)).toEqual([
+        expect.objectContaining({
+          pointer,
+          code: 'DEFINITION_RESERVED_NAME',
+          hint: 'rename the parameter',
+        }),
+      ]);
+    }
+  });
+
+  it('refuses a catastrophic pattern, naming where it is and how to rewrite it', async () => {
+    const dir = project({
+      'tools/p.yaml':
+        'name: p\ndescription: d\nparameters:\n  code: { type: string, pattern: "^(a+)+$" }\n',
+    });
+    const r = await run(['validate'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      'tools/p.yaml:4:34:/parameters/code/pattern: "^(a+)+$" may backtrack',
+    );
+    expect(r.stdout).toContain('e.g. ^(a+)+$ as ^a+$');
+  });
+
+  it('accepts the example tools', async () => {
+    const dir = join(import.meta.dirname, '..', '..');
+    const r = await run(['validate', 'examples/tools', 'examples/manifests'], dir);
+    expect(r.stdout).toMatch(/^valid: \d+ valid tools, 0 errors/m);
+    expect(r.code).toBe(0);
   });
 
   it('never prints a stack trace for a tool module that throws', async () => {

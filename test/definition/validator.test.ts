@@ -106,6 +106,25 @@ describe('compileParametersValidator on any tool defineTool accepted', () => {
   });
 });
 
+describe('compileParametersValidator with object values in the schema', () => {
+  it('matches an object-valued const and enum against a parsed JSON body', () => {
+    const tool = defineTool({
+      name: 'objects',
+      description: 'd',
+      input: {
+        type: 'object',
+        properties: {
+          o: { const: { a: 1 } },
+          e: { enum: [{ b: [1, { c: 2 }] }, 'plain'] },
+        },
+      },
+    });
+    const validate = compileParametersValidator(tool);
+    expect(validate(JSON.parse('{"o":{"a":1},"e":{"b":[1,{"c":2}]}}'))).toEqual({ ok: true });
+    expect(validate({ o: { a: 2 } }).ok).toBe(false);
+  });
+});
+
 describe('compileParametersValidator with schema ids', () => {
   it('compiles two tools whose schemas carry the same $id', () => {
     const input = {
