@@ -16,11 +16,10 @@ import {
 import type { ProbeCheck, ProbeFinding, ProbeReport } from './probe-report.js';
 import { describeError, PROBE_CHECKS, statusOf } from './probe-report.js';
 import type { ProbeRun } from './probe-steps.js';
+import { stepLimits, stepPaging } from './probe-listing.js';
 import {
   stepCreate,
   stepIntegration,
-  stepLimits,
-  stepPaging,
   stepReadBack,
   stepSameName,
   stepTemplateFiles,
