@@ -32,6 +32,8 @@ export interface ProbeRun {
   /** Every action this run created (or may have created), deleted at the end. */
   readonly created: Set<string>;
   integration?: IntegrationWire;
+  /** What the integration step did (created or found, renamed, enabled). */
+  integrationNotes: string[];
   /** True when the scratch integration is to be deleted at the end. */
   ownsIntegration: boolean;
   body?: DataActionBody;
@@ -96,17 +98,39 @@ export async function stepIntegration(run: ProbeRun): Promise<void> {
     integration = await api.enable(integration.id, options);
     notes.push('enabled');
   }
-  for (let i = 1; integration.reportedState?.code !== 'ACTIVE' && i < WAIT.attempts; i++) {
+  run.integration = integration;
+  run.integrationNotes = notes;
+  const state = integration.reportedState?.code ?? '(none)';
+  run.record('integration', {
+    status: 'ok',
+    seen: `${notes.join(', ')}, reportedState ${state}`,
+    data: { id: integration.id, intendedState: integration.intendedState, reportedState: state },
+  });
+}
+
+/**
+ * Before `/test`: waits (bounded) until the integration reports ACTIVE (reference §7.0: an
+ * inactive integration's actions cannot be tested), and completes the integration's finding.
+ * Actions can be created before, so the wait sits here, not after enabling.
+ */
+export async function waitUntilActive(run: ProbeRun): Promise<void> {
+  let integration = run.integration;
+  if (integration === undefined) return;
+  const first = integration.reportedState?.code ?? '(none)';
+  let waited = 0;
+  while (integration.reportedState?.code !== 'ACTIVE' && waited < WAIT.attempts) {
     await run.clock.sleep(WAIT.intervalMs, run.signal);
-    integration = await api.get(integration.id, options);
+    waited++;
+    integration = await run.client.integrations.get(integration.id, { signal: run.signal });
   }
   run.integration = integration;
   const state = integration.reportedState?.code ?? '(none)';
-  notes.push(`reportedState ${state}`);
+  const wait =
+    waited === 0 ? '' : ` (${first} at first, ${String(waited * WAIT.intervalMs)} ms polled)`;
   run.record('integration', {
     status: state === 'ACTIVE' ? 'ok' : 'differs',
-    seen: notes.join(', '),
-    expected: `reportedState ACTIVE within ${(WAIT.attempts * WAIT.intervalMs) / 1000} s of enabling`,
+    seen: `${run.integrationNotes.join(', ')}, reportedState ${state}${wait}`,
+    expected: `reportedState ACTIVE within ${String((WAIT.attempts * WAIT.intervalMs) / 1000)} s of enabling`,
     data: { id: integration.id, intendedState: integration.intendedState, reportedState: state },
   });
 }

@@ -25,6 +25,7 @@ import {
   stepTemplateFiles,
   stepTest,
   stepTypeList,
+  waitUntilActive,
 } from './probe-steps.js';
 
 /** What a probe run needs besides the client. */
@@ -57,6 +58,7 @@ export async function runProbe(client: GenesysClient, options: ProbeOptions): Pr
     record: (check, finding) => findings.set(check, { check, ...finding }),
     created: new Set<string>(),
     ownsIntegration: false,
+    integrationNotes: [],
   };
   let stoppedBy: string | undefined;
   let interrupted = false;
@@ -72,6 +74,7 @@ export async function runProbe(client: GenesysClient, options: ProbeOptions): Pr
     const id = run.actionId ?? '';
     await attempt(run, 'read back: templates inline', () => stepReadBack(run, id, body));
     await attempt(run, 'read back: template files', () => stepTemplateFiles(run, id, body));
+    await attempt(run, 'integration', () => waitUntilActive(run));
     await attempt(run, 'test: rawRequest', () => stepTest(run, id));
     await attempt(run, 'type-list input', () => stepTypeList(run, body));
     await attempt(run, 'same name twice', () => stepSameName(run, body));
