@@ -72,7 +72,29 @@ describe('genesys-tools doctor --probe', () => {
     expect(rows).toEqual([...rows].sort((a, b) => a - b));
     expect(table).toMatch(/^ {2}cleanup +ok +deleted \d+: /m);
     expect(table).toContain('Deleted everything it created');
+    expect(text).not.toContain(clientSecret);
     expect(await scratchLeft(url)).toEqual({ integrations: [], actions: [] });
+  });
+
+  it('reuses a scratch integration an earlier probe left behind, and deletes it', async () => {
+    const { url, clientId, clientSecret } = await startEmulator();
+    const left = await adminClient(url).integrations.create({ name: SCRATCH });
+    const { code, report } = await probeJson(envFor(url, clientId, clientSecret), tempDir());
+    expect(code).toBe(0);
+    expect(report.probe?.findings[0]?.seen).toContain(`found ${left.id}`);
+    expect(report.probe?.deleted).toContain(left.id);
+    expect(await scratchLeft(url)).toEqual({ integrations: [], actions: [] });
+  });
+
+  it('does not run the probe when a check fails, and creates nothing', async () => {
+    const { url, emulator, clientId } = await startEmulator();
+    const { code, report } = await probeJson(envFor(url, clientId, 'wrong-secret'), tempDir());
+    expect(code).toBe(1);
+    expect(report.ok).toBe(false);
+    expect(report.probe).toBeNull();
+    expect(emulator.calls.filter((c) => c.method !== 'GET' && c.path !== '/oauth/token')).toEqual(
+      [],
+    );
   });
 
   it('reports every check in --json and touches nothing of the user', async () => {

@@ -83,7 +83,9 @@ export async function runProbe(client: GenesysClient, options: ProbeOptions): Pr
   } catch (error) {
     if (options.signal.aborted) {
       interrupted = true;
-      options.progress('probe: interrupted; deleting what it created');
+      options.progress(
+        'probe: interrupted; deleting what it created (a second Ctrl-C quits without cleaning up)',
+      );
     } else {
       stoppedBy = describeError(error);
     }
