@@ -1,16 +1,22 @@
 /**
- * `genesys-tools doctor [--json]`: checks the settings, resolves the region and hosts, gets a
- * token and makes one read per permission the project needs, then prints a checklist with the fix
- * for each failure. Exit 1 when a check fails.
+ * `genesys-tools doctor [--json] [--probe]`: checks the settings, resolves the region and hosts,
+ * gets a token and makes one read per permission the project needs, then prints a checklist with
+ * the fix for each failure. Exit 1 when a check fails. `--probe` then runs the first-run probe
+ * (probe.ts): exit 0 when it ran to the end, whatever it found.
  */
 import type { Command } from 'commander';
 import type { EnvConfig } from '../../config.js';
-import { loadEnvConfig } from '../../config.js';
+import { loadConfigFile, loadEnvConfig } from '../../config.js';
+import { systemClock } from '../../deps.js';
 import { ERROR_CATALOGUE, isGenesysToolsError } from '../../errors.js';
 import type { GenesysClient, ResolvedHosts } from '../../genesys/index.js';
 import { createGenesysClient, requireCredentials, resolveHosts } from '../../genesys/index.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { cliLogger } from '../wiring.js';
+import { runProbe } from './probe.js';
+import type { ProbeReport } from './probe-report.js';
+import { renderProbeReport } from './probe-report.js';
 
 /** The outcome of one check. */
 export interface DoctorCheck {
@@ -51,13 +57,53 @@ export function register(program: Command, ctx: CliContext): void {
       'Check settings, region, token and Genesys Cloud permissions, and print the fix for each failure',
     )
     .option('--json', 'print the checklist as JSON')
-    .action(async (options: { json?: boolean }) => {
+    .option(
+      '--probe',
+      'then create a scratch integration and data action, ask the org how it answers (read back, /test, type lists, same names, paging, limits) and delete them; run once on a sandbox org',
+    )
+    .action(async (options: { json?: boolean; probe?: boolean }) => {
+      const json = options.json === true;
       const report = await runDoctor(ctx);
-      ctx.stdout(
-        options.json === true ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report),
-      );
-      ctx.exitCode = report.ok ? EXIT.ok : EXIT.failure;
+      if (options.probe !== true) {
+        ctx.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
+        ctx.exitCode = report.ok ? EXIT.ok : EXIT.failure;
+        return;
+      }
+      if (!json) ctx.stdout(renderReport(report));
+      const probe = report.ok ? await probeOrg(ctx, json) : undefined;
+      if (json) ctx.stdout(`${JSON.stringify({ ...report, probe: probe ?? null }, null, 2)}\n`);
+      else if (probe === undefined)
+        ctx.stdout('The probe did not run: fix the failed checks first.\n');
+      else ctx.stdout(`\n${renderProbeReport(probe)}`);
+      ctx.exitCode = probe?.completed === true ? EXIT.ok : EXIT.failure;
     });
+}
+
+/** Runs the probe with a client of its own (the checks have passed, so the settings are good). */
+async function probeOrg(ctx: CliContext, json: boolean): Promise<ProbeReport> {
+  const env = loadEnvConfig(ctx.env);
+  const file = await loadConfigFile(ctx.cwd);
+  const hosts = resolveHosts(env);
+  const client = createGenesysClient(
+    {
+      apiUrl: hosts.apiUrl,
+      loginUrl: hosts.loginUrl,
+      ...requireCredentials(env),
+      maxAttempts: 3,
+      requestTimeoutMs: 16_000,
+      deadlineMs: 60_000,
+    },
+    { logger: cliLogger(ctx, env) },
+  );
+  const progress = json ? ctx.stderr : ctx.stdout;
+  return runProbe(client, {
+    executionUrl: env.executionUrl ?? file?.executionUrl,
+    clock: systemClock,
+    signal: ctx.stopSignal,
+    progress: (line) => {
+      progress(`${line}\n`);
+    },
+  });
 }
 
 /** Runs every check; never throws for a failed check, it reports it. */
