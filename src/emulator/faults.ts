@@ -75,16 +75,22 @@ export function createFaultInjector(
       // Draw both numbers every time so one rule's outcome does not shift the others' sequence.
       const dropDraw = random();
       const errorDraw = random();
+      // A third draw only for rules that use it, so older seeded sequences stay as they were.
+      const rateLimitDraw = rule.rateLimitRate > 0 ? random() : 1;
       if (dropDraw < rule.dropRate) return { kind: 'drop', latencyMs: rule.latencyMs };
-      if (errorDraw < rule.errorRate) {
-        return {
-          kind: 'error',
-          latencyMs: rule.latencyMs,
-          status: rule.errorStatus,
-          retryAfterSeconds: rule.retryAfterSeconds,
-        };
-      }
-      return { kind: 'none', latencyMs: rule.latencyMs };
+      const status =
+        errorDraw < rule.errorRate
+          ? rule.errorStatus
+          : rateLimitDraw < rule.rateLimitRate
+            ? 429
+            : 0;
+      if (status === 0) return { kind: 'none', latencyMs: rule.latencyMs };
+      return {
+        kind: 'error',
+        latencyMs: rule.latencyMs,
+        status,
+        retryAfterSeconds: rule.retryAfterSeconds,
+      };
     },
   };
 }

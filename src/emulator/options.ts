@@ -26,6 +26,8 @@ export const FaultRuleSchema = z.strictObject({
   /** Share (0–1) of matching requests answered with `errorStatus`. */
   errorRate: z.number().min(0).max(1).default(0),
   errorStatus: FaultStatusSchema.default(503),
+  /** Share (0–1) answered 429, drawn apart from `errorRate` (when both hit, the error wins). */
+  rateLimitRate: z.number().min(0).max(1).default(0),
   /** Retry-After seconds sent with a 429 (and 503) fault. */
   retryAfterSeconds: z.number().int().min(0).max(3600).default(1),
   /** Added latency before the request is handled (on the injected clock). */
@@ -88,6 +90,15 @@ export const EmulatorOptionsSchema = z.strictObject({
     .optional(),
   /** Sent as `ININ-Organization-Id` to data action targets. */
   organizationId: z.string().min(1).default('4b1b5d5f-0b6a-4c5e-9f0e-6d1f3a2b7c11'),
+  // Strictness (issue 12, reference §10; docs/emulator.md "Strict by default").
+  /** Lag before a created action is listed and a deleted one leaves the listing (§10.2). */
+  listingLagMs: z.number().int().min(0).max(600_000).default(0),
+  /** Refuse a second action with the same name in one integration (§7.2, §10.5: unsettled). */
+  uniqueActionNames: z.boolean().default(false),
+  /** `actions.concurrent.executions.max` of the org (§10.3: 15). */
+  executionConcurrency: z.number().int().min(1).max(100_000).default(15),
+  /** `requests.volume.max`: executions per minute of the org (§10.3: 900). */
+  executionsPerMinute: z.number().int().min(1).max(1_000_000).default(900),
 });
 
 /** Options of `createEmulator` as callers write them. */
