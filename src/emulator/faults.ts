@@ -13,7 +13,7 @@ export type FaultAction =
       readonly status: number;
       readonly retryAfterSeconds: number;
     }
-  | { readonly kind: 'drop'; readonly latencyMs: number };
+  | { readonly kind: 'drop'; readonly latencyMs: number; readonly phase: 'request' | 'response' };
 
 /** Mulberry32: a small, fast, seeded PRNG giving numbers in [0, 1). */
 export function seededRandom(seed: number): () => number {
@@ -77,7 +77,9 @@ export function createFaultInjector(
       const errorDraw = random();
       // A third draw only for rules that use it, so older seeded sequences stay as they were.
       const rateLimitDraw = rule.rateLimitRate > 0 ? random() : 1;
-      if (dropDraw < rule.dropRate) return { kind: 'drop', latencyMs: rule.latencyMs };
+      if (dropDraw < rule.dropRate) {
+        return { kind: 'drop', latencyMs: rule.latencyMs, phase: rule.dropPhase };
+      }
       const status =
         errorDraw < rule.errorRate
           ? rule.errorStatus

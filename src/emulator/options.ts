@@ -34,6 +34,11 @@ export const FaultRuleSchema = z.strictObject({
   latencyMs: z.number().int().min(0).max(600_000).default(0),
   /** Share (0–1) of matching requests whose connection is dropped without an answer. */
   dropRate: z.number().min(0).max(1).default(0),
+  /**
+   * When a dropped connection is cut: `request` before the route runs (nothing happens), or
+   * `response` after it ran (a write takes effect and its answer is lost).
+   */
+  dropPhase: z.enum(['request', 'response']).default('request'),
   /** Apply the rule to the first N matching requests only (scripted faults); always when absent. */
   times: z.number().int().min(1).optional(),
 });

@@ -7,6 +7,7 @@ import {
 import { runCli } from '../../src/cli/main.js';
 import { createEmulator } from '../../src/emulator/index.js';
 import { fakeCliContext } from '../support/cli-context.js';
+import { startEmulator } from '../support/emulator.js';
 import { basic, tokenFor } from './helpers.js';
 
 async function statusesUnder(argv: Record<string, unknown>, n: number): Promise<number[]> {
@@ -64,6 +65,7 @@ describe('emulator fault flags', () => {
           errorStatus: 503,
           rateLimitRate: 0.1,
           dropRate: 0.05,
+          dropPhase: 'response',
           latencyMs: 7,
           retryAfterSeconds: 1,
         },
@@ -155,5 +157,27 @@ describe('emulator fault flags', () => {
     expect(body.entities.map((e) => e.value)).toEqual([4, 120]);
     stop.abort();
     expect(await running).toBe(0);
+  });
+});
+
+describe('response-phase drops', () => {
+  it('runs the request, then cuts the connection: the create takes effect, its answer is lost', async () => {
+    const { url, emulator } = await startEmulator();
+    const token = await tokenFor(emulator);
+    emulator.setFaults({
+      rules: [{ path: '/api/v2/integrations', method: 'POST', dropRate: 1, dropPhase: 'response' }],
+    });
+    const attempt = fetch(`${url}/api/v2/integrations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'lost answer', integrationType: { id: 'custom-rest-actions' } }),
+    });
+    await expect(attempt).rejects.toThrow();
+    expect(emulator.calls.at(-1)).toMatchObject({ path: '/api/v2/integrations', status: 0 });
+    const listing = await fetch(`${url}/api/v2/integrations`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const body = (await listing.json()) as { entities: { name: string }[] };
+    expect(body.entities.map((e) => e.name)).toEqual(['lost answer']);
   });
 });

@@ -84,7 +84,8 @@ export function clientsFromFlags(values: readonly string[]): readonly EmulatorCl
 
 /**
  * The fault settings the fault flags ask for: one rule over `/api/v2/*` whose 5xx (503 with
- * Retry-After 1) and 429 are drawn independently per request, plus drops and latency; undefined
+ * Retry-After 1) and 429 are drawn independently per request, plus latency and drops cut after the
+ * route ran (a create takes effect, its answer is lost: the case that makes duplicates); undefined
  * when no fault flag is set. Pure.
  */
 export function faultsFromFlags(flags: EmulatorFlags): FaultSettings | undefined {
@@ -104,6 +105,7 @@ export function faultsFromFlags(flags: EmulatorFlags): FaultSettings | undefined
             errorStatus: 503,
             rateLimitRate: flags.fault429Rate,
             dropRate: flags.faultDropRate,
+            dropPhase: 'response',
             latencyMs: flags.faultLatencyMs,
             retryAfterSeconds: 1,
           },
@@ -193,7 +195,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--fault-429-rate <rate>', 'share (0-1) of API requests answered 429, drawn apart', '0')
     .option(
       '--fault-drop-rate <rate>',
-      'share (0-1) of API requests whose connection is dropped',
+      'share (0-1) of API requests handled but whose answer is dropped',
       '0',
     )
     .option('--fault-latency-ms <ms>', 'latency added to every API request', '0')
