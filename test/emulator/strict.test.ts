@@ -238,3 +238,35 @@ describe('strict emulator: unique action names (option, reference §10.5)', () =
     expect(res.status).toBe(200);
   });
 });
+
+describe('strict emulator: reportedState goes through ACTIVATING (reference §7.0)', () => {
+  it('answers ACTIVATING on enabling and the next GET, ACTIVE after; listings do not move it on', async () => {
+    const { call } = await strictSetup();
+    const created = await call('POST', '/api/v2/integrations', {
+      name: 'Fresh',
+      integrationType: { id: 'custom-rest-actions' },
+    });
+    const id = str(created.body, 'id');
+    const code = (body: Record<string, unknown>): unknown =>
+      (body['reportedState'] as { code: string }).code;
+    const listed = async (): Promise<unknown> => {
+      const res = await call('GET', '/api/v2/integrations');
+      const entities = res.body['entities'] as Record<string, unknown>[];
+      return code(entities.find((e) => e['id'] === id)!);
+    };
+    expect(code(created.body)).toBe('INACTIVE');
+    const enabled = await call('PATCH', `/api/v2/integrations/${id}`, { intendedState: 'ENABLED' });
+    expect(code(enabled.body)).toBe('ACTIVATING');
+    expect(await listed()).toBe('ACTIVATING');
+    expect(await listed()).toBe('ACTIVATING');
+    expect(code((await call('GET', `/api/v2/integrations/${id}`)).body)).toBe('ACTIVATING');
+    expect(code((await call('GET', `/api/v2/integrations/${id}`)).body)).toBe('ACTIVE');
+    expect(await listed()).toBe('ACTIVE');
+    const renamed = await call('PATCH', `/api/v2/integrations/${id}`, { name: 'Renamed' });
+    expect(code(renamed.body)).toBe('ACTIVE');
+    const disabled = await call('PATCH', `/api/v2/integrations/${id}`, {
+      intendedState: 'DISABLED',
+    });
+    expect(code(disabled.body)).toBe('INACTIVE');
+  });
+});
