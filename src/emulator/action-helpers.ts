@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { EmulatorContext } from './context.js';
 import { getIntegration } from './integrations.js';
-import type { ActionBody, ActionRecord } from './state.js';
+import type { ActionBody, ActionConfig, ActionRecord } from './state.js';
 import { ActionConfigSchema, ContractSchema } from './state.js';
 import { badRequest, notFound } from './wire.js';
 
@@ -49,10 +49,42 @@ export interface ShowOptions {
   readonly config: boolean;
 }
 
-/** Which parts to show, from `expand` and `includeConfig`. Pure. */
+/** Which parts a single GET shows, from `expand` and `includeConfig`. Pure. */
 export function showFrom(query: Readonly<Record<string, unknown>>): ShowOptions {
   const expand = typeof query['expand'] === 'string' ? query['expand'].split(',') : [];
   return { contract: expand.includes('contract'), config: query['includeConfig'] === 'true' };
+}
+
+/**
+ * Which parts a listing shows: `includeConfig` only. The listings take no `expand` and carry no
+ * contract (reference §10.1), so `expand=contract` is ignored there. Pure.
+ */
+export function listingShowFrom(query: Readonly<Record<string, unknown>>): ShowOptions {
+  return { contract: false, config: query['includeConfig'] === 'true' };
+}
+
+/**
+ * The config as the platform returns it: templates only as `requestTemplateUri` /
+ * `successTemplateUri`, never inline (reference §10.1); the text is served by
+ * `GET {base}/templates/{file}`. Pure.
+ */
+export function configWire(config: ActionConfig, base: string): Record<string, unknown> {
+  const { requestUrlTemplate, requestType, headers } = config.request;
+  const { translationMap, translationMapDefaults } = config.response;
+  return {
+    timeoutSeconds: config.timeoutSeconds ?? 60,
+    request: {
+      requestUrlTemplate,
+      requestType,
+      headers,
+      requestTemplateUri: `${base}/templates/requesttemplate.vm`,
+    },
+    response: {
+      translationMap,
+      translationMapDefaults,
+      successTemplateUri: `${base}/templates/successtemplate.vm`,
+    },
+  };
 }
 
 /** An action (published or draft form) as the API returns it. */
@@ -62,9 +94,6 @@ export function actionWire(
   show: ShowOptions,
   draft = false,
 ): Record<string, unknown> {
-  const self = draft
-    ? `/api/v2/integrations/actions/${record.id}/draft`
-    : `/api/v2/integrations/actions/${record.id}`;
   const base = `/api/v2/integrations/actions/${record.id}${draft ? '/draft' : ''}`;
   const contract = show.contract
     ? body.contract
@@ -73,20 +102,7 @@ export function actionWire(
         output: { successSchemaUri: `${base}/schemas/successschema.json` },
       };
   const config =
-    show.config && body.config !== undefined
-      ? {
-          ...body.config,
-          timeoutSeconds: body.config.timeoutSeconds ?? 60,
-          request: {
-            ...body.config.request,
-            requestTemplateUri: `${base}/templates/requesttemplate.vm`,
-          },
-          response: {
-            ...body.config.response,
-            successTemplateUri: `${base}/templates/successtemplate.vm`,
-          },
-        }
-      : undefined;
+    show.config && body.config !== undefined ? configWire(body.config, base) : undefined;
   return {
     id: record.id,
     name: body.name,
@@ -96,8 +112,42 @@ export function actionWire(
     version: body.version,
     secure: body.secure,
     ...(config === undefined ? {} : { config }),
-    selfUri: self,
+    selfUri: base,
   };
+}
+
+/**
+ * The text of a template file of an action body (`requesttemplate.vm`, `successtemplate.vm`).
+ * @throws ApiFailure 404 not.found for another file name.
+ */
+export function templateFile(body: ActionBody, fileName: string, id: string): string {
+  switch (fileName) {
+    case 'requesttemplate.vm':
+      return body.config?.request.requestTemplate ?? '${input.rawRequest}';
+    case 'successtemplate.vm':
+      return body.config?.response.successTemplate ?? '${rawResult}';
+    default:
+      throw notFound(`Template ${fileName} of action`, id);
+  }
+}
+
+/**
+ * A contract schema file of an action body (`inputschema.json`, `successschema.json`).
+ * @throws ApiFailure 404 not.found for another file name.
+ */
+export function schemaFile(
+  body: ActionBody,
+  fileName: string,
+  id: string,
+): Record<string, unknown> {
+  switch (fileName) {
+    case 'inputschema.json':
+      return body.contract.input.inputSchema;
+    case 'successschema.json':
+      return body.contract.output.successSchema;
+    default:
+      throw notFound(`Schema ${fileName} of action`, id);
+  }
 }
 
 function sortActions(

@@ -14,7 +14,10 @@ export interface ContractFinding {
   readonly message: string;
 }
 
-const SIMPLE_TYPES = ['string', 'integer', 'number', 'boolean', 'null'];
+// The platform's enum, in the order its validator prints it (reference §10.2).
+const SIMPLE_TYPES = ['boolean', 'integer', 'null', 'number', 'string'];
+const TYPE_SCHEMA_PATH =
+  '@/properties/properties/patternProperties/^[a-zA-Z][a-zA-Z0-9_-]*$/properties/type';
 const INPUT_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const RESERVED_INPUTS = new Set(['orgId', 'integrationId', 'rawRequest']);
 const SIMPLE_PREFIX =
@@ -72,16 +75,29 @@ export function checkInputSchema(schema: Record<string, unknown>): readonly Cont
       findings.push({ field, message: `${SIMPLE_PREFIX} /properties/${name}: must be an object` });
       continue;
     }
-    const propertyTypes = typesOf(property);
-    const bad = propertyTypes.filter((t) => typeof t !== 'string' || !SIMPLE_TYPES.includes(t));
-    if (propertyTypes.length === 0 || bad.length > 0) {
-      findings.push({
-        field: `${field}.type`,
-        message: `${SIMPLE_PREFIX} /properties/${name}/type: ${JSON.stringify(bad[0] ?? null)} is not one of [${SIMPLE_TYPES.map((t) => `"${t}"`).join(', ')}]`,
-      });
-    }
+    const typeFinding = checkPropertyType(name, property);
+    if (typeFinding !== undefined) findings.push({ field: `${field}.type`, message: typeFinding });
   }
   return findings;
+}
+
+/**
+ * The validator finding for one input property's `type`, or undefined when it is one of the five
+ * strings. A list (`["string", "null"]`) is refused like any other value: the platform checks
+ * `type` against an enum of single strings (reference §10.2), so the list is the instance value.
+ */
+export function checkPropertyType(
+  name: string,
+  property: Record<string, unknown>,
+): string | undefined {
+  const type = property['type'];
+  if (typeof type === 'string' && SIMPLE_TYPES.includes(type)) return undefined;
+  const where = `(schema path ${TYPE_SCHEMA_PATH}, instance /properties/${name}/type)`;
+  if (type === undefined) {
+    return `${SIMPLE_PREFIX} object has missing required properties (["type"]) ${where}`;
+  }
+  const possible = `[${SIMPLE_TYPES.map((t) => `"${t}"`).join(',')}]`;
+  return `${SIMPLE_PREFIX} instance value (${JSON.stringify(type)}) not found in enum (possible values: ${possible}) ${where}`;
 }
 
 /** Checks the success schema: an object schema without arrays of arrays. */

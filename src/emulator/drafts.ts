@@ -9,12 +9,16 @@ import {
   actionWire,
   carriedQuery,
   filterActions,
+  listingShowFrom,
   PatchDraftSchema,
   PostDraftSchema,
   PublishSchema,
+  schemaFile,
   showFrom,
+  templateFile,
 } from './action-helpers.js';
 import type { IdParams } from './action-helpers.js';
+import { duplicateNameFailure, findSameName } from './action-names.js';
 import type { EmulatorContext } from './context.js';
 import { checkContract, contractFailure } from './contract.js';
 import type { ActionBody, ActionRecord } from './state.js';
@@ -28,7 +32,9 @@ import {
   versionConflict,
 } from './wire.js';
 
-/** Registers the draft routes. */
+type FileParams = { Params: { id: string; fileName: string } };
+
+/** Registers the draft routes (their templates and schemas included). */
 export function registerDraftRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   const { actions, getPublished, getDraft, checkIntegration, refuseContract, save, query } =
     actionAccess(ctx);
@@ -40,7 +46,7 @@ export function registerDraftRoutes(app: FastifyInstance, ctx: EmulatorContext):
     const drafts = [...actions.values()].flatMap((record) =>
       record.draft === undefined ? [] : [{ record, body: record.draft }],
     );
-    const show = showFrom(q);
+    const show = listingShowFrom(q);
     const items = filterActions(drafts, q).map(({ record, body }) =>
       actionWire(record, body, show, true),
     );
@@ -77,6 +83,23 @@ export function registerDraftRoutes(app: FastifyInstance, ctx: EmulatorContext):
     ctx.requirePermission(request, 'integrations:action:view');
     const { record, body } = getDraft(request.params.id);
     return actionWire(record, body, showFrom(query(request)), true);
+  });
+
+  app.get<FileParams>(
+    '/api/v2/integrations/actions/:id/draft/templates/:fileName',
+    (request, reply) => {
+      ctx.requirePermission(request, 'integrations:action:view');
+      const { body } = getDraft(request.params.id);
+      return reply
+        .type('text/plain; charset=utf-8')
+        .send(templateFile(body, request.params.fileName, request.params.id));
+    },
+  );
+
+  app.get<FileParams>('/api/v2/integrations/actions/:id/draft/schemas/:fileName', (request) => {
+    ctx.requirePermission(request, 'integrations:action:view');
+    const { body } = getDraft(request.params.id);
+    return schemaFile(body, request.params.fileName, request.params.id);
   });
 
   app.patch<IdParams>('/api/v2/integrations/actions/:id/draft', (request) => {
@@ -135,6 +158,11 @@ export function registerDraftRoutes(app: FastifyInstance, ctx: EmulatorContext):
     if (input.version !== body.version)
       throw versionConflict(record.id, body.version, input.version);
     const errors = draftErrors(ctx, record, body);
+    const sameName = ctx.options.uniqueActionNames
+      ? findSameName(actions.values(), record.integrationId, body.name, record.id)
+      : undefined;
+    if (sameName !== undefined)
+      throw duplicateNameFailure(body.name, record.integrationId, sameName);
     if (errors.length > 0) {
       throw badRequest(
         `The draft of action ${record.id} is not valid: ${errors.map((e) => e.message).join(' ')}`,

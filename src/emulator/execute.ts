@@ -6,9 +6,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { redact } from '../redact.js';
 import type { EmulatorContext } from './context.js';
+import {
+  createExecutionLimiter,
+  DATA_ACTIONS_NAMESPACE,
+  DEFAULT_EXECUTION_LIMITS,
+  limitEntities,
+} from './execution-limits.js';
 import type { RunResult } from './run-action.js';
 import { runAction } from './run-action.js';
-import type { ActionBody, ActionRecord, CredentialRecord } from './state.js';
+import type { ActionBody, ActionConfig, ActionRecord, CredentialRecord } from './state.js';
 import { badRequest, notFound } from './wire.js';
 
 type IdParams = { Params: { id: string } };
@@ -43,9 +49,28 @@ export function registerExecuteRoutes(app: FastifyInstance, ctx: EmulatorContext
     return { config: body.config, credential };
   };
 
+  const limiter = createExecutionLimiter({
+    concurrency: ctx.options.executionConcurrency,
+    perMinute: ctx.options.executionsPerMinute,
+  });
+
   const run = async (request: FastifyRequest, record: ActionRecord, body: ActionBody) => {
     const { config, credential } = prepare(record, body);
-    const result = await runAction({
+    const release = limiter.admit(ctx.deps.clock.nowMs());
+    try {
+      return { result: await runOnce(request, body, config, credential), credential };
+    } finally {
+      release();
+    }
+  };
+
+  const runOnce = (
+    request: FastifyRequest,
+    body: ActionBody,
+    config: ActionConfig,
+    credential: CredentialRecord | undefined,
+  ): Promise<RunResult> =>
+    runAction({
       action: body,
       config,
       body: request.body,
@@ -55,14 +80,36 @@ export function registerExecuteRoutes(app: FastifyInstance, ctx: EmulatorContext
       deps: ctx.deps,
       schemas: ctx.schemas,
     });
-    return { result, credential };
-  };
 
   const published = (id: string): { record: ActionRecord; body: ActionBody } => {
     const record = state.actions.get(id);
     if (record?.published === undefined) throw notFound('Action', id);
     return { record, body: record.published };
   };
+
+  // The org's data-action limits (reference §3, §10.3): a `LimitsEntityListing` of `Limit`s.
+  app.get<{ Params: { namespace: string } }>(
+    '/api/v2/organizations/limits/namespaces/:namespace',
+    (request) => {
+      if (request.params.namespace !== DATA_ACTIONS_NAMESPACE)
+        throw notFound('Limit namespace', request.params.namespace);
+      return {
+        entities: limitEntities({
+          concurrency: ctx.options.executionConcurrency,
+          perMinute: ctx.options.executionsPerMinute,
+        }),
+      };
+    },
+  );
+
+  app.get<{ Params: { namespace: string } }>(
+    '/api/v2/organizations/limits/namespaces/:namespace/defaults',
+    (request) => {
+      if (request.params.namespace !== DATA_ACTIONS_NAMESPACE)
+        throw notFound('Limit namespace', request.params.namespace);
+      return { entities: limitEntities(DEFAULT_EXECUTION_LIMITS) };
+    },
+  );
 
   app.post<IdParams>('/api/v2/integrations/actions/:id/execute', async (request) => {
     ctx.requirePermission(request, 'integrations:action:execute');

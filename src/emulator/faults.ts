@@ -13,7 +13,7 @@ export type FaultAction =
       readonly status: number;
       readonly retryAfterSeconds: number;
     }
-  | { readonly kind: 'drop'; readonly latencyMs: number };
+  | { readonly kind: 'drop'; readonly latencyMs: number; readonly phase: 'request' | 'response' };
 
 /** Mulberry32: a small, fast, seeded PRNG giving numbers in [0, 1). */
 export function seededRandom(seed: number): () => number {
@@ -75,16 +75,24 @@ export function createFaultInjector(
       // Draw both numbers every time so one rule's outcome does not shift the others' sequence.
       const dropDraw = random();
       const errorDraw = random();
-      if (dropDraw < rule.dropRate) return { kind: 'drop', latencyMs: rule.latencyMs };
-      if (errorDraw < rule.errorRate) {
-        return {
-          kind: 'error',
-          latencyMs: rule.latencyMs,
-          status: rule.errorStatus,
-          retryAfterSeconds: rule.retryAfterSeconds,
-        };
+      // A third draw only for rules that use it, so older seeded sequences stay as they were.
+      const rateLimitDraw = rule.rateLimitRate > 0 ? random() : 1;
+      if (dropDraw < rule.dropRate) {
+        return { kind: 'drop', latencyMs: rule.latencyMs, phase: rule.dropPhase };
       }
-      return { kind: 'none', latencyMs: rule.latencyMs };
+      const status =
+        errorDraw < rule.errorRate
+          ? rule.errorStatus
+          : rateLimitDraw < rule.rateLimitRate
+            ? 429
+            : 0;
+      if (status === 0) return { kind: 'none', latencyMs: rule.latencyMs };
+      return {
+        kind: 'error',
+        latencyMs: rule.latencyMs,
+        status,
+        retryAfterSeconds: rule.retryAfterSeconds,
+      };
     },
   };
 }

@@ -4,6 +4,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { ReportedCode } from './activation.js';
+import { createActivation, settledCode } from './activation.js';
 import type { EmulatorContext } from './context.js';
 import type { CredentialRecord, IntegrationRecord } from './state.js';
 import { badRequest, notFound, pageOf, parseBody, readPageQuery, versionConflict } from './wire.js';
@@ -55,7 +57,10 @@ const CredentialSchema = z
   });
 
 /** The integration as the API returns it. */
-export function integrationWire(record: IntegrationRecord): Record<string, unknown> {
+export function integrationWire(
+  record: IntegrationRecord,
+  reported: ReportedCode = settledCode(record),
+): Record<string, unknown> {
   return {
     id: record.id,
     name: record.name,
@@ -69,7 +74,7 @@ export function integrationWire(record: IntegrationRecord): Record<string, unkno
       current: { id: record.id, selfUri: `/api/v2/integrations/${record.id}/config/current` },
     },
     reportedState: {
-      code: record.intendedState === 'ENABLED' ? 'ACTIVE' : 'INACTIVE',
+      code: reported,
       effective: '',
       detail: {},
       lastUpdated: new Date(record.dateModifiedMs).toISOString(),
@@ -105,11 +110,14 @@ export function getIntegration(ctx: EmulatorContext, id: string): IntegrationRec
 export function registerIntegrationRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   const state = ctx.store.state;
   const { clock } = ctx.deps;
+  const activation = createActivation();
 
   app.get('/api/v2/integrations', (request) => {
     ctx.requirePermission(request, 'integrations:integration:view');
     const page = readPageQuery(request.query as Record<string, unknown>, 100);
-    const all = [...state.integrations.values()].map(integrationWire);
+    const all = [...state.integrations.values()].map((r) =>
+      integrationWire(r, activation.code(r, 'peek')),
+    );
     return pageOf(all, page, '/api/v2/integrations');
   });
 
@@ -141,7 +149,8 @@ export function registerIntegrationRoutes(app: FastifyInstance, ctx: EmulatorCon
 
   app.get<{ Params: { id: string } }>('/api/v2/integrations/:id', (request) => {
     ctx.requirePermission(request, 'integrations:integration:view');
-    return integrationWire(getIntegration(ctx, request.params.id));
+    const record = getIntegration(ctx, request.params.id);
+    return integrationWire(record, activation.code(record, 'read'));
   });
 
   app.patch<{ Params: { id: string } }>('/api/v2/integrations/:id', (request) => {
@@ -157,7 +166,10 @@ export function registerIntegrationRoutes(app: FastifyInstance, ctx: EmulatorCon
     };
     state.integrations.set(record.id, next);
     ctx.store.save();
-    return integrationWire(next);
+    if (record.intendedState !== 'ENABLED' && next.intendedState === 'ENABLED') {
+      activation.enabled(next.id);
+    }
+    return integrationWire(next, activation.code(next, 'peek'));
   });
 
   app.delete<{ Params: { id: string } }>('/api/v2/integrations/:id', (request, reply) => {

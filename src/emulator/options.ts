@@ -26,12 +26,19 @@ export const FaultRuleSchema = z.strictObject({
   /** Share (0–1) of matching requests answered with `errorStatus`. */
   errorRate: z.number().min(0).max(1).default(0),
   errorStatus: FaultStatusSchema.default(503),
+  /** Share (0–1) answered 429, drawn apart from `errorRate` (when both hit, the error wins). */
+  rateLimitRate: z.number().min(0).max(1).default(0),
   /** Retry-After seconds sent with a 429 (and 503) fault. */
   retryAfterSeconds: z.number().int().min(0).max(3600).default(1),
   /** Added latency before the request is handled (on the injected clock). */
   latencyMs: z.number().int().min(0).max(600_000).default(0),
   /** Share (0–1) of matching requests whose connection is dropped without an answer. */
   dropRate: z.number().min(0).max(1).default(0),
+  /**
+   * When a dropped connection is cut: `request` before the route runs (nothing happens), or
+   * `response` after it ran (a write takes effect and its answer is lost).
+   */
+  dropPhase: z.enum(['request', 'response']).default('request'),
   /** Apply the rule to the first N matching requests only (scripted faults); always when absent. */
   times: z.number().int().min(1).optional(),
 });
@@ -93,6 +100,15 @@ export const EmulatorOptionsSchema = z.strictObject({
   seedGuides: z.array(z.string().min(1).max(256)).default([]),
   seedAgents: z.array(z.string().min(1).max(256)).default([]),
   publishPolls: z.number().int().min(0).max(1000).default(1),
+  // Strictness (issue 12, reference §10; docs/emulator.md "Strict by default").
+  /** Lag before a created action is listed and a deleted one leaves the listing (§10.2). */
+  listingLagMs: z.number().int().min(0).max(600_000).default(0),
+  /** Refuse a second action with the same name in one integration (§7.2, §10.5: unsettled). */
+  uniqueActionNames: z.boolean().default(false),
+  /** `actions.concurrent.executions.max` of the org (§10.3: 15). */
+  executionConcurrency: z.number().int().min(1).max(100_000).default(15),
+  /** `requests.volume.max`: executions per minute of the org (§10.3: 900). */
+  executionsPerMinute: z.number().int().min(1).max(1_000_000).default(900),
 });
 
 /** Options of `createEmulator` as callers write them. */

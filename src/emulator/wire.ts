@@ -24,6 +24,15 @@ export interface ErrorBodyWire {
   readonly errors?: readonly Omit<ErrorBodyWire, 'contextId'>[];
   readonly entityId?: string;
   readonly entityName?: string;
+  /** Which limit was hit (reference §4). */
+  readonly limit?: LimitRefWire;
+}
+
+/** The `limit` of an ErrorBody: which limit a 429 hit (reference §4). */
+export interface LimitRefWire {
+  readonly key: string;
+  readonly namespace: string;
+  readonly value: number;
 }
 
 /** Extra fields of an API failure besides status, code and message. */
@@ -33,6 +42,7 @@ export interface ApiFailureExtras {
   readonly messageParams?: Readonly<Record<string, string>>;
   readonly messageWithParams?: string;
   readonly headers?: Readonly<Record<string, string>>;
+  readonly limit?: LimitRefWire;
 }
 
 /**
@@ -52,7 +62,7 @@ export class ApiFailure extends Error {
 
   /** The wire body, stamped with the correlation id. */
   toBody(contextId: string): ErrorBodyWire {
-    const { details, errors, messageParams, messageWithParams } = this.extras;
+    const { details, errors, messageParams, messageWithParams, limit } = this.extras;
     return {
       message: this.message,
       code: this.code,
@@ -62,6 +72,7 @@ export class ApiFailure extends Error {
       ...(messageParams === undefined ? {} : { messageParams }),
       ...(details === undefined ? {} : { details }),
       ...(errors === undefined ? {} : { errors }),
+      ...(limit === undefined ? {} : { limit }),
     };
   }
 }

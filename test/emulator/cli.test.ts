@@ -44,7 +44,7 @@ describe('genesys-tools emulator', () => {
 
   it.each([
     [['emulator', '--client', 'no-colon'], '--client'],
-    [['emulator', '--rate-limit', 'lots'], '--rateLimit'],
+    [['emulator', '--rate-limit', 'lots'], '--rate-limit'],
     [['emulator', '--port', '70000'], '--port'],
   ])('refuses bad flags %j with a usage error naming the flag', async (argv, flag) => {
     const stop = new AbortController();

@@ -41,7 +41,9 @@ describe('data actions: create, read, list', () => {
       config: {
         timeoutSeconds: 5,
         request: { requestType: 'POST' },
-        response: { successTemplate: '${output}' },
+        response: {
+          successTemplateUri: `/api/v2/integrations/actions/${id}/templates/successtemplate.vm`,
+        },
       },
     });
   });
@@ -117,7 +119,7 @@ describe('data actions: contract checks (reference §7.3)', () => {
       'an array input',
       { type: 'object', properties: { tags: { type: 'array' } } },
       'contract.input.inputSchema.properties.tags.type',
-      'is not one of',
+      'instance value ("array") not found in enum',
     ],
     [
       'a reserved input name',

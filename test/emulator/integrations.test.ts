@@ -23,11 +23,18 @@ describe('integrations', () => {
     expect(list.body).toMatchObject({ total: 1, pageNumber: 1, pageSize: 25, pageCount: 1 });
   });
 
-  it('enables an integration with PATCH intendedState', async () => {
+  it('enables an integration with PATCH intendedState, reported ACTIVATING then ACTIVE', async () => {
     const call = await setup();
     const id = await createIntegration(call);
     const res = await call('PATCH', `/api/v2/integrations/${id}`, { intendedState: 'ENABLED' });
-    expect(res.body).toMatchObject({ intendedState: 'ENABLED', reportedState: { code: 'ACTIVE' } });
+    expect(res.body).toMatchObject({
+      intendedState: 'ENABLED',
+      reportedState: { code: 'ACTIVATING' },
+    });
+    const first = await call('GET', `/api/v2/integrations/${id}`);
+    const second = await call('GET', `/api/v2/integrations/${id}`);
+    expect(first.body).toMatchObject({ reportedState: { code: 'ACTIVATING' } });
+    expect(second.body).toMatchObject({ reportedState: { code: 'ACTIVE' } });
   });
 
   it('answers 404 for an unknown integration', async () => {
