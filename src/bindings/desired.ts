@@ -95,6 +95,8 @@ async function resolveGuide(
 ): Promise<DesiredGuide> {
   const seen = new Set<string>();
   const labels = new Map<string, number>();
+  // Labels of entries without other problems: only these get the "never named" warning.
+  const checked = new Set<string>();
   const out: DesiredGuideTool[] = [];
   g.tools.forEach((t, j) => {
     const pointer = `${at}/tools/${String(j)}`;
@@ -107,6 +109,7 @@ async function resolveGuide(
       report('BINDING_DUPLICATE_LABEL', labelAt, `label "${label}" is used twice in the guide`);
     }
     labels.set(label, j);
+    if (tool !== undefined && LABEL_PATTERN.test(label)) checked.add(label);
     if (tool !== undefined && inputCount(tool) > GUIDE_INPUT_LIMIT) {
       report(
         'BINDING_TOO_MANY_INPUTS',
@@ -140,7 +143,7 @@ async function resolveGuide(
       );
     }
     for (const [label, j] of labels) {
-      if (!named.includes(label)) {
+      if (checked.has(label) && !named.includes(label)) {
         report(
           'BINDING_LABEL_NOT_USED',
           `${at}/tools/${String(j)}`,
