@@ -40,7 +40,7 @@ export interface FakeStudio {
   readonly client: GenesysClient;
   readonly clock: FakeClock;
   /** Settles work that polls a job, advancing the fake clock while it sleeps. */
-  run<T>(work: Promise<T>): Promise<T>;
+  run: <T>(work: Promise<T>) => Promise<T>;
   /** InProgress answers of a job GET before it ends (default 1). */
   pollsBeforeDone: number;
   /** When set, the next job ends Failed with this error body. */
@@ -210,7 +210,7 @@ export async function startFakeStudio(): Promise<FakeStudio> {
     if (first !== undefined) {
       const v = { ...first, id: randomUUID(), version: '1' };
       o.versions.push(v);
-      o.published = String(v['id']);
+      o.published = v.id;
     }
     store.set(o.id, o);
     return o.id;
