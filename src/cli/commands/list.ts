@@ -34,7 +34,10 @@ export function renderUsage(consumers: readonly Consumer[] | undefined): string 
   return consumers.map((c) => `${kind(c.type)} "${c.name ?? c.id}"`).join(', ');
 }
 
-function row(e: RemoteEntry, usage: ReadonlyMap<string, readonly Consumer[]> | undefined): string[] {
+function row(
+  e: RemoteEntry,
+  usage: ReadonlyMap<string, readonly Consumer[]> | undefined,
+): string[] {
   return [
     e.name,
     e.id,
