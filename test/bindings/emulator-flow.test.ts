@@ -3,7 +3,8 @@
  * (BINDINGS-WIRE.md). Written on the bindings branch before the emulator had those routes: it
  * runs once both branches are merged.
  */
-import { resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   applyBindings,
@@ -18,9 +19,12 @@ import { loadConfigFile } from '../../src/config.js';
 import { loadTools } from '../../src/definition/index.js';
 import { createGenesysClient } from '../../src/genesys/index.js';
 import type { GenesysClient, PostActionInputWire } from '../../src/genesys/index.js';
+import { runCli } from '../../src/cli/main.js';
 import { countingFetch, drive } from '../genesys/support/drive.js';
+import { fakeCliContext } from '../support/cli-context.js';
 import { startEmulator } from '../support/emulator.js';
 import { fakeClock } from '../support/fake-clock.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -202,5 +206,65 @@ describe('bindings against the emulator', () => {
       code: 'BINDING_TARGET_NOT_FOUND',
       message: expect.stringContaining('Create it in AI Studio') as string,
     });
+  });
+
+  it('lists, per tool, the guides and flows that use it', async () => {
+    const { emulator, client, run } = await setup();
+    const cwd = tempDir();
+    mkdirSync(join(cwd, 'tools'));
+    writeFileSync(
+      join(cwd, 'tools', 'a.yaml'),
+      'name: tool_a\ndescription: Tool a\nparameters:\n  sku: { type: string, required: true }\n',
+    );
+    const env = {
+      GENESYS_CLOUD_API_URL: emulator.url,
+      GENESYS_CLOUD_CLIENT_ID: emulator.clientId,
+      GENESYS_CLOUD_CLIENT_SECRET: emulator.clientSecret,
+      GENESYS_TOOLS_EXECUTION_URL: 'https://tools.example.com',
+      GENESYS_TOOLS_BEARER_TOKEN: 'list-test-token',
+    };
+    const cli = async (argv: string[]) => {
+      const { ctx, out, err } = fakeCliContext({ env, cwd });
+      const code = await runCli(argv, ctx);
+      return { code, stdout: out(), stderr: err() };
+    };
+    expect((await cli(['apply', '--auto-approve'])).code).toBe(0);
+    const listed = JSON.parse((await cli(['list', '--json'])).stdout) as {
+      tools: { name: string; id: string; usedBy: unknown }[];
+    };
+    const id = listed.tools[0]?.id ?? '';
+    expect(listed.tools[0]?.usedBy).toEqual([]);
+
+    const guide = await run(client.guides.create({ name: 'Store assistant' }));
+    const version = await run(
+      client.guides.createVersion(guide.id, {
+        instruction: 'Call {{Action.ToolA}}.',
+        resources: { dataActions: [{ id, label: 'ToolA' }] },
+      }),
+    );
+    await run(client.guides.publish(guide.id, version.id));
+    await fetch(`${emulator.url}/__emulator/flows`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Main IVR', dataActionIds: [id] }),
+    });
+
+    const json = await cli(['list', '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      tools: [
+        {
+          name: 'tool_a',
+          usedBy: [
+            { type: 'GUIDE', id: guide.id, name: 'Store assistant', versions: ['1'] },
+            { type: 'INBOUNDCALLFLOW', name: 'Main IVR', versions: [] },
+          ],
+        },
+      ],
+    });
+    const table = await cli(['list']);
+    expect(table.stdout.split('\n')[0]).toMatch(
+      /^NAME\s+ID\s+VERSION\s+STATUS\s+ENDPOINT\s+USED BY$/,
+    );
+    expect(table.stdout).toContain('guide "Store assistant", flow "Main IVR"');
   });
 });
