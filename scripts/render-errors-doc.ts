@@ -5,6 +5,7 @@ const TITLES: Record<ErrorFamily, string> = {
   definition: 'Tool definitions (`DEFINITION_*`)',
   genesys: 'Genesys Cloud API (`GENESYS_*`)',
   sync: 'Sync: plan, apply, destroy (`SYNC_*`)',
+  binding: 'Guides and agents (`BINDING_*`)',
   invocation: 'Execution server wire codes (`error_code` in the reply)',
   audit: 'Audit log (`AUDIT_*`)',
   emulator: 'Emulator (`EMULATOR_*`)',

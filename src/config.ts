@@ -11,7 +11,16 @@ import { pathToFileURL } from 'node:url';
 import { register as registerTsx } from 'tsx/esm/api';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import {
+  AgentConfigSchema,
+  GuideConfigSchema,
+  toAgentConfig,
+  toGuideConfig,
+} from './config-bindings.js';
+import type { AgentConfig, GuideConfig } from './config-bindings.js';
 import { ConfigError } from './errors.js';
+
+export type { AgentConfig, GuideConfig } from './config-bindings.js';
 
 const list = z
   .string()
@@ -177,6 +186,10 @@ export const FileConfigSchema = z.strictObject({
   executionUrl: z.url({ protocol: /^https?$/ }).optional(),
   integrationName: z.string().min(1).max(256).optional(),
   integrationId: z.string().min(1).optional(),
+  /** AI Guides that use the tools. */
+  guides: z.array(GuideConfigSchema).optional(),
+  /** Agentic virtual agents that use the tools. */
+  agents: z.array(AgentConfigSchema).optional(),
 });
 
 /** A loaded config file: its fields, with `tools` resolved to absolute paths. */
@@ -189,6 +202,10 @@ export interface FileConfig {
   readonly executionUrl: string | undefined;
   readonly integrationName: string | undefined;
   readonly integrationId: string | undefined;
+  /** Guides that use the tools, in file order (empty when the file names none). */
+  readonly guides: readonly GuideConfig[];
+  /** Agents that use the tools, in file order. */
+  readonly agents: readonly AgentConfig[];
 }
 
 function fileError(
@@ -316,5 +333,7 @@ export async function loadConfigFile(cwd: string, path?: string): Promise<FileCo
     executionUrl: c.executionUrl,
     integrationName: c.integrationName,
     integrationId: c.integrationId,
+    guides: Object.freeze((c.guides ?? []).map((g) => toGuideConfig(g, dir))),
+    agents: Object.freeze((c.agents ?? []).map(toAgentConfig)),
   });
 }

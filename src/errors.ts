@@ -9,7 +9,7 @@
 
 /** Error families; each maps to a class and to a CLI exit code. */
 export type ErrorFamily =
-  'config' | 'definition' | 'genesys' | 'sync' | 'invocation' | 'audit' | 'emulator';
+  'config' | 'definition' | 'genesys' | 'sync' | 'binding' | 'invocation' | 'audit' | 'emulator';
 
 interface CatalogueEntry {
   readonly family: ErrorFamily;
@@ -211,6 +211,16 @@ export const ERROR_CATALOGUE = {
     summary: 'A listing did not end within the page guard.',
     fix: 'Report it with the correlation id; the server kept returning pages.',
   },
+  GENESYS_JOB_FAILED: {
+    family: 'genesys',
+    summary: 'A Genesys Cloud job (a guide or agent publish) ended in Failed.',
+    fix: 'Read the job errors in the message (e.g. an action that no longer exists), fix them and start the job again.',
+  },
+  GENESYS_JOB_TIMEOUT: {
+    family: 'genesys',
+    summary: 'A Genesys Cloud job did not finish within the wait allowed.',
+    fix: 'Look at the guide or agent in AI Studio; run the command again once the job has ended.',
+  },
   GENESYS_EXECUTION_FAILED: {
     family: 'genesys',
     summary: 'A data action execution failed in Genesys Cloud.',
@@ -279,6 +289,72 @@ export const ERROR_CATALOGUE = {
     summary:
       'Binding the tools to a guide or agent failed; old actions were not deleted so that nothing points at a deleted action.',
     fix: 'Fix the cause named in the message (publish errors, permissions) and run apply again: it converges.',
+  },
+  // binding (tools given to AI Guides and agentic virtual agents, issue 13)
+  BINDING_INVALID: {
+    family: 'binding',
+    summary: 'The guides or agents of the config file have errors.',
+    fix: 'Run validate --config FILE and fix each problem it lists.',
+  },
+  BINDING_UNKNOWN_TOOL: {
+    family: 'binding',
+    summary: 'A guide or agent binds a tool that no tool file defines.',
+    fix: 'Use the name of a tool the tool files define (genesys-tools validate lists them), or add the tool.',
+  },
+  BINDING_INVALID_LABEL: {
+    family: 'binding',
+    summary: 'A guide label is not an identifier.',
+    fix: 'Use a label matching ^[A-Za-z][A-Za-z0-9_]*$ (letters, digits, underscores; a letter first), e.g. CheckInventory.',
+  },
+  BINDING_DUPLICATE_LABEL: {
+    family: 'binding',
+    summary: 'Two data actions of one guide have the same label.',
+    fix: 'Give each tool of the guide its own label.',
+  },
+  BINDING_DUPLICATE_TOOL: {
+    family: 'binding',
+    summary: 'A guide or agent binds the same tool twice.',
+    fix: 'Remove the second entry of the tool.',
+  },
+  BINDING_TOO_MANY_ACTIONS: {
+    family: 'binding',
+    summary: 'A guide would hold more than 5 data actions.',
+    fix: 'Bind at most 5 data actions to a guide (counting the ones not managed here), or split the guide.',
+  },
+  BINDING_TOO_MANY_INPUTS: {
+    family: 'binding',
+    summary: 'A tool bound to a guide has more than 4 inputs; a guide can use only 4.',
+    fix: 'Keep the tool at 4 inputs or fewer (a narrower tool for the guide), or bind it to an agent instead.',
+  },
+  BINDING_INSTRUCTION_NOT_FOUND: {
+    family: 'binding',
+    summary: "A guide's instruction file does not exist.",
+    fix: 'Check the path; it is relative to the config file.',
+  },
+  BINDING_UNBOUND_LABEL: {
+    family: 'binding',
+    summary: 'A guide instruction names {{Action.X}} for a label the guide does not bind.',
+    fix: 'Bind a tool with that label to the guide, or correct the name in the instruction.',
+  },
+  BINDING_LABEL_NOT_USED: {
+    family: 'binding',
+    summary: 'Warning: a guide binds a label its instruction never names.',
+    fix: 'Name the action as {{Action.Label}} in the instruction so that the guide can call it, or unbind it.',
+  },
+  BINDING_TARGET_NOT_FOUND: {
+    family: 'binding',
+    summary: 'A configured guide or agent does not exist in the org.',
+    fix: 'Create it in AI Studio, or name the right one (name: or id: in the config file); genesys-tools does not create guides or agents.',
+  },
+  BINDING_TARGET_AMBIGUOUS: {
+    family: 'binding',
+    summary: 'More than one guide or agent has the configured name.',
+    fix: 'Pin the one to use with id: in the config file (the message lists the ids).',
+  },
+  BINDING_PUBLISH_FAILED: {
+    family: 'binding',
+    summary: 'A guide or agent version could not be written or published.',
+    fix: 'Fix the cause named in the message, then run apply again: old actions are deleted only after every guide and agent is published, so a rerun converges.',
   },
   // invocation (wire codes of the execution server, DESIGN "Invocation contract")
   INVALID_PAYLOAD: {
@@ -369,6 +445,7 @@ export type ConfigErrorCode = CodeOf<'config'>;
 export type DefinitionErrorCode = CodeOf<'definition'>;
 export type GenesysErrorCode = CodeOf<'genesys'>;
 export type SyncErrorCode = CodeOf<'sync'>;
+export type BindingErrorCode = CodeOf<'binding'>;
 export type InvocationErrorCode = CodeOf<'invocation'>;
 export type AuditErrorCode = CodeOf<'audit'>;
 export type EmulatorErrorCode = CodeOf<'emulator'>;
@@ -478,6 +555,14 @@ export class GenesysUnavailableError extends GenesysApiError {}
 export class SyncError extends GenesysToolsError {
   declare readonly code: SyncErrorCode;
   constructor(code: SyncErrorCode, message: string, options?: ErrorOptions) {
+    super(code, message, options);
+  }
+}
+
+/** A problem with the tools given to AI Guides and agentic virtual agents. */
+export class BindingError extends GenesysToolsError {
+  declare readonly code: BindingErrorCode;
+  constructor(code: BindingErrorCode, message: string, options?: ErrorOptions) {
     super(code, message, options);
   }
 }

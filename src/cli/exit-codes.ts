@@ -15,6 +15,7 @@ const FAMILY_EXIT = {
   definition: EXIT.failure,
   genesys: EXIT.failure,
   sync: EXIT.failure,
+  binding: EXIT.failure,
   invocation: EXIT.failure,
   audit: EXIT.failure,
   emulator: EXIT.failure,

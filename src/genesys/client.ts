@@ -7,11 +7,17 @@ import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import { systemDeps } from '../deps.js';
 import { ConfigError } from '../errors.js';
+import type { VirtualAgentsApi } from './agents-api.js';
+import { createVirtualAgentsApi } from './agents-api.js';
 import type { DataActionsApi } from './data-actions-api.js';
 import { createDataActionsApi } from './data-actions-api.js';
+import type { DependencyTrackingApi } from './dependency-tracking-api.js';
+import { createDependencyTrackingApi } from './dependency-tracking-api.js';
 import type { ClientEvent } from './events.js';
 import type { GatewayToolsApi } from './gateway-api.js';
 import { createGatewayToolsApi } from './gateway-api.js';
+import type { GuidesApi } from './guides-api.js';
+import { createGuidesApi } from './guides-api.js';
 import type { CredentialsApi, IntegrationsApi } from './integrations-api.js';
 import { createCredentialsApi, createIntegrationsApi } from './integrations-api.js';
 import { createRateLimiter } from './rate-limiter.js';
@@ -77,6 +83,12 @@ export interface GenesysClient {
   readonly credentials: CredentialsApi;
   readonly dataActions: DataActionsApi;
   readonly gatewayTools: GatewayToolsApi;
+  /** AI Guides (reference §6.1). */
+  readonly guides: GuidesApi;
+  /** Agentic virtual agents (reference §6.2). */
+  readonly agents: VirtualAgentsApi;
+  /** Architect dependency tracking (reference §10.4). */
+  readonly dependencies: DependencyTrackingApi;
   readonly tokenProvider: TokenProvider;
   readonly clientId: string;
   readonly apiUrl: string;
@@ -201,6 +213,9 @@ export function createGenesysClient(
     credentials: createCredentialsApi(transport),
     dataActions: createDataActionsApi(transport, parsed.maxPages),
     gatewayTools: createGatewayToolsApi(transport, parsed.maxPages),
+    guides: createGuidesApi(transport, parsed.maxPages, full.clock),
+    agents: createVirtualAgentsApi(transport, parsed.maxPages, full.clock),
+    dependencies: createDependencyTrackingApi(transport, parsed.maxPages),
     tokenProvider,
     clientId,
     apiUrl: hosts.apiUrl,

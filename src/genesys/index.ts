@@ -32,6 +32,27 @@ export type {
 } from './integrations-api.js';
 export type { DataActionsApi, ListActionsOptions, GetActionOptions } from './data-actions-api.js';
 export type { GatewayToolsApi, GatewayInvokeInput } from './gateway-api.js';
+export type { GuidesApi, ListGuidesOptions } from './guides-api.js';
+export type { VirtualAgentsApi, ListAgentsOptions } from './agents-api.js';
+export type {
+  DependencyTrackingApi,
+  ConsumingResourcesOptions,
+} from './dependency-tracking-api.js';
+export { waitForJob, jobOutcome, jobErrors } from './wait-for-job.js';
+export type { WaitForJobOptions, JobOutcome } from './wait-for-job.js';
+export type {
+  GuideWire,
+  GuideVersionWire,
+  GuideDataActionWire,
+  UpdateGuideVersionWire,
+  PublishJobWire,
+  VirtualAgentWire,
+  VirtualAgentVersionWire,
+  AgentDefinitionWire,
+  AgentToolWire,
+  AgentTypeWire,
+  ConsumingResourceWire,
+} from './ai-studio-wire.js';
 export type {
   ActionWire,
   ActionConfigWire,

@@ -78,3 +78,100 @@ describe('loadConfigFile', () => {
     await expect(loadConfigFile(dir)).rejects.toThrow(/more than one config file/);
   });
 });
+
+describe('loadConfigFile: guides and agents (issue 13)', () => {
+  const YAML = `tools: [tools]
+guides:
+  - name: Store assistant
+    tools:
+      - tool: check_inventory
+        label: CheckInventory
+      - tool: order_status
+    instruction: instructions/store-assistant.md
+agents:
+  - id: agent-1
+    tools:
+      - tool: check_inventory
+        description: Use when the customer asks whether a product is in stock.
+        errors:
+          - { status: 429, instruction: Tell the customer to try again in a minute. }
+          - { status: [502, 503], instruction: Apologise. }
+`;
+  const EXPECTED = (dir: string) => ({
+    guides: [
+      {
+        name: 'Store assistant',
+        id: undefined,
+        tools: [
+          { tool: 'check_inventory', label: 'CheckInventory', description: undefined },
+          { tool: 'order_status', label: undefined, description: undefined },
+        ],
+        instruction: join(dir, 'instructions', 'store-assistant.md'),
+      },
+    ],
+    agents: [
+      {
+        name: undefined,
+        id: 'agent-1',
+        tools: [
+          {
+            tool: 'check_inventory',
+            description: 'Use when the customer asks whether a product is in stock.',
+            errors: [
+              { status: [429], instruction: 'Tell the customer to try again in a minute.' },
+              { status: [502, 503], instruction: 'Apologise.' },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+
+  it('reads them from YAML with the instruction path resolved against the file', async () => {
+    const dir = withFile('genesys-tools.config.yaml', YAML);
+    expect(await loadConfigFile(dir)).toMatchObject(EXPECTED(dir));
+  });
+
+  it('reads the same keys from JSON and TypeScript', async () => {
+    const { parse } = await import('yaml');
+    const data: unknown = parse(YAML);
+    const json = withFile('genesys-tools.config.json', JSON.stringify(data));
+    expect(await loadConfigFile(json)).toMatchObject(EXPECTED(json));
+    const ts = withFile('genesys-tools.config.ts', `export default ${JSON.stringify(data)};\n`);
+    expect(await loadConfigFile(ts)).toMatchObject(EXPECTED(ts));
+  });
+
+  it('has empty lists when the file names no guide or agent', async () => {
+    const dir = withFile('genesys-tools.config.yaml', 'tools: [tools]\n');
+    expect(await loadConfigFile(dir)).toMatchObject({ guides: [], agents: [] });
+  });
+
+  it.each([
+    ['a guide without name or id', 'guides:\n  - tools: []\n', '/guides/0: give name or id'],
+    [
+      'an unknown field of a guide tool',
+      'guides:\n  - name: G\n    tools: [{ tool: a, lable: A }]\n',
+      '/guides/0/tools/0: unknown field "lable"',
+    ],
+    [
+      'an unknown field of an agent',
+      'agents:\n  - name: A\n    tools: []\n    model: Preview\n',
+      '/agents/0: unknown field "model"',
+    ],
+    [
+      'an error status out of range',
+      'agents:\n  - name: A\n    tools: [{ tool: a, errors: [{ status: 42, instruction: x }] }]\n',
+      '/agents/0/tools/0/errors/0/status',
+    ],
+    [
+      'an error without instruction',
+      'agents:\n  - name: A\n    tools: [{ tool: a, errors: [{ status: 429 }] }]\n',
+      '/agents/0/tools/0/errors/0/instruction',
+    ],
+  ])('refuses %s with its pointer', async (_label, text, fragment) => {
+    const dir = withFile('genesys-tools.config.yaml', text);
+    const error: unknown = await loadConfigFile(dir).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'CONFIG_FILE_INVALID' });
+    expect(error instanceof Error ? error.message : '').toContain(fragment);
+  });
+});

@@ -58,6 +58,8 @@ const FLAG_NAMES = {
   faultDropRate: '--fault-drop-rate',
   faultLatencyMs: '--fault-latency-ms',
   faultSeed: '--fault-seed',
+  seedGuide: '--seed-guide',
+  seedAgent: '--seed-agent',
 } satisfies Record<keyof EmulatorFlags, string>;
 
 function flagName(key: PropertyKey | undefined): string {

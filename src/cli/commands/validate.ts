@@ -1,14 +1,16 @@
 /**
  * `genesys-tools validate [paths...] [--target data-actions|gateway] [--json]`: loads tool files
- * and checks them against the capability matrix and the target profile. Exit 0 when every tool is
- * valid (warnings allowed), 1 when any is not, 2 on usage errors.
+ * and checks them against the capability matrix and the target profile, then the guides and
+ * agents of the config file against the tools. Exit 0 when everything is valid (warnings
+ * allowed), 1 when anything is not, 2 on usage errors.
  */
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { loadConfigFile, loadEnvConfig } from '../../config.js';
+import { validateBindings } from '../../bindings/index.js';
 import { ConfigError } from '../../errors.js';
-import { hasErrors, loadTools } from '../../definition/index.js';
+import { loadTools } from '../../definition/index.js';
 import type { LoadIssue, TargetName } from '../../definition/index.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -22,8 +24,12 @@ const ValidateOptionsSchema = z.strictObject({
 /** The default tool path when neither arguments nor the config file name one (DESIGN "CLI"). */
 const DEFAULT_TOOLS_PATH = 'tools';
 
+/** What a printed issue carries: a tool file's (LoadIssue) or the config file's (BindingIssue). */
+type ShownIssue = Pick<LoadIssue, 'file' | 'pointer' | 'message' | 'hint' | 'severity'> &
+  Partial<Pick<LoadIssue, 'line' | 'column' | 'tool'>> & { readonly code: string };
+
 /** One human line per issue: `file[:line:col]:pointer: [warning: ]message; hint`. */
-export function formatIssue(i: LoadIssue): string {
+export function formatIssue(i: ShownIssue): string {
   const where =
     i.line === undefined ? i.file : `${i.file}:${String(i.line)}:${String(i.column ?? 1)}`;
   const at = i.pointer === '' ? where : `${where}:${i.pointer}`;
@@ -38,7 +44,7 @@ function plural(n: number, word: string): string {
 /** The closing summary line. */
 export function formatSummary(
   valid: number,
-  issues: readonly LoadIssue[],
+  issues: readonly Pick<LoadIssue, 'severity'>[],
   target: TargetName,
 ): string {
   const errors = issues.filter((i) => i.severity === 'error').length;
@@ -64,9 +70,13 @@ async function runValidate(paths: readonly string[], raw: unknown, ctx: CliConte
   const target: TargetName = options.target ?? fileConfig?.target ?? env.target;
   const toolPaths = paths.length > 0 ? paths : (fileConfig?.tools ?? [DEFAULT_TOOLS_PATH]);
   const result = await loadTools(toolPaths, { cwd: ctx.cwd, target });
-  ctx.exitCode = hasErrors(result.issues) ? EXIT.failure : EXIT.ok;
+  // The guides and agents of the config file name tools: check them against the tools loaded.
+  const bindingIssues =
+    fileConfig === undefined ? [] : await validateBindings(fileConfig, result.tools, ctx.cwd);
+  const issues: readonly ShownIssue[] = [...result.issues, ...bindingIssues];
+  ctx.exitCode = issues.some((i) => i.severity === 'error') ? EXIT.failure : EXIT.ok;
   if (options.json === true) {
-    const rows = result.issues.map((i) => ({
+    const rows = issues.map((i) => ({
       file: i.file,
       tool: i.tool ?? null,
       pointer: i.pointer,
@@ -79,8 +89,8 @@ async function runValidate(paths: readonly string[], raw: unknown, ctx: CliConte
     ctx.stdout(`${JSON.stringify(rows, null, 2)}\n`);
     return;
   }
-  for (const i of result.issues) ctx.stdout(`${formatIssue(i)}\n`);
-  ctx.stdout(`${formatSummary(result.tools.length, result.issues, target)}\n`);
+  for (const i of issues) ctx.stdout(`${formatIssue(i)}\n`);
+  ctx.stdout(`${formatSummary(result.tools.length, issues, target)}\n`);
 }
 
 /** Registers `validate`. */
