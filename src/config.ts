@@ -58,6 +58,8 @@ export const EnvSchema = z.object({
   // OpenTelemetry's standard variables (only the ones we act on).
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
   OTEL_SERVICE_NAME: optionalString,
+  /** The client's own limit (reference §3: 300 per token per minute, the platform default). */
+  GENESYS_CLOUD_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
 });
 
 /** Settings from the environment, parsed and defaulted. */
@@ -79,6 +81,8 @@ export interface EnvConfig {
   /** OTLP/HTTP base URL for traces; none exported when unset. */
   readonly otlpEndpoint: string | undefined;
   readonly serviceName: string | undefined;
+  /** Requests per minute the client allows itself (an org with a raised limit, the emulator). */
+  readonly requestsPerMinute: number;
 }
 
 /** Secret variables that may instead name a file holding the value (`NAME_FILE`, as Docker secrets). */
@@ -163,6 +167,7 @@ export function loadEnvConfig(
     logLevel: e.LOG_LEVEL,
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
     serviceName: e.OTEL_SERVICE_NAME,
+    requestsPerMinute: e.GENESYS_CLOUD_REQUESTS_PER_MINUTE,
   });
 }
 

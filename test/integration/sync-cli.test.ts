@@ -181,7 +181,9 @@ describe('plan, apply, list, invoke and destroy on the command line', () => {
     const { run } = await workspace({ a: manifest('tool_a'), b: manifest('tool_b') });
     await run(['apply', '--auto-approve']);
     const list = await run(['list']);
-    expect(list.stdout.split('\n')[0]).toMatch(/^NAME\s+ID\s+VERSION\s+STATUS\s+ENDPOINT$/);
+    expect(list.stdout.split('\n')[0]).toMatch(
+      /^NAME\s+ID\s+VERSION\s+STATUS\s+ENDPOINT\s+USED BY$/,
+    );
     expect(list.stdout).toMatch(
       /tool_a\s+\S+\s+1\s+published\s+https:\/\/tools\.example\.com\/api\/v1\/tools\/tool_a/,
     );

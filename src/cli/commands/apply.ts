@@ -19,6 +19,13 @@ import {
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { syncOptions } from './plan.js';
+import type { BindingsStage } from './bindings-stage.js';
+import {
+  bindingsHook,
+  planBindingsStage,
+  renderBindingsStage,
+  stageHasChanges,
+} from './bindings-stage.js';
 import type { SyncFlags, SyncSession } from './sync-common.js';
 import {
   approve,
@@ -37,6 +44,19 @@ interface ApplyFlags extends SyncFlags {
   readonly plan?: string;
   readonly concurrency?: string;
   readonly updateCredential?: boolean;
+  readonly settleTimeout?: string;
+  readonly deleteWait?: string;
+}
+
+function msOf(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 600_000) {
+    throw new ConfigError('CONFIG_INVALID', `${flag} ${value}: expected milliseconds, 0–600000`, {
+      details: { flag },
+    });
+  }
+  return n;
 }
 
 function concurrencyOf(value: string | undefined): number {
@@ -76,9 +96,17 @@ export async function runApply(
   ctx: CliContext,
   session: SyncSession,
   plan: Plan,
-  flags: { autoApprove: boolean; allowReplace: boolean; json: boolean; concurrency: number },
+  flags: {
+    autoApprove: boolean;
+    allowReplace: boolean;
+    json: boolean;
+    concurrency: number;
+    settleTimeoutMs?: number | undefined;
+    deleteWaitMs?: number | undefined;
+  },
+  stage?: BindingsStage,
 ): Promise<ApplyResult | undefined> {
-  if (!hasChanges(plan)) return undefined;
+  if (!hasChanges(plan) && !stageHasChanges(stage)) return undefined;
   assertApplicable(plan, { allowReplace: flags.allowReplace });
   await approve(ctx, 'Do you want to perform these actions?', flags.autoApprove);
   const adopted = new Set(
@@ -92,11 +120,19 @@ export async function runApply(
     return await applyPlan(plan, session.registry, {
       allowReplace: flags.allowReplace,
       concurrency: flags.concurrency,
+      ...(flags.settleTimeoutMs === undefined ? {} : { settleTimeoutMs: flags.settleTimeoutMs }),
+      ...(flags.deleteWaitMs === undefined ? {} : { deleteWaitMs: flags.deleteWaitMs }),
       signal: ctx.stopSignal,
       onChange: (e) => {
         progress.onChange(e);
         audit.record(e, adopted.has(e.name) && e.kind !== 'delete');
       },
+      onNotice: (message) => {
+        ctx.stderr(`note: ${message}\n`);
+      },
+      ...(stage === undefined
+        ? {}
+        : { beforeRemovals: bindingsHook(ctx, session, stage, plan, flags.json) }),
     });
   } finally {
     progress.finish();
@@ -152,6 +188,14 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .option('--concurrency <n>', 'changes in flight at once (1–64, default 8)')
     .option(
+      '--settle-timeout <ms>',
+      'how long the org may take to list a new action or unlist a deleted one (default 10000)',
+    )
+    .option(
+      '--delete-wait <ms>',
+      'how long a deleted action may still read as present (default 30000)',
+    )
+    .option(
       '--update-credential',
       'write GENESYS_TOOLS_BEARER_TOKEN into the integration credential even when no tool changes (token rotation)',
     )
@@ -160,8 +204,10 @@ export function register(program: Command, ctx: CliContext): void {
       const json = flags.json === true;
       const concurrency = concurrencyOf(flags.concurrency);
       let plan: Plan;
+      const binds = (session.file?.guides.length ?? 0) + (session.file?.agents.length ?? 0) > 0;
+      const tools =
+        flags.plan === undefined || binds ? await loadDesiredTools(ctx, paths, session) : [];
       if (flags.plan === undefined) {
-        const tools = await loadDesiredTools(ctx, paths, session);
         plan = (
           await makePlan(
             session,
@@ -173,13 +219,22 @@ export function register(program: Command, ctx: CliContext): void {
       } else {
         plan = await savedPlan(ctx, session, flags.plan);
       }
-      if (!json) ctx.stdout(renderPlan(plan));
-      const result = await runApply(ctx, session, plan, {
-        autoApprove: flags.autoApprove === true,
-        allowReplace: flags.allowReplace === true,
-        json,
-        concurrency,
-      });
+      // Guides and agents are planned afresh (their plan holds no state worth saving).
+      const stage = await planBindingsStage(ctx, session, tools, plan);
+      if (!json)
+        ctx.stdout(`${renderPlan(plan)}${stage === undefined ? '' : renderBindingsStage(stage)}`);
+      const result = await runApply(
+        ctx,
+        session,
+        plan,
+        {
+          autoApprove: flags.autoApprove === true,
+          allowReplace: flags.allowReplace === true,
+          json,
+          concurrency,
+        },
+        stage,
+      );
       printResult(ctx, plan, result, json);
       // The credential's secret cannot be read back, so it is written whenever apply changes
       // something; rotating the token alone needs this explicit flag.

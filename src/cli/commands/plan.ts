@@ -8,6 +8,12 @@ import type { Command } from 'commander';
 import { hasChanges, planToJson, renderPlan, serialisePlan } from '../../sync/index.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import {
+  bindingsStageJson,
+  planBindingsStage,
+  renderBindingsStage,
+  stageHasChanges,
+} from './bindings-stage.js';
 import type { SyncFlags } from './sync-common.js';
 import { loadDesiredTools, makePlan, openSession } from './sync-common.js';
 
@@ -28,6 +34,10 @@ export function syncOptions(command: Command): Command {
     )
     .option('--category <name>', 'data action category that marks managed actions', undefined)
     .option('--config <file>', 'config file (default: genesys-tools.config.* in the directory)')
+    .option(
+      '--integration-id <id>',
+      'the Web Services Data Actions integration to use (when several share the configured name)',
+    )
     .option('--json', 'print JSON for machines');
 }
 
@@ -52,17 +62,21 @@ export function register(program: Command, ctx: CliContext): void {
         { prune: flags.prune === true, adopt: flags.adopt === true },
         ctx.stopSignal,
       );
+      const stage = await planBindingsStage(ctx, session, tools, plan);
       if (flags.out !== undefined) {
         await writeFile(resolve(ctx.cwd, flags.out), serialisePlan(plan, names));
       }
       ctx.stdout(
-        flags.json === true ? `${JSON.stringify(planToJson(plan), null, 2)}\n` : renderPlan(plan),
+        flags.json === true
+          ? `${JSON.stringify({ ...planToJson(plan), bindings: bindingsStageJson(stage) }, null, 2)}\n`
+          : `${renderPlan(plan)}${stage === undefined ? '' : renderBindingsStage(stage)}`,
       );
       if (flags.out !== undefined && flags.json !== true) {
         ctx.stdout(
           `\nSaved the plan to ${flags.out}; apply it with: genesys-tools apply --plan ${flags.out}\n`,
         );
       }
-      ctx.exitCode = flags.detailedExitcode === true && hasChanges(plan) ? EXIT.changes : EXIT.ok;
+      const changes = hasChanges(plan) || stageHasChanges(stage);
+      ctx.exitCode = flags.detailedExitcode === true && changes ? EXIT.changes : EXIT.ok;
     });
 }

@@ -26,6 +26,7 @@ export interface SyncFlags {
   readonly executionUrl?: string;
   readonly category?: string;
   readonly config?: string;
+  readonly integrationId?: string;
   readonly json?: boolean;
 }
 
@@ -80,6 +81,7 @@ export async function openSession(
       ...(env.loginUrl === undefined ? {} : { loginUrl: env.loginUrl }),
       ...(env.clientId === undefined ? {} : { clientId: env.clientId }),
       ...(env.clientSecret === undefined ? {} : { clientSecret: env.clientSecret }),
+      requestsPerMinute: env.requestsPerMinute,
     },
     // Each HTTP exchange at debug, bodies at trace, secrets scrubbed (LOG_LEVEL).
     { logger: cliLogger(ctx, env) },
@@ -95,7 +97,9 @@ export async function openSession(
             ...(file?.integrationName === undefined
               ? {}
               : { integrationName: file.integrationName }),
-            ...(file?.integrationId === undefined ? {} : { integrationId: file.integrationId }),
+            ...((flags.integrationId ?? file?.integrationId) === undefined
+              ? {}
+              : { integrationId: flags.integrationId ?? file?.integrationId }),
             ...(bearerToken === undefined ? {} : { bearerToken }),
           },
           client,
