@@ -232,6 +232,8 @@ export function register(program: Command, ctx: CliContext): void {
           allowReplace: flags.allowReplace === true,
           json,
           concurrency,
+          settleTimeoutMs: msOf('--settle-timeout', flags.settleTimeout),
+          deleteWaitMs: msOf('--delete-wait', flags.deleteWait),
         },
         stage,
       );
