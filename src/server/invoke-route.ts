@@ -15,6 +15,7 @@ import {
   sendError,
   sendFailure,
   sendSuccess,
+  trustCaller,
 } from './call-outcome.js';
 import type { CallState, OutcomeDeps } from './call-outcome.js';
 import { REPLY_SCHEMAS, parseEnvelope } from './envelope.js';
@@ -96,11 +97,6 @@ class HandlerContext implements ToolContext {
   }
 }
 
-function header(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
-
 function unauthorized(): InvocationError {
   return new InvocationError('UNAUTHORIZED', 'credentials are missing or wrong.');
 }
@@ -137,11 +133,15 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
       serverLogger: deps.logger,
       boundLogger: undefined,
       needsSignature: false,
+      authenticated: false,
+      refusal: undefined,
+      remoteAddress: request.socket.remoteAddress,
       parameters: undefined,
       conversationId: undefined,
-      userId: header(request, 'inin-user-id'),
-      correlationId: header(request, 'inin-correlation-id'),
-      organizationId: header(request, 'inin-organization-id'),
+      // The ININ-* ids are taken once the caller is authenticated (trustCaller).
+      userId: undefined,
+      correlationId: undefined,
+      organizationId: undefined,
       attempts: 0,
       finished: false,
     };
@@ -155,10 +155,12 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
       return;
     }
     if (!verdict.ok) {
+      state.refusal = verdict.reason;
       callLogger(state).warn({ reason: verdict.reason }, 'caller refused');
       done(unauthorized());
       return;
     }
+    trustCaller(state, request.headers);
     done();
   });
 
@@ -209,9 +211,11 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
     if (state.needsSignature) {
       const verdict = auth.checkSignature(request.headers, request.rawBody ?? '');
       if (!verdict.ok) {
+        state.refusal = verdict.reason;
         callLogger(state).warn({ reason: verdict.reason }, 'caller refused');
         throw unauthorized();
       }
+      trustCaller(state, request.headers);
     }
     const served = tools.get(state.toolName);
     if (served === undefined) {
