@@ -106,8 +106,9 @@ export async function fileOutput(
         'audit retention could not drop a file',
       );
     });
-  // A bound lowered since the last run applies at once.
-  await pruneLogged(size);
+  // A bound lowered since the last run applies at once. Room is kept for the current file to
+  // grow to maxBytes, so the total stays within the bound between rotations too.
+  await pruneLogged(Math.max(size, o.maxBytes));
   const rotate = async (): Promise<void> => {
     const siblings = await rotatedSiblings(file);
     const next = (siblings.at(-1)?.index ?? 0) + 1;
@@ -120,7 +121,7 @@ export async function fileOutput(
     await old.close();
     await syncDirectory(dirname(file));
     onEvent({ type: 'rotated', rotatedTo: `${file}.${next}` });
-    await pruneLogged(0);
+    await pruneLogged(o.maxBytes);
   };
   return {
     write: async (data) => {
