@@ -304,7 +304,7 @@ export async function createAuditLog(
   const writeRefusals = (): void => {
     tallyArmed = false;
     for (const refused of tally.drain()) {
-      logger.warn({ ...refused }, 'calls refused before authentication');
+      logger.warn({ auditFile: o.file, ...refused }, 'calls refused before authentication');
       // Nobody waits on these records; a failed write is already logged and marks the sink.
       enqueue({ kind: 'refused-calls', refused }).catch(() => undefined);
     }
