@@ -77,6 +77,8 @@ export function callLogger(state: CallState): Logger {
 type Outcome = {
   readonly outcome: 'success' | 'error';
   readonly errorCode?: string;
+  /** Why authentication refused the call (the only line a refusal gets: issue 14). */
+  readonly refusal?: string | undefined;
   readonly durationMs: number;
   readonly attempts: number;
 };
@@ -87,7 +89,7 @@ type Outcome = {
  * promoted to the old generation (V8's sampling heap profiler, keeping the objects that only
  * major GCs collect, under bench/server.ts).
  */
-function logOutcome(state: CallState, level: 'info' | 'warn', outcome: Outcome): void {
+function logOutcome(state: CallState, level: 'debug' | 'info' | 'warn', outcome: Outcome): void {
   if (state.boundLogger !== undefined) {
     state.boundLogger[level](outcome, 'invocation');
     return;
@@ -99,6 +101,7 @@ function logOutcome(state: CallState, level: 'info' | 'warn', outcome: Outcome):
       traceId: state.span.traceId,
       outcome: outcome.outcome,
       errorCode: outcome.errorCode,
+      refusal: outcome.refusal,
       durationMs: outcome.durationMs,
       attempts: outcome.attempts,
     },
@@ -288,10 +291,14 @@ function answerFailure(
     durationMs,
     attempts: state.attempts,
   });
-  const level = failure.httpStatus >= 500 ? 'warn' : 'info';
+  // A refusal before authentication logs at debug: the audit log sums refusals per interval and
+  // logs one warning per reason and interval, so a flood of unauthenticated calls cannot flood
+  // the log either (issue 14, item 1).
+  const level = !state.authenticated ? 'debug' : failure.httpStatus >= 500 ? 'warn' : 'info';
   logOutcome(state, level, {
     outcome: 'error',
     errorCode: failure.code,
+    refusal: state.refusal,
     durationMs,
     attempts: state.attempts,
   });
