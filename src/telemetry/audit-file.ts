@@ -4,10 +4,11 @@
  * audit cannot fill the disk (issue 14, items 1 and 7).
  */
 import { constants } from 'node:fs';
-import { open, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Logger } from '../deps.js';
+import { AuditError } from '../errors.js';
 import { rotatedSiblings } from './audit-recovery.js';
 
 /** Something that takes batches of lines durably. */
@@ -138,4 +139,58 @@ export async function fileOutput(
     },
     close: () => handle.close(),
   };
+}
+
+/** Something lines can be written to (process.stdout satisfies it). */
+export interface LineWriter {
+  write(chunk: string, callback: (error?: Error | null) => void): boolean;
+}
+
+/** AUDIT_WRITE_FAILED for a failed effect, with the system error code when there is one. */
+export function writeFailed(what: string, cause: unknown): AuditError {
+  const code = cause instanceof Error && 'code' in cause ? String(cause.code) : undefined;
+  return new AuditError(
+    'AUDIT_WRITE_FAILED',
+    `audit ${what} failed${code === undefined ? '' : ` (${code})`}; the invocation was not acknowledged`,
+    { cause },
+  );
+}
+
+/** AUDIT_RECORD_TOO_LARGE for a record over the cap. */
+export function tooLarge(bytes: number, max: number): AuditError {
+  return new AuditError(
+    'AUDIT_RECORD_TOO_LARGE',
+    `an audit record of ${bytes} bytes is over the ${max}-byte cap; it was not written`,
+  );
+}
+
+/** The output of the stdout sink. */
+export function stdoutOutput(out: LineWriter): Output {
+  return {
+    write: (data) =>
+      new Promise((resolve, reject) => {
+        out.write(data.toString('utf8'), (error) => {
+          if (error === undefined || error === null) resolve();
+          else reject(error);
+        });
+      }),
+    close: () => Promise.resolve(),
+  };
+}
+
+/** Makes the audit directory (0700) and warns when an existing one is open to others. */
+export async function prepareDirectory(file: string, logger: Logger): Promise<void> {
+  const dir = dirname(file);
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw writeFailed(`directory for "${file}"`, error);
+  }
+  const { mode } = await stat(dir);
+  if ((mode & 0o077) !== 0) {
+    logger.warn(
+      { auditDirectory: dir, mode: (mode & 0o777).toString(8) },
+      'the audit directory is open to other users; make it 0700',
+    );
+  }
 }

@@ -6,13 +6,13 @@
  * interval, not written one by one; a failing sink is reported until a probe write succeeds.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Clock, Logger } from '../deps.js';
 import { silentLogger, systemClock } from '../deps.js';
 import { AuditError } from '../errors.js';
-import { fileOutput } from './audit-file.js';
-import type { AuditFileEvent, Output } from './audit-file.js';
+import { fileOutput, prepareDirectory, stdoutOutput, tooLarge, writeFailed } from './audit-file.js';
+import type { AuditFileEvent, LineWriter, Output } from './audit-file.js';
 import { loadOrCreateAuditKey } from './audit-key.js';
 import { acquireAuditLock } from './audit-lock.js';
 import type { AuditLock } from './audit-lock.js';
@@ -26,12 +26,8 @@ import { createRefusalTally } from './refusal-tally.js';
 import type { Refusal } from './refusal-tally.js';
 
 export { AuditLogOptionsSchema } from './audit-log-options.js';
+export type { LineWriter } from './audit-file.js';
 export type { AuditLogOptions } from './audit-log-options.js';
-
-/** Something lines can be written to (process.stdout satisfies it). */
-export interface LineWriter {
-  write(chunk: string, callback: (error?: Error | null) => void): boolean;
-}
 
 /** What the audit log reports to metrics (telemetry's `onAuditEvent`). Never an id. */
 export type AuditEvent =
@@ -70,51 +66,6 @@ interface Pending {
   readonly input: AuditInput;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
-}
-
-function writeFailed(what: string, cause: unknown): AuditError {
-  const code = cause instanceof Error && 'code' in cause ? String(cause.code) : undefined;
-  return new AuditError(
-    'AUDIT_WRITE_FAILED',
-    `audit ${what} failed${code === undefined ? '' : ` (${code})`}; the invocation was not acknowledged`,
-    { cause },
-  );
-}
-
-function stdoutOutput(out: LineWriter): Output {
-  return {
-    write: (data) =>
-      new Promise((resolve, reject) => {
-        out.write(data.toString('utf8'), (error) => {
-          if (error === undefined || error === null) resolve();
-          else reject(error);
-        });
-      }),
-    close: () => Promise.resolve(),
-  };
-}
-
-async function prepareDirectory(file: string, logger: Logger): Promise<void> {
-  const dir = dirname(file);
-  try {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-  } catch (error) {
-    throw writeFailed(`directory for "${file}"`, error);
-  }
-  const { mode } = await stat(dir);
-  if ((mode & 0o077) !== 0) {
-    logger.warn(
-      { auditDirectory: dir, mode: (mode & 0o777).toString(8) },
-      'the audit directory is open to other users; make it 0700',
-    );
-  }
-}
-
-function tooLarge(bytes: number, max: number): AuditError {
-  return new AuditError(
-    'AUDIT_RECORD_TOO_LARGE',
-    `an audit record of ${bytes} bytes is over the ${max}-byte cap; it was not written`,
-  );
 }
 
 /**

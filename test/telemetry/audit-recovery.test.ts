@@ -2,7 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { readFile, readdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { performance } from 'node:perf_hooks';
+import { isStale } from '../../src/telemetry/audit-lock.js';
 import { createAuditLog } from '../../src/telemetry/audit-log.js';
+import { createRefusalTally } from '../../src/telemetry/refusal-tally.js';
 import { auditLine, nextAuditRecord } from '../../src/telemetry/audit-record.js';
 import type { AuditInvocationEntry } from '../../src/telemetry/audit-record.js';
 import { verifyAuditFiles } from '../../src/telemetry/verify-audit.js';
@@ -122,5 +125,42 @@ describe('audit recovery (issue 14, items 2 and 6)', () => {
     const failure = createAuditLog({ file, hmacKey: KEY });
     await expect(failure).rejects.toMatchObject({ code: 'AUDIT_FILE_LOCKED' });
     await expect(failure).rejects.toThrow(`process ${process.ppid}`);
+  });
+});
+
+describe('stale lock detection', () => {
+  it.each([
+    ['no readable holder (a torn lock write)', undefined, true],
+    ['this process', { pid: process.pid, startedAtMs: performance.timeOrigin }, false],
+    [
+      'an earlier process with our pid (a restarted container)',
+      { pid: process.pid, startedAtMs: 1 },
+      true,
+    ],
+    ['a live process', { pid: process.ppid, startedAtMs: 1 }, false],
+  ])('judges a lock held by %s stale: %s', (_label, holder, stale) => {
+    const us = { pid: process.pid, host: 'here', startedAtMs: performance.timeOrigin };
+    expect(isStale(holder === undefined ? undefined : { ...holder, host: 'here' }, us)).toBe(stale);
+  });
+
+  it('never judges a lock of another host stale', () => {
+    const us = { pid: process.pid, host: 'here', startedAtMs: 1 };
+    expect(isStale({ pid: 999_999_999, host: 'there', startedAtMs: 1 }, us)).toBe(false);
+  });
+});
+
+describe('refusal tally', () => {
+  it('keeps a bounded number of reasons and addresses whatever the callers send', () => {
+    const tally = createRefusalTally();
+    for (let i = 0; i < 1000; i++) {
+      tally.add({ reason: `reason-${i}`, remoteAddress: `10.0.${i % 250}.${i % 7}`, timeMs: i });
+    }
+    tally.add({ reason: 'Not A Reason \u0000', remoteAddress: 'not an address', timeMs: 5 });
+    const summaries = tally.drain();
+    expect(summaries.length).toBeLessThanOrEqual(16);
+    expect(summaries.reduce((n, s) => n + s.count, 0)).toBe(1001);
+    for (const s of summaries) expect(s.remoteAddresses.length).toBeLessThanOrEqual(5);
+    expect(summaries.find((s) => s.reason === 'other')).toMatchObject({ moreAddresses: true });
+    expect(tally.size).toBe(0);
   });
 });
