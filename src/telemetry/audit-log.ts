@@ -14,7 +14,7 @@ import { AuditError } from '../errors.js';
 import { fileOutput, prepareDirectory, stdoutOutput, tooLarge, writeFailed } from './audit-file.js';
 import type { AuditFileEvent, LineWriter, Output } from './audit-file.js';
 import { loadOrCreateAuditKey } from './audit-key.js';
-import { acquireAuditLock } from './audit-lock.js';
+import { LEASE_MS, acquireAuditLock } from './audit-lock.js';
 import type { AuditLock } from './audit-lock.js';
 import { AuditLogOptionsSchema } from './audit-log-options.js';
 import type { AuditLogOptions } from './audit-log-options.js';
@@ -108,7 +108,7 @@ export async function createAuditLog(
 
   if (o.sink === 'file') {
     await prepareDirectory(o.file, logger);
-    lock = await acquireAuditLock(o.file);
+    lock = await acquireAuditLock(o.file, clock.nowMs());
     try {
       head = await recoverChainHead(o.file, logger);
       key ??= await loadOrCreateAuditKey(o.file, logger);
@@ -251,6 +251,15 @@ export async function createAuditLog(
       );
     });
   }
+
+  const renewLease = (held: AuditLock): void => {
+    afterTimer(LEASE_MS / 3, () => {
+      void held.renew(clock.nowMs()).then(() => {
+        if (!closed) renewLease(held);
+      });
+    });
+  };
+  if (lock !== undefined) renewLease(lock);
 
   const writeRefusals = (): void => {
     tallyArmed = false;

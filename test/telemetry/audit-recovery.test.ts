@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { readFile, readdir, stat, symlink, writeFile } from 'node:fs/promises';
+import { readFile, readdir, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { performance } from 'node:perf_hooks';
-import { isStale } from '../../src/telemetry/audit-lock.js';
+import { LEASE_MS, isStale } from '../../src/telemetry/audit-lock.js';
 import { createAuditLog } from '../../src/telemetry/audit-log.js';
 import { createRefusalTally } from '../../src/telemetry/refusal-tally.js';
 import { auditLine, nextAuditRecord } from '../../src/telemetry/audit-record.js';
@@ -143,9 +143,24 @@ describe('stale lock detection', () => {
     expect(isStale(holder === undefined ? undefined : { ...holder, host: 'here' }, us)).toBe(stale);
   });
 
-  it('never judges a lock of another host stale', () => {
+  it('judges a lock of another host stale only once its lease has run out', () => {
     const us = { pid: process.pid, host: 'here', startedAtMs: 1 };
-    expect(isStale({ pid: 999_999_999, host: 'there', startedAtMs: 1 }, us)).toBe(false);
+    const theirs = { pid: 999_999_999, host: 'there', startedAtMs: 1 };
+    expect(isStale(theirs, us, LEASE_MS - 1)).toBe(false);
+    expect(isStale(theirs, us, LEASE_MS + 1)).toBe(true);
+  });
+
+  it('takes over the lock a pod on another host left behind after its lease ran out', async () => {
+    const file = join(tempDir(), 'audit.jsonl');
+    await writeFile(`${file}.lock`, JSON.stringify({ pid: 1, host: 'old-pod', startedAtMs: 1 }));
+    const old = (Date.now() - 2 * LEASE_MS) / 1000;
+    await utimes(`${file}.lock`, old, old);
+    const log = await createAuditLog({ file, hmacKey: KEY });
+    await log.close();
+    await writeFile(`${file}.lock`, JSON.stringify({ pid: 1, host: 'old-pod', startedAtMs: 1 }));
+    const failure = createAuditLog({ file, hmacKey: KEY });
+    await expect(failure).rejects.toMatchObject({ code: 'AUDIT_FILE_LOCKED' });
+    await expect(failure).rejects.toThrow('old-pod');
   });
 });
 
