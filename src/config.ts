@@ -53,7 +53,10 @@ export const EnvSchema = z.object({
     z.array(z.string().regex(/^[^:]+:.+$/, 'expected user:password')),
   ),
   GENESYS_TOOLS_SIGNING_SECRET: list,
-  GENESYS_TOOLS_AUDIT_FILE: z.string().min(1).default('./audit/audit.jsonl'),
+  GENESYS_TOOLS_AUDIT_FILE: z.string().min(1).optional(),
+  GENESYS_TOOLS_AUDIT_HMAC_KEY: optionalString.pipe(
+    z.string().min(32, 'expected at least 32 characters').optional(),
+  ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // OpenTelemetry's standard variables (only the ones we act on).
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
@@ -76,7 +79,15 @@ export interface EnvConfig {
   /** Accepted `user:password` pairs. */
   readonly basicAuth: readonly string[];
   readonly signingSecrets: readonly string[];
+  /** The server's audit log (default `./audit/audit.jsonl`). */
   readonly auditFile: string;
+  /**
+   * The audit log of `apply` and `destroy`: GENESYS_TOOLS_AUDIT_FILE when set, else
+   * `./audit/changes.jsonl`, so that the CLI and a running server never share a chain by default.
+   */
+  readonly changeAuditFile: string;
+  /** Key of the audit's parameter HMAC (a secret); unset: generated beside the audit file. */
+  readonly auditHmacKey: string | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** OTLP/HTTP base URL for traces; none exported when unset. */
   readonly otlpEndpoint: string | undefined;
@@ -91,6 +102,7 @@ export const SECRET_FILE_VARIABLES = [
   'GENESYS_TOOLS_BEARER_TOKEN',
   'GENESYS_TOOLS_BASIC_AUTH',
   'GENESYS_TOOLS_SIGNING_SECRET',
+  'GENESYS_TOOLS_AUDIT_HMAC_KEY',
 ] as const;
 
 /**
@@ -163,7 +175,9 @@ export function loadEnvConfig(
     bearerTokens: Object.freeze(e.GENESYS_TOOLS_BEARER_TOKEN),
     basicAuth: Object.freeze(e.GENESYS_TOOLS_BASIC_AUTH),
     signingSecrets: Object.freeze(e.GENESYS_TOOLS_SIGNING_SECRET),
-    auditFile: e.GENESYS_TOOLS_AUDIT_FILE,
+    auditFile: e.GENESYS_TOOLS_AUDIT_FILE ?? './audit/audit.jsonl',
+    changeAuditFile: e.GENESYS_TOOLS_AUDIT_FILE ?? './audit/changes.jsonl',
+    auditHmacKey: e.GENESYS_TOOLS_AUDIT_HMAC_KEY,
     logLevel: e.LOG_LEVEL,
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
     serviceName: e.OTEL_SERVICE_NAME,

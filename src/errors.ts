@@ -428,6 +428,21 @@ export const ERROR_CATALOGUE = {
     summary: 'An audit file cannot be read or a line is not a JSON record.',
     fix: 'Check the path and that the file is an audit log written by genesys-tools.',
   },
+  AUDIT_FILE_UNSAFE: {
+    family: 'audit',
+    summary: 'The audit path is a symbolic link or not a regular file.',
+    fix: 'Give the real path of a regular file (or of one to be created) as the audit file.',
+  },
+  AUDIT_FILE_LOCKED: {
+    family: 'audit',
+    summary: 'Another process is writing the audit file (its lock file FILE.lock names it).',
+    fix: 'Give each writer its own audit file; delete FILE.lock only when the process it names is gone.',
+  },
+  AUDIT_RECORD_TOO_LARGE: {
+    family: 'audit',
+    summary: 'An audit record is larger than the record size cap.',
+    fix: 'Bound the ids given to the audit log (the server does); raise maxRecordBytes only if needed.',
+  },
   // emulator
   EMULATOR_STORE_CORRUPT: {
     family: 'emulator',

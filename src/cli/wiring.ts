@@ -33,6 +33,9 @@ export interface WiringOptions {
   readonly metricsHost?: string;
   /** Audit file, relative to the context's cwd. */
   readonly auditFile?: string;
+  /** Audit retention: most files kept (current included) and most bytes over all; 0: no limit. */
+  readonly auditMaxFiles?: number;
+  readonly auditMaxBytes?: number;
   /**
    * The org's registry, for the registry endpoint's version and status; a function, since the
    * registry needs the server's URL and so may exist only after the server listens.
@@ -53,6 +56,7 @@ export function cliLogger(
     ...env.basicAuth,
     ...env.signingSecrets,
     ...(env.clientSecret === undefined ? [] : [env.clientSecret]),
+    ...(env.auditHmacKey === undefined ? [] : [env.auditHmacKey]),
     ...extraSecrets,
   ];
   return createLogger({
@@ -91,7 +95,15 @@ export async function wireServer(
   const auditFile = resolve(ctx.cwd, options.auditFile ?? env.auditFile);
   let auditLog: AuditLog;
   try {
-    auditLog = await createAuditLog({ file: auditFile });
+    auditLog = await createAuditLog(
+      {
+        file: auditFile,
+        ...(env.auditHmacKey === undefined ? {} : { hmacKey: env.auditHmacKey }),
+        ...(options.auditMaxFiles === undefined ? {} : { maxFiles: options.auditMaxFiles }),
+        ...(options.auditMaxBytes === undefined ? {} : { maxTotalBytes: options.auditMaxBytes }),
+      },
+      { logger, onEvent: telemetry.onAuditEvent },
+    );
   } catch (error) {
     await telemetry.shutdown();
     throw error;

@@ -8,6 +8,7 @@ import { InvocationError, isGenesysToolsError } from '../errors.js';
 import { redactString } from '../redact.js';
 import { errorReply } from './envelope.js';
 import type { InvocationSuccessWire } from './envelope.js';
+import { headerId } from './envelope.js';
 import type { AuditEntry, AuditSink, InvocationSpan } from './observer.js';
 import { retryAfterSeconds } from './policies.js';
 
@@ -24,6 +25,15 @@ export interface CallState {
   boundLogger: Logger | undefined;
   /** Set when the call is signed: the signature is checked once the raw body is read. */
   needsSignature: boolean;
+  /**
+   * Set once the caller is authenticated. Until then nothing the caller wrote is trusted: the
+   * ids stay unset, and a refusal is counted (`AuditSink.refused`) instead of recorded.
+   */
+  authenticated: boolean;
+  /** Why authentication refused the call, when it did. */
+  refusal: string | undefined;
+  /** The connection's peer address (for refusal counts). */
+  remoteAddress: string | undefined;
   parameters: unknown;
   conversationId: string | undefined;
   userId: string | undefined;
@@ -32,6 +42,22 @@ export interface CallState {
   attempts: number;
   /** Set when the reply has been decided, so a late error cannot answer twice. */
   finished: boolean;
+}
+
+type HeaderValue = string | readonly string[] | undefined;
+
+/**
+ * Marks the call authenticated and only then takes the `ININ-*` ids from its headers, bounded
+ * (`headerId`): an unauthenticated caller cannot put anything into the audit log (issue 14).
+ */
+export function trustCaller(
+  state: CallState,
+  headers: Readonly<Record<string, HeaderValue>>,
+): void {
+  state.authenticated = true;
+  state.userId = headerId(headers['inin-user-id']);
+  state.correlationId = headerId(headers['inin-correlation-id']);
+  state.organizationId = headerId(headers['inin-organization-id']);
 }
 
 function callBindings(state: CallState): Record<string, unknown> {
@@ -51,6 +77,8 @@ export function callLogger(state: CallState): Logger {
 type Outcome = {
   readonly outcome: 'success' | 'error';
   readonly errorCode?: string;
+  /** Why authentication refused the call (the only line a refusal gets: issue 14). */
+  readonly refusal?: string | undefined;
   readonly durationMs: number;
   readonly attempts: number;
 };
@@ -61,7 +89,7 @@ type Outcome = {
  * promoted to the old generation (V8's sampling heap profiler, keeping the objects that only
  * major GCs collect, under bench/server.ts).
  */
-function logOutcome(state: CallState, level: 'info' | 'warn', outcome: Outcome): void {
+function logOutcome(state: CallState, level: 'debug' | 'info' | 'warn', outcome: Outcome): void {
   if (state.boundLogger !== undefined) {
     state.boundLogger[level](outcome, 'invocation');
     return;
@@ -73,6 +101,7 @@ function logOutcome(state: CallState, level: 'info' | 'warn', outcome: Outcome):
       traceId: state.span.traceId,
       outcome: outcome.outcome,
       errorCode: outcome.errorCode,
+      refusal: outcome.refusal,
       durationMs: outcome.durationMs,
       attempts: outcome.attempts,
     },
@@ -174,9 +203,19 @@ async function record(
   deps: OutcomeDeps,
   result: { readonly errorCode: string | undefined; readonly durationMs: number },
 ): Promise<boolean> {
-  if (deps.audit === undefined) return true;
+  const audit = deps.audit;
+  if (audit === undefined) return true;
+  if (!state.authenticated && audit.refused !== undefined) {
+    // Counted, not written: no fsync and no record per unauthenticated call.
+    audit.refused({
+      reason: state.refusal ?? (result.errorCode ?? 'refused').toLowerCase().replaceAll('_', '-'),
+      timeMs: state.startMs,
+      ...(state.remoteAddress === undefined ? {} : { remoteAddress: state.remoteAddress }),
+    });
+    return true;
+  }
   try {
-    await deps.audit.append(auditEntry(state, result));
+    await audit.append(auditEntry(state, result));
     return true;
   } catch (error) {
     callLogger(state).error(
@@ -252,10 +291,14 @@ function answerFailure(
     durationMs,
     attempts: state.attempts,
   });
-  const level = failure.httpStatus >= 500 ? 'warn' : 'info';
+  // A refusal before authentication logs at debug: the audit log sums refusals per interval and
+  // logs one warning per reason and interval, so a flood of unauthenticated calls cannot flood
+  // the log either (issue 14, item 1).
+  const level = !state.authenticated ? 'debug' : failure.httpStatus >= 500 ? 'warn' : 'info';
   logOutcome(state, level, {
     outcome: 'error',
     errorCode: failure.code,
+    refusal: state.refusal,
     durationMs,
     attempts: state.attempts,
   });

@@ -144,6 +144,7 @@ export async function createToolServer(
     auth,
     remoteStatus: options.remoteStatus,
     isDraining: () => draining,
+    audit: options.audit,
     logger: deps.logger,
   });
   await app.register((scope, _opts, done) => {

@@ -100,12 +100,63 @@ function plainEnvelope(body: object): InvocationRequestWire | undefined {
   };
 }
 
+/** The most characters a caller-supplied id (envelope or `ININ-*` header) may have. */
+export const MAX_ID_LENGTH = 256;
+
+// Control, format (bidi overrides, zero-width), lone surrogate and line/paragraph separator
+// characters: they forge or hide text in a log viewer or a SIEM, and no real id has them.
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
+
+/** Why an id is refused, or undefined when it is 1..MAX_ID_LENGTH printable characters. Pure. */
+export function idProblem(value: string): string | undefined {
+  if (value.length > MAX_ID_LENGTH) {
+    return `is ${value.length} characters long; the limit is ${MAX_ID_LENGTH}`;
+  }
+  if (UNPRINTABLE.test(value))
+    return 'holds control or invisible characters; ids must be printable';
+  return undefined;
+}
+
+/**
+ * An `ININ-*` header as an id: kept when it is 1..MAX_ID_LENGTH printable characters, else
+ * dropped (treated as absent). Headers are not the caller's contract the way the body is, so a
+ * bad one does not fail the call; it just never reaches the audit log or the handler. Pure.
+ */
+export function headerId(value: string | readonly string[] | undefined): string | undefined {
+  if (typeof value !== 'string' || value.length === 0) return undefined;
+  return idProblem(value) === undefined ? value : undefined;
+}
+
+function checkIds(envelope: InvocationRequestWire): void {
+  const issues: Issue[] = [];
+  for (const field of ['conversation_id', 'user_id'] as const) {
+    const value = envelope[field];
+    const problem = value === undefined ? undefined : idProblem(value);
+    if (problem !== undefined) issues.push({ path: `/${field}`, message: problem });
+  }
+  if (issues.length === 0) return;
+  // 422: the envelope is well formed, but a value is outside its limit.
+  throw new InvocationError(
+    'INVALID_PARAMETERS',
+    `the envelope's ids are out of bounds: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}.`,
+    { details: { issues } },
+  );
+}
+
 /**
  * Checks the envelope; unknown fields are refused, so a typo in a request template is found at
  * once rather than silently ignored.
  * @throws InvocationError INVALID_PAYLOAD listing each bad field.
+ * @throws InvocationError INVALID_PARAMETERS when `conversation_id` or `user_id` is longer than
+ *   MAX_ID_LENGTH or not printable.
  */
 export function parseEnvelope(body: unknown): InvocationRequestWire {
+  const envelope = parseEnvelopeShape(body);
+  checkIds(envelope);
+  return envelope;
+}
+
+function parseEnvelopeShape(body: unknown): InvocationRequestWire {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new InvocationError(
       'INVALID_PAYLOAD',

@@ -1,11 +1,13 @@
 /**
- * `GET /healthz` (alive), `GET /readyz` (ready, 503 while draining) and
+ * `GET /healthz` (alive), `GET /readyz` (ready; 503 while draining or while the audit sink fails,
+ * since every call would then be answered 500: issue 14) and
  * `GET /api/v1/tools/registry` (DESIGN "Invocation contract", registry endpoint).
  */
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../deps.js';
 import { InvocationError } from '../errors.js';
 import type { CallerAuth } from './caller-auth.js';
+import type { AuditSink } from './observer.js';
 import type { RemoteStatusProvider, RemoteToolStatus } from './options.js';
 import type { CircuitName, ToolPolicies } from './policies.js';
 import type { ToolDefinition } from '../definition/index.js';
@@ -64,7 +66,19 @@ export interface HealthRoutesOptions {
   readonly auth: CallerAuth;
   readonly remoteStatus: RemoteStatusProvider | undefined;
   readonly isDraining: () => boolean;
+  /** The audit sink, whose `healthy()` readiness follows. */
+  readonly audit: AuditSink | undefined;
   readonly logger: Logger;
+}
+
+/** The readiness answer. Pure. */
+export function readiness(
+  draining: boolean,
+  auditHealthy: boolean,
+): { readonly code: 200 | 503; readonly status: 'ready' | 'draining' | 'audit-unavailable' } {
+  if (draining) return { code: 503, status: 'draining' };
+  if (!auditHealthy) return { code: 503, status: 'audit-unavailable' };
+  return { code: 200, status: 'ready' };
 }
 
 const registrySchema = {
@@ -110,10 +124,10 @@ export function registerHealthRoutes(app: FastifyInstance, options: HealthRoutes
   app.get(
     '/readyz',
     { schema: { response: { 200: statusSchema, 503: statusSchema } } },
-    (_request, reply) =>
-      options.isDraining()
-        ? reply.code(503).send({ status: 'draining' })
-        : reply.code(200).send({ status: 'ready' }),
+    (_request, reply) => {
+      const { code, status } = readiness(options.isDraining(), options.audit?.healthy?.() ?? true);
+      return reply.code(code).send({ status });
+    },
   );
 
   app.get(

@@ -5,6 +5,7 @@ export { ToolServerOptionsSchema } from './options.js';
 export type { ToolServerOptions, RemoteStatusProvider, RemoteToolStatus } from './options.js';
 export type {
   AuditEntry,
+  AuditRefusal,
   AuditSink,
   InvocationObserver,
   InvocationResult,

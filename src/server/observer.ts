@@ -52,7 +52,25 @@ export interface AuditEntry {
   readonly durationMs: number;
 }
 
+/** A call refused before authentication: nothing the caller wrote is in it but its address. */
+export interface AuditRefusal {
+  /** `missing-credentials`, `wrong-credentials`, `bad-signature`, `payload-too-large`, ... */
+  readonly reason: string;
+  /** The connection's peer address. */
+  readonly remoteAddress?: string;
+  /** Epoch milliseconds. */
+  readonly timeMs: number;
+}
+
 /** Where audit entries go; `append` resolves once the entry is durable, before the reply is sent. */
 export interface AuditSink {
   append(entry: AuditEntry): Promise<void>;
+  /**
+   * Counts a call refused before authentication (the audit log sums them per interval: an
+   * unauthenticated caller must not cost a durable write). A sink without it gets an entry per
+   * refusal, without any id the caller supplied.
+   */
+  refused?(refusal: AuditRefusal): void;
+  /** False while the sink cannot write; `/readyz` answers 503 then. */
+  healthy?(): boolean;
 }

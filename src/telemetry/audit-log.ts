@@ -1,68 +1,64 @@
 /**
  * The audit writer (DESIGN "Telemetry and audit"): appends are queued and written in small batches,
  * each batch fsync'ed before the appends in it resolve (group commit), so every acknowledged
- * invocation survives `kill -9`. Files rotate by size; the chain runs on across files.
+ * invocation survives `kill -9`. Files rotate by size and are pruned to a retention bound; the
+ * chain runs on across files. One writer per file (a lock file). Refused calls are counted per
+ * interval, not written one by one; a failing sink is reported until a probe write succeeds.
  */
-import { mkdir, open, rename, stat } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { z } from 'zod';
+import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Clock, Logger } from '../deps.js';
 import { silentLogger, systemClock } from '../deps.js';
 import { AuditError } from '../errors.js';
-import { nextAuditRecord } from './audit-record.js';
+import { fileOutput, prepareDirectory, stdoutOutput, tooLarge, writeFailed } from './audit-file.js';
+import type { AuditFileEvent, LineWriter, Output } from './audit-file.js';
+import { loadOrCreateAuditKey } from './audit-key.js';
+import { LEASE_MS, acquireAuditLock } from './audit-lock.js';
+import type { AuditLock } from './audit-lock.js';
+import { AuditLogOptionsSchema } from './audit-log-options.js';
+import type { AuditLogOptions } from './audit-log-options.js';
+import { auditLine, nextAuditRecord } from './audit-record.js';
 import type { AuditInput, AuditInvocationEntry, RegistryChange } from './audit-record.js';
-import { parseOptions } from './options.js';
 import { recoverChainHead, rotatedSiblings } from './audit-recovery.js';
+import { parseOptions } from './options.js';
+import { createRefusalTally } from './refusal-tally.js';
+import type { Refusal } from './refusal-tally.js';
 
-/** Options of `createAuditLog`. */
-export const AuditLogOptionsSchema = z.strictObject({
-  /** The current audit file; rotated files are `FILE.1`, `FILE.2`, ... (oldest lowest). */
-  file: z.string().min(1),
-  sink: z.enum(['file', 'stdout']).default('file'),
-  /** Rotate before a batch would take the file past this size. */
-  maxBytes: z
-    .number()
-    .int()
-    .min(1024)
-    .default(64 * 1024 * 1024),
-  /**
-   * How long the first append of a batch waits for company before the batch is written. 0 (the
-   * default): no timer; the batch is written at the next turn of the event loop, and appends that
-   * arrive while it is being fsync'ed form the next batch, written as soon as that fsync completes.
-   * Under load the fsync is the batching window; a timer only adds its wait to every call's latency
-   * (bench/telemetry.ts).
-   */
-  flushIntervalMs: z.number().int().min(0).max(1000).default(0),
-  /** A batch is written at once when it holds this many appends. */
-  maxBatch: z.number().int().min(1).max(10_000).default(256),
-});
+export { AuditLogOptionsSchema } from './audit-log-options.js';
+export type { LineWriter } from './audit-file.js';
+export type { AuditLogOptions } from './audit-log-options.js';
 
-/** Options of `createAuditLog` as callers write them. */
-export type AuditLogOptions = z.input<typeof AuditLogOptionsSchema>;
+/** What the audit log reports to metrics (telemetry's `onAuditEvent`). Never an id. */
+export type AuditEvent =
+  | { readonly type: 'head'; readonly hash: string; readonly trigger: 'rotation' | 'shutdown' }
+  | { readonly type: 'file-dropped'; readonly bytes: number }
+  | { readonly type: 'sink'; readonly healthy: boolean };
 
-/** Something lines can be written to (process.stdout satisfies it). */
-export interface LineWriter {
-  write(chunk: string, callback: (error?: Error | null) => void): boolean;
-}
-
-/** Effects of the audit log: the clock owns the batch timer. */
+/** Effects of the audit log: the clock owns the batch, refusal and probe timers. */
 export interface AuditLogDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   /** Where the stdout sink writes. */
   readonly stdout: LineWriter;
+  readonly onEvent: (event: AuditEvent) => void;
 }
 
-/** The durable audit log; `append` is an `AuditSink` of the server. */
+/** The durable audit log; it is an `AuditSink` of the server. */
 export interface AuditLog {
   /** Resolves once the invocation's record is written and fsync'ed. @throws AuditError AUDIT_WRITE_FAILED */
   append(entry: AuditInvocationEntry): Promise<void>;
   /** Resolves once the registry change's record is durable. @throws AuditError AUDIT_WRITE_FAILED */
   appendChange(change: RegistryChange): Promise<void>;
+  /** Counts a call refused before authentication; written as one record per reason and interval. */
+  refused(refusal: Refusal): void;
+  /** False from a failed write until a probe write succeeds (readiness follows it). */
+  healthy(): boolean;
+  /** The hash of the last record on disk (the chain head), undefined before the first. */
+  head(): string | undefined;
   /** Resolves when every append made so far is written (or has failed). */
   flush(): Promise<void>;
-  /** Flushes, then closes the file; later appends reject. */
+  /** Writes the pending refusal counts, flushes, logs the head, closes the file and its lock. */
   close(): Promise<void>;
 }
 
@@ -72,89 +68,14 @@ interface Pending {
   readonly reject: (error: unknown) => void;
 }
 
-interface Output {
-  /** Writes one batch durably. */
-  write(data: Buffer): Promise<void>;
-  close(): Promise<void>;
-}
-
-function writeFailed(what: string, cause: unknown): AuditError {
-  const code = cause instanceof Error && 'code' in cause ? String(cause.code) : undefined;
-  return new AuditError(
-    'AUDIT_WRITE_FAILED',
-    `audit ${what} failed${code === undefined ? '' : ` (${code})`}; the invocation was not acknowledged`,
-    { cause },
-  );
-}
-
-async function writeAll(handle: FileHandle, data: Buffer): Promise<void> {
-  let offset = 0;
-  while (offset < data.length) {
-    const { bytesWritten } = await handle.write(data, offset, data.length - offset);
-    offset += bytesWritten;
-  }
-}
-
-async function fileOutput(file: string, maxBytes: number, logger: Logger): Promise<Output> {
-  let handle = await open(file, 'a');
-  let size = (await handle.stat()).size;
-  const rotate = async (): Promise<void> => {
-    const siblings = await rotatedSiblings(file);
-    const next = (siblings.at(-1)?.index ?? 0) + 1;
-    // Rename while the old handle is still open: if the rename fails, that batch is refused and
-    // the current file stays usable; the chain continues in the new file either way.
-    await rename(file, `${file}.${next}`);
-    const old = handle;
-    handle = await open(file, 'a');
-    size = 0;
-    await old.close();
-    await syncDirectory(dirname(file));
-    logger.info({ auditFile: file, rotatedTo: `${file}.${next}` }, 'audit file rotated');
-  };
-  return {
-    write: async (data) => {
-      if (size > 0 && size + data.length > maxBytes) await rotate();
-      try {
-        await writeAll(handle, data);
-        await handle.datasync();
-        size += data.length;
-      } catch (error) {
-        // Keep the file a clean chain: cut a partly written batch off (best effort).
-        await handle.truncate(size).catch(() => undefined);
-        throw error;
-      }
-    },
-    close: () => handle.close(),
-  };
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  // A rename is durable once the directory is synced; not every platform allows it (best effort).
-  const handle = await open(dir, 'r').catch(() => undefined);
-  if (handle === undefined) return;
-  await handle.sync().catch(() => undefined);
-  await handle.close();
-}
-
-function stdoutOutput(out: LineWriter): Output {
-  return {
-    write: (data) =>
-      new Promise((resolve, reject) => {
-        out.write(data.toString('utf8'), (error) => {
-          if (error === undefined || error === null) resolve();
-          else reject(error);
-        });
-      }),
-    close: () => Promise.resolve(),
-  };
-}
-
 /**
- * Opens (or continues) the audit log: the chain resumes from the last record on disk, a torn
- * trailing line left by a crash is cut off.
+ * Opens (or continues) the audit log: takes the file's lock, resumes the chain from the last
+ * record on disk, cuts a torn trailing line left by a crash.
  * @throws ConfigError CONFIG_INVALID on bad options.
+ * @throws AuditError AUDIT_FILE_LOCKED when another writer holds the file.
+ * @throws AuditError AUDIT_FILE_UNSAFE when the path is a symbolic link or not a regular file.
+ * @throws AuditError AUDIT_FILE_UNREADABLE when the file on disk is not an audit log.
  * @throws AuditError AUDIT_WRITE_FAILED when the directory or file cannot be opened.
- * @throws AuditError AUDIT_FILE_UNREADABLE when the last record on disk is not a record.
  */
 export async function createAuditLog(
   options: AuditLogOptions,
@@ -163,28 +84,82 @@ export async function createAuditLog(
   const o = parseOptions(AuditLogOptionsSchema, options, 'createAuditLog');
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? silentLogger;
+  const onEvent = deps.onEvent ?? (() => undefined);
   let head: string | undefined;
   let output: Output;
-  if (o.sink === 'file') {
-    try {
-      await mkdir(dirname(o.file), { recursive: true });
-    } catch (error) {
-      throw writeFailed(`directory for "${basename(o.file)}"`, error);
+  let lock: AuditLock | undefined;
+  let key = o.hmacKey;
+
+  const onFileEvent = (e: AuditFileEvent): void => {
+    if (e.type === 'file-dropped') {
+      logger.warn(
+        { auditFile: o.file, dropped: e.file, bytes: e.bytes },
+        'audit file dropped by retention',
+      );
+      onEvent({ type: 'file-dropped', bytes: e.bytes });
+      return;
     }
-    head = await recoverChainHead(o.file, logger);
+    logger.info({ auditFile: o.file, rotatedTo: e.rotatedTo }, 'audit file rotated');
+    if (head !== undefined) {
+      logger.info({ auditFile: o.file, hash: head, trigger: 'rotation' }, 'audit chain head');
+      onEvent({ type: 'head', hash: head, trigger: 'rotation' });
+    }
+  };
+
+  if (o.sink === 'file') {
+    await prepareDirectory(o.file, logger);
+    lock = await acquireAuditLock(o.file, clock.nowMs());
     try {
-      output = await fileOutput(o.file, o.maxBytes, logger);
+      head = await recoverChainHead(o.file, logger);
+      key ??= await loadOrCreateAuditKey(o.file, logger);
+      const { file, maxBytes, maxFiles, maxTotalBytes } = o;
+      output = await fileOutput({ file, maxBytes, maxFiles, maxTotalBytes }, logger, onFileEvent);
     } catch (error) {
+      await lock.release();
+      if (error instanceof AuditError) throw error;
       throw writeFailed(`open of "${o.file}"`, error);
     }
   } else {
     output = stdoutOutput(deps.stdout ?? process.stdout);
+    if (key === undefined) {
+      logger.warn({}, 'no audit HMAC key given for the stdout sink; using a key for this run only');
+    }
   }
+  const hmacKey = key ?? randomBytes(32).toString('hex');
 
   const queue: Pending[] = [];
   let flushing: Promise<void> | undefined;
   let timerArmed = false;
   let closed = false;
+  const stopTimers = new AbortController();
+  const tally = createRefusalTally();
+  let tallyArmed = false;
+  let outage: { sinceMs: number; failedRecords: number } | undefined;
+
+  const serialise = (p: Pending, previous: string | undefined): { line: string; hash: string } => {
+    const record = nextAuditRecord(
+      previous === undefined ? undefined : { hash: previous },
+      p.input,
+      hmacKey,
+    );
+    const line = `${auditLine(record)}\n`;
+    // length ≤ bytes ≤ 3 × length: the exact count only when the cheap bounds do not decide.
+    if (line.length > o.maxRecordBytes) throw tooLarge(Buffer.byteLength(line), o.maxRecordBytes);
+    if (line.length * 3 > o.maxRecordBytes && Buffer.byteLength(line) > o.maxRecordBytes) {
+      throw tooLarge(Buffer.byteLength(line), o.maxRecordBytes);
+    }
+    return { line, hash: record.hash };
+  };
+
+  const sinkFailed = (records: number): void => {
+    if (outage !== undefined) {
+      outage.failedRecords += records;
+      return;
+    }
+    outage = { sinceMs: clock.nowMs(), failedRecords: records };
+    onEvent({ type: 'sink', healthy: false });
+    armProbe();
+  };
 
   const writeBatch = async (batch: readonly Pending[]): Promise<void> => {
     let hash = head;
@@ -192,10 +167,10 @@ export async function createAuditLog(
     const written: Pending[] = [];
     for (const p of batch) {
       try {
-        const record = nextAuditRecord(hash === undefined ? undefined : { hash }, p.input);
-        lines.push(`${JSON.stringify(record)}\n`);
+        const next = serialise(p, hash);
+        lines.push(next.line);
         written.push(p);
-        hash = record.hash;
+        hash = next.hash;
       } catch (error) {
         p.reject(error);
       }
@@ -206,6 +181,7 @@ export async function createAuditLog(
     } catch (error) {
       const failure = writeFailed('write', error);
       logger.error({ err: failure, records: written.length }, 'audit write failed');
+      sinkFailed(written.length);
       for (const p of written) p.reject(failure);
       return;
     }
@@ -250,6 +226,50 @@ export async function createAuditLog(
       else arm();
     });
 
+  const afterTimer = (ms: number, then: () => void): void => {
+    clock.sleep(ms, stopTimers.signal).then(then, () => undefined);
+  };
+
+  function armProbe(): void {
+    afterTimer(o.probeIntervalMs, () => {
+      const current = outage;
+      if (current === undefined || closed) return;
+      const recovered = {
+        time: new Date(clock.nowMs()).toISOString(),
+        failingSince: new Date(current.sinceMs).toISOString(),
+        failedRecords: current.failedRecords,
+      };
+      enqueue({ kind: 'sink-recovered', recovered }).then(
+        () => {
+          outage = undefined;
+          logger.info({ auditFile: o.file, ...recovered }, 'audit sink recovered');
+          onEvent({ type: 'sink', healthy: true });
+        },
+        () => {
+          armProbe();
+        },
+      );
+    });
+  }
+
+  const renewLease = (held: AuditLock): void => {
+    afterTimer(LEASE_MS / 3, () => {
+      void held.renew(clock.nowMs()).then(() => {
+        if (!closed) renewLease(held);
+      });
+    });
+  };
+  if (lock !== undefined) renewLease(lock);
+
+  const writeRefusals = (): void => {
+    tallyArmed = false;
+    for (const refused of tally.drain()) {
+      logger.warn({ auditFile: o.file, ...refused }, 'calls refused before authentication');
+      // Nobody waits on these records; a failed write is already logged and marks the sink.
+      enqueue({ kind: 'refused-calls', refused }).catch(() => undefined);
+    }
+  };
+
   const flush = async (): Promise<void> => {
     while (queue.length > 0 || flushing !== undefined) {
       kick();
@@ -260,11 +280,28 @@ export async function createAuditLog(
   return {
     append: (entry) => enqueue({ kind: 'invocation', entry }),
     appendChange: (change) => enqueue({ kind: 'registry-change', change }),
+    refused: (refusal) => {
+      if (closed) return;
+      tally.add(refusal);
+      if (tallyArmed) return;
+      tallyArmed = true;
+      afterTimer(o.refusalIntervalMs, writeRefusals);
+    },
+    healthy: () => outage === undefined,
+    head: () => head,
     flush,
     close: async () => {
+      if (closed) return;
+      writeRefusals();
       closed = true;
+      stopTimers.abort();
       await flush();
+      if (head !== undefined) {
+        logger.info({ auditFile: o.file, hash: head, trigger: 'shutdown' }, 'audit chain head');
+        onEvent({ type: 'head', hash: head, trigger: 'shutdown' });
+      }
       await output.close();
+      await lock?.release();
     },
   };
 }

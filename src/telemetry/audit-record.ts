@@ -1,7 +1,9 @@
 /**
  * The audit record and its hash chain (DESIGN "Telemetry and audit"): pure functions shared by the
- * writer and by `audit verify`.
+ * writer and by `audit verify`. A line is the RFC 8785 canonical JSON of the record, so exactly one
+ * byte sequence stands for each record and `audit verify` can demand it (issue 14, item 5).
  */
+import { createHmac } from 'node:crypto';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 
 /** The `prev` of the very first record of a chain. */
@@ -15,7 +17,7 @@ export interface AuditInvocationEntry {
   readonly conversationId?: string;
   readonly userId?: string;
   readonly correlationId?: string;
-  /** Never stored: only the SHA-256 of its canonical JSON is. */
+  /** Never stored: only an HMAC of its canonical JSON is. */
   readonly parameters: unknown;
   readonly outcome: 'success' | 'error';
   readonly errorCode?: string;
@@ -36,6 +38,32 @@ export interface RegistryChange {
   readonly correlationId?: string;
 }
 
+/**
+ * Calls refused before authentication in one interval, for one reason: counted, never recorded one
+ * by one (issue 14, item 1). Nothing the caller chose is kept but its address, a bounded sample.
+ */
+export interface RefusedCalls {
+  /** Why they were refused: `missing-credentials`, `wrong-credentials`, `bad-signature`, ... */
+  readonly reason: string;
+  readonly count: number;
+  /** ISO-8601 times of the first and the last refusal counted. */
+  readonly firstTime: string;
+  readonly lastTime: string;
+  /** Up to a few distinct remote addresses seen, in order of first sight. */
+  readonly remoteAddresses: readonly string[];
+  /** Distinct addresses beyond the sample were seen. */
+  readonly moreAddresses: boolean;
+}
+
+/** The audit sink failed and has recovered: how long, and how many records were refused. */
+export interface SinkRecovered {
+  readonly time: string;
+  /** ISO-8601 time of the first failed write. */
+  readonly failingSince: string;
+  /** Records whose write failed (their calls were answered EXECUTION_FAILURE). */
+  readonly failedRecords: number;
+}
+
 interface ChainFields {
   /** Hash of the previous record, GENESIS_HASH for the first. */
   readonly prev: string;
@@ -43,7 +71,10 @@ interface ChainFields {
   readonly hash: string;
 }
 
-/** An invocation as stored: ids, the parameters' hash, outcome and the chain. */
+/**
+ * An invocation as stored: ids, the parameters' HMAC, outcome and the chain. Records written
+ * before issue 14 carry `parametersSha256` (a plain SHA-256) instead; `audit verify` reads both.
+ */
 export interface InvocationAuditRecord extends ChainFields {
   readonly kind: 'invocation';
   readonly time: string;
@@ -52,7 +83,8 @@ export interface InvocationAuditRecord extends ChainFields {
   readonly conversationId?: string;
   readonly userId?: string;
   readonly correlationId?: string;
-  readonly parametersSha256: string;
+  /** HMAC-SHA256 (hex) of the parameters' canonical JSON, keyed per deployment. */
+  readonly parametersHmac: string;
   readonly outcome: 'success' | 'error';
   readonly errorCode?: string;
   readonly durationMs: number;
@@ -63,13 +95,29 @@ export interface RegistryChangeAuditRecord extends ChainFields, RegistryChange {
   readonly kind: 'registry-change';
 }
 
-/** One line of the audit log. */
-export type AuditRecord = InvocationAuditRecord | RegistryChangeAuditRecord;
+/** Refused calls as stored. */
+export interface RefusedCallsAuditRecord extends ChainFields, RefusedCalls {
+  readonly kind: 'refused-calls';
+}
 
-/** What goes into the chain: an invocation or a registry change. */
+/** A sink recovery as stored. */
+export interface SinkRecoveredAuditRecord extends ChainFields, SinkRecovered {
+  readonly kind: 'sink-recovered';
+}
+
+/** One line of the audit log. */
+export type AuditRecord =
+  | InvocationAuditRecord
+  | RegistryChangeAuditRecord
+  | RefusedCallsAuditRecord
+  | SinkRecoveredAuditRecord;
+
+/** What goes into the chain. */
 export type AuditInput =
   | { readonly kind: 'invocation'; readonly entry: AuditInvocationEntry }
-  | { readonly kind: 'registry-change'; readonly change: RegistryChange };
+  | { readonly kind: 'registry-change'; readonly change: RegistryChange }
+  | { readonly kind: 'refused-calls'; readonly refused: RefusedCalls }
+  | { readonly kind: 'sink-recovered'; readonly recovered: SinkRecovered };
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -88,38 +136,49 @@ export function hashOfRecord(record: Readonly<Record<string, unknown>>): string 
   return sha256Hex(canonicalJson(rest));
 }
 
+/** The line a record is written as (without its newline): its canonical JSON. Pure. */
+export function auditLine(record: AuditRecord): string {
+  return canonicalJson(record);
+}
+
 /**
- * The next record of the chain after `previous` (undefined for the first one). Pure: the
- * parameters are reduced to the SHA-256 of their RFC 8785 canonical JSON and never copied.
+ * HMAC-SHA256 (hex) of the parameters' RFC 8785 canonical JSON: equal parameters give equal
+ * values within one deployment, yet short values (SKUs, phone numbers) cannot be recovered by
+ * guessing without the key, as a plain SHA-256 allowed (issue 14, item 7).
  * @throws AuditError AUDIT_WRITE_FAILED when the parameters cannot be canonicalised.
  */
-export function nextAuditRecord(
-  previous: { readonly hash: string } | undefined,
-  input: AuditInput | AuditInvocationEntry,
-): AuditRecord {
-  const prev = previous?.hash ?? GENESIS_HASH;
-  const item: AuditInput = 'kind' in input ? input : { kind: 'invocation', entry: input };
-  if (item.kind === 'invocation') {
-    const e = item.entry;
-    // Built field by field: optional fields are present only when defined, so absent and undefined
-    // hash alike.
-    const body: Mutable<Omit<InvocationAuditRecord, 'hash'>> = {
-      kind: 'invocation',
-      time: e.time,
-      invocationId: e.invocationId,
-      tool: e.tool,
-      parametersSha256: sha256Hex(canonicalJson(e.parameters)),
-      outcome: e.outcome,
-      durationMs: e.durationMs,
-      prev,
-    };
-    if (e.conversationId !== undefined) body.conversationId = e.conversationId;
-    if (e.userId !== undefined) body.userId = e.userId;
-    if (e.correlationId !== undefined) body.correlationId = e.correlationId;
-    if (e.errorCode !== undefined) body.errorCode = e.errorCode;
-    return withHash(body);
-  }
-  const c = item.change;
+export function parametersHmac(key: string | Buffer, parameters: unknown): string {
+  return createHmac('sha256', key).update(canonicalJson(parameters)).digest('hex');
+}
+
+function invocationBody(
+  e: AuditInvocationEntry,
+  prev: string,
+  key: string | Buffer,
+): Mutable<Omit<InvocationAuditRecord, 'hash'>> {
+  // Built field by field: optional fields are present only when defined, so absent and undefined
+  // hash alike.
+  const body: Mutable<Omit<InvocationAuditRecord, 'hash'>> = {
+    kind: 'invocation',
+    time: e.time,
+    invocationId: e.invocationId,
+    tool: e.tool,
+    parametersHmac: parametersHmac(key, e.parameters),
+    outcome: e.outcome,
+    durationMs: e.durationMs,
+    prev,
+  };
+  if (e.conversationId !== undefined) body.conversationId = e.conversationId;
+  if (e.userId !== undefined) body.userId = e.userId;
+  if (e.correlationId !== undefined) body.correlationId = e.correlationId;
+  if (e.errorCode !== undefined) body.errorCode = e.errorCode;
+  return body;
+}
+
+function changeBody(
+  c: RegistryChange,
+  prev: string,
+): Mutable<Omit<RegistryChangeAuditRecord, 'hash'>> {
   const body: Mutable<Omit<RegistryChangeAuditRecord, 'hash'>> = {
     kind: 'registry-change',
     time: c.time,
@@ -133,5 +192,43 @@ export function nextAuditRecord(
   if (c.remoteId !== undefined) body.remoteId = c.remoteId;
   if (c.errorCode !== undefined) body.errorCode = c.errorCode;
   if (c.correlationId !== undefined) body.correlationId = c.correlationId;
-  return withHash(body);
+  return body;
+}
+
+/**
+ * The next record of the chain after `previous` (undefined for the first one). Pure: the
+ * parameters are reduced to an HMAC of their canonical JSON under `hmacKey` and never copied.
+ * @throws AuditError AUDIT_WRITE_FAILED when the parameters cannot be canonicalised.
+ */
+export function nextAuditRecord(
+  previous: { readonly hash: string } | undefined,
+  input: AuditInput,
+  hmacKey: string | Buffer,
+): AuditRecord {
+  const prev = previous?.hash ?? GENESIS_HASH;
+  switch (input.kind) {
+    case 'invocation':
+      return withHash(invocationBody(input.entry, prev, hmacKey));
+    case 'registry-change':
+      return withHash(changeBody(input.change, prev));
+    case 'refused-calls':
+      return withHash({
+        kind: 'refused-calls' as const,
+        reason: input.refused.reason,
+        count: input.refused.count,
+        firstTime: input.refused.firstTime,
+        lastTime: input.refused.lastTime,
+        remoteAddresses: [...input.refused.remoteAddresses],
+        moreAddresses: input.refused.moreAddresses,
+        prev,
+      });
+    case 'sink-recovered':
+      return withHash({
+        kind: 'sink-recovered' as const,
+        time: input.recovered.time,
+        failingSince: input.recovered.failingSince,
+        failedRecords: input.recovered.failedRecords,
+        prev,
+      });
+  }
 }

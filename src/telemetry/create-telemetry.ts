@@ -11,6 +11,7 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { z } from 'zod';
 import type { Clock, Logger } from '../deps.js';
 import { silentLogger, systemClock } from '../deps.js';
+import type { AuditEvent } from './audit-log.js';
 import { toolLabel } from './labels.js';
 import { createInstruments } from './metrics.js';
 import type { ClientEvent } from './metrics.js';
@@ -70,6 +71,8 @@ export interface Telemetry {
   readonly observer: TelemetryObserver;
   /** Listener for the API client's events; pass it as is (`onEvent: telemetry.onClientEvent`). */
   readonly onClientEvent: (event: ClientEvent) => void;
+  /** Listener for the audit log's events; pass it as is (`onEvent: telemetry.onAuditEvent`). */
+  readonly onAuditEvent: (event: AuditEvent) => void;
   /** `http://host:port/metrics`, or undefined when no metrics server runs. */
   readonly metricsUrl: string | undefined;
   /** The current Prometheus exposition text. */
@@ -163,6 +166,9 @@ export async function createTelemetry(
     onClientEvent: (event) => {
       instruments.clientEvent(event);
       if (event.type === 'request') tracing.clientRequest(event, clock.nowMs());
+    },
+    onAuditEvent: (event) => {
+      instruments.auditEvent(event);
     },
     metricsUrl,
     collectPrometheusText: async () => {

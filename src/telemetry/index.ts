@@ -9,13 +9,25 @@ export type {
   AuditInvocationEntry,
   AuditRecord,
   InvocationAuditRecord,
+  RefusedCalls,
+  RefusedCallsAuditRecord,
   RegistryChange,
   RegistryChangeAuditRecord,
+  SinkRecovered,
+  SinkRecoveredAuditRecord,
 } from './audit-record.js';
 export { createAuditLog, auditLogFiles } from './audit-log.js';
-export type { AuditLog, AuditLogDeps, AuditLogOptions, LineWriter } from './audit-log.js';
+export type {
+  AuditEvent,
+  AuditLog,
+  AuditLogDeps,
+  AuditLogOptions,
+  LineWriter,
+} from './audit-log.js';
+export type { Refusal } from './refusal-tally.js';
+export { readChainHead } from './audit-recovery.js';
 export { orderAuditFiles, verifyAuditFiles } from './verify-audit.js';
-export type { AuditBreak, AuditVerification } from './verify-audit.js';
+export type { AuditBreak, AuditVerification, VerifyOptions } from './verify-audit.js';
 export { createTelemetry } from './create-telemetry.js';
 export type {
   ObservedInvocation,

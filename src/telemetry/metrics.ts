@@ -4,6 +4,7 @@
  * milliseconds and would squash a seconds histogram into a few buckets (DESIGN).
  */
 import type { Attributes, Meter } from '@opentelemetry/api';
+import type { AuditEvent } from './audit-log.js';
 import { ATTR, CIRCUIT_VALUE, errorLabel, methodLabel, routeLabel } from './labels.js';
 
 /** Bucket bounds in seconds: 5 ms .. 60 s (the invocation deadline is at most 60 s). */
@@ -59,6 +60,16 @@ export interface Instruments {
   invocationEnded(tool: string, result: InvocationOutcome): void;
   circuitChanged(tool: string, state: keyof typeof CIRCUIT_VALUE): void;
   clientEvent(event: ClientEvent): void;
+  auditEvent(event: AuditEvent): void;
+}
+
+/**
+ * The first 52 bits of a hex hash as a number (exact in a double): a gauge cannot carry the hash
+ * itself, and a label with it would make one series per record (labels stay bounded). With the
+ * full hash in the log line, it lets a scraper anchor the chain head. Pure.
+ */
+export function hashPrefixValue(hash: string): number {
+  return Number.parseInt(hash.slice(0, 13), 16);
 }
 
 /** Builds the instruments on `meter`; `tools` are the served tool names (circuit gauge series). */
@@ -106,6 +117,26 @@ export function createInstruments(meter: Meter, tools: readonly string[]): Instr
     description: 'OAuth token renewals of the API client, by outcome.',
   });
 
+  const filesDropped = meter.createCounter('genesys_tools.audit.files_dropped', {
+    description: 'Audit files deleted by the retention bound (maxFiles, maxTotalBytes).',
+  });
+  const audit = { healthy: 1, headPrefix: undefined as number | undefined };
+  meter
+    .createObservableGauge('genesys_tools.audit.sink_healthy', {
+      description: 'Whether the audit sink writes (1) or has failed until a probe succeeds (0).',
+    })
+    .addCallback((result) => {
+      result.observe(audit.healthy);
+    });
+  meter
+    .createObservableGauge('genesys_tools.audit.head_hash_prefix', {
+      description:
+        'First 52 bits of the audit chain head hash, set at rotation and shutdown (the full hash is logged as "audit chain head").',
+    })
+    .addCallback((result) => {
+      if (audit.headPrefix !== undefined) result.observe(audit.headPrefix);
+    });
+
   const route = (method: string, template: string): Attributes => ({
     [ATTR.method]: methodLabel(method),
     [ATTR.route]: routeLabel(template),
@@ -131,6 +162,19 @@ export function createInstruments(meter: Meter, tools: readonly string[]): Instr
     },
     circuitChanged: (tool, state) => {
       if (circuit.has(tool)) circuit.set(tool, CIRCUIT_VALUE[state]);
+    },
+    auditEvent: (event) => {
+      switch (event.type) {
+        case 'file-dropped':
+          filesDropped.add(1);
+          return;
+        case 'sink':
+          audit.healthy = event.healthy ? 1 : 0;
+          return;
+        case 'head':
+          audit.headPrefix = hashPrefixValue(event.hash);
+          return;
+      }
     },
     clientEvent: (event) => {
       switch (event.type) {

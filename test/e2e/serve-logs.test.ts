@@ -9,6 +9,8 @@ interface LogLine {
   readonly tool?: string;
   readonly outcome?: string;
   readonly errorCode?: string;
+  readonly reason?: string;
+  readonly count?: number;
 }
 
 describe('serve logs through the built binary', () => {
@@ -49,10 +51,15 @@ describe('serve logs through the built binary', () => {
         tool: 'check_inventory',
         outcome: 'success',
       }),
-      expect.objectContaining({ tool: 'check_inventory', errorCode: 'UNAUTHORIZED' }),
     ]);
-    // The last line is written during shutdown: the asynchronous destination was flushed.
-    expect(lines.at(-1)?.msg).toBe('server closed');
+    // A refusal before authentication gets no line of its own at info: the audit log sums the
+    // refusals per interval and logs one warning per reason (issue 14, item 1).
+    expect(lines.filter((l) => l.msg === 'calls refused before authentication')).toEqual([
+      expect.objectContaining({ level: 'warn', reason: 'wrong-credentials', count: 1 }),
+    ]);
+    // The last lines are written during shutdown: the asynchronous destination was flushed.
+    expect(lines.map((l) => l.msg)).toContain('server closed');
+    expect(lines.at(-1)?.msg).toBe('audit chain head');
     expect(server.errors() + server.output()).not.toContain(token);
   }, 60_000);
 });

@@ -200,7 +200,8 @@ describe('plan, apply, list, invoke and destroy on the command line', () => {
   it('writes one audit record per change, without the bearer token', async () => {
     const { run, cwd } = await workspace({ a: manifest('tool_a') });
     await run(['apply', '--auto-approve']);
-    const lines = readFileSync(join(cwd, 'audit', 'audit.jsonl'), 'utf8')
+    // apply and destroy default to a file of their own: serve writes ./audit/audit.jsonl.
+    const lines = readFileSync(join(cwd, 'audit', 'changes.jsonl'), 'utf8')
       .trim()
       .split('\n');
     expect(lines).toHaveLength(1);

@@ -16,6 +16,7 @@ const TOKEN = 'sentinel-bearer-4f1c9e7a2b';
 const CLIENT_SECRET = 'sentinel-client-secret-9d8c7b';
 const EMAIL = 'planted.person@example.org';
 const PHONE = '+15550100999';
+const HMAC_KEY = 'sentinel-audit-hmac-key-5e6f7a8b9c0d1e2f';
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const TRACEPARENT = `00-${TRACE_ID}-b7ad6b7169203331-01`;
 
@@ -31,11 +32,11 @@ describe('telemetry on the execution server', () => {
     const logger = createLogger({
       level: 'trace',
       destination,
-      secrets: [TOKEN, CLIENT_SECRET],
+      secrets: [TOKEN, CLIENT_SECRET, HMAC_KEY],
       redactParameters: ['email', 'phone'],
     });
     const file = join(tempDir(), 'audit.jsonl');
-    const audit = await createAuditLog({ file }, { logger });
+    const audit = await createAuditLog({ file, hmacKey: HMAC_KEY }, { logger });
     const telemetry = await createTelemetry({ toolNames: ['contact'], metricsPort: 0 }, { logger });
     const contact = defineTool({
       name: 'contact',
@@ -71,14 +72,16 @@ describe('telemetry on the execution server', () => {
     expect((await post({ email: EMAIL })).statusCode).toBe(200);
     expect((await post({ email: EMAIL, phone: PHONE })).statusCode).toBeGreaterThanOrEqual(500);
     expect((await post({ email: EMAIL }, `Bearer ${CLIENT_SECRET}`)).statusCode).toBe(401);
-    await audit.flush();
+    expect((await post({ email: EMAIL }, `Bearer ${HMAC_KEY}`)).statusCode).toBe(401);
+    // Closing writes the refused calls' count (one record per reason and interval).
+    await audit.close();
 
     const logText = chunks.join('');
     const auditText = await readFile(file, 'utf8');
     const metricsText = await telemetry.collectPrometheusText();
     expect(logText.length).toBeGreaterThan(0);
     expect(auditText.split('\n').filter((l) => l !== '')).toHaveLength(3);
-    for (const planted of [TOKEN, CLIENT_SECRET, EMAIL, PHONE]) {
+    for (const planted of [TOKEN, CLIENT_SECRET, EMAIL, PHONE, HMAC_KEY]) {
       expect(logText).not.toContain(planted);
       expect(auditText).not.toContain(planted);
       expect(metricsText).not.toContain(planted);
@@ -88,12 +91,13 @@ describe('telemetry on the execution server', () => {
       .split('\n')
       .filter((l) => l !== '')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(records.map((r) => r.outcome)).toEqual(['success', 'error', 'error']);
+    expect(records.map((r) => r.outcome ?? r.kind)).toEqual(['success', 'error', 'refused-calls']);
+    expect(records[2]).toMatchObject({ reason: 'wrong-credentials', count: 2 });
     const callLines = logText
       .split('\n')
       .filter((l) => l !== '')
       .map((l) => JSON.parse(l) as Record<string, unknown>)
-      .filter((l) => l.msg !== 'metrics endpoint listening');
+      .filter((l) => l.auditFile === undefined && l.msg !== 'metrics endpoint listening');
     for (const line of callLines) {
       expect(line).toMatchObject({ tool: 'contact' });
       expect(line.invocationId).toEqual(expect.any(String));

@@ -3,10 +3,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAuditLog } from '../../src/telemetry/audit-log.js';
 import { GENESIS_HASH, hashOfRecord, nextAuditRecord } from '../../src/telemetry/audit-record.js';
+import { createHmac } from 'node:crypto';
 import type { AuditInvocationEntry } from '../../src/telemetry/audit-record.js';
-import { canonicalJson, sha256Hex } from '../../src/telemetry/canonical-json.js';
+import { canonicalJson } from '../../src/telemetry/canonical-json.js';
 import { verifyAuditFiles } from '../../src/telemetry/verify-audit.js';
 import { tempDir } from '../support/temp-dir.js';
+
+const KEY = 'k'.repeat(32);
+const inv = (entry: AuditInvocationEntry) => ({ kind: 'invocation' as const, entry });
 
 const base: AuditInvocationEntry = {
   time: '2026-01-01T00:00:00.000Z',
@@ -40,15 +44,15 @@ describe('canonicalJson', () => {
 
 describe('nextAuditRecord', () => {
   it('starts the chain at the genesis hash and hashes the record without its hash', () => {
-    const record = nextAuditRecord(undefined, base);
+    const record = nextAuditRecord(undefined, inv(base), KEY);
     expect(record.prev).toBe(GENESIS_HASH);
     expect(record.hash).toBe(hashOfRecord({ ...record }));
     expect(record).not.toHaveProperty('parameters');
   });
 
   it('links each record to the previous hash', () => {
-    const first = nextAuditRecord(undefined, base);
-    const second = nextAuditRecord(first, { ...base, invocationId: 'inv-2' });
+    const first = nextAuditRecord(undefined, inv(base), KEY);
+    const second = nextAuditRecord(first, inv({ ...base, invocationId: 'inv-2' }), KEY);
     expect(second.prev).toBe(first.hash);
   });
 
@@ -57,12 +61,14 @@ describe('nextAuditRecord', () => {
     ['the same value as a float', { b: 1.0, a: [true, null, 'x'] }, true],
     ['a changed value', { b: 2, a: [true, null, 'x'] }, false],
   ])('gives parameters with %s the same hash: %s', (_label, parameters, same) => {
-    const a = nextAuditRecord(undefined, base);
-    const b = nextAuditRecord(undefined, { ...base, parameters });
+    const a = nextAuditRecord(undefined, inv(base), KEY);
+    const b = nextAuditRecord(undefined, inv({ ...base, parameters }), KEY);
     expect(a.kind === 'invocation' && b.kind === 'invocation').toBe(true);
     if (a.kind !== 'invocation' || b.kind !== 'invocation') return;
-    expect(a.parametersSha256 === b.parametersSha256).toBe(same);
-    expect(a.parametersSha256).toBe(sha256Hex('{"a":[true,null,"x"],"b":1}'));
+    expect(a.parametersHmac === b.parametersHmac).toBe(same);
+    expect(a.parametersHmac).toBe(
+      createHmac('sha256', KEY).update('{"a":[true,null,"x"],"b":1}').digest('hex'),
+    );
   });
 });
 
@@ -79,7 +85,7 @@ async function writeChain(count: number): Promise<string> {
 describe('verifyAuditFiles', () => {
   it('passes on an untouched file', async () => {
     const file = await writeChain(5);
-    expect(await verifyAuditFiles([file])).toEqual({ ok: true, records: 5 });
+    expect(await verifyAuditFiles([file])).toMatchObject({ ok: true, records: 5 });
   });
 
   it.each([

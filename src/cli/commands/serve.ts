@@ -1,5 +1,6 @@
 /**
- * `genesys-tools serve [--tools DIR] [--host] [--port] [--metrics-port] [--audit-file] [--insecure-no-auth]`:
+ * `genesys-tools serve [--tools DIR] [--host] [--port] [--metrics-port] [--audit-file]
+ * [--audit-max-files N] [--audit-max-bytes BYTES] [--insecure-no-auth]`:
  * loads the tools, serves `POST /api/v1/tools/{name}` for each tool with a handler, prints each
  * endpoint's URL, and runs until SIGTERM/SIGINT (`ctx.stopSignal`), then drains and exits 0.
  */
@@ -25,6 +26,12 @@ const ServeFlagsSchema = z.strictObject({
   insecureNoAuth: z.boolean().default(false),
   metricsPort: z.coerce.number().int().min(0).max(65_535).default(9464),
   auditFile: z.string().min(1).optional(),
+  auditMaxFiles: z.coerce
+    .number()
+    .int()
+    .refine((n) => n === 0 || n >= 2, 'expected 0 (no limit) or at least 2')
+    .optional(),
+  auditMaxBytes: z.coerce.number().int().min(0).optional(),
 });
 
 /** The flags of `serve` after parsing. */
@@ -104,6 +111,8 @@ export async function runServe(ctx: CliContext, raw: Record<string, unknown>): P
     // Metrics listen on the same interface as the server (a container's 0.0.0.0 included).
     metricsHost: flags.host,
     ...(flags.auditFile === undefined ? {} : { auditFile: flags.auditFile }),
+    ...(flags.auditMaxFiles === undefined ? {} : { auditMaxFiles: flags.auditMaxFiles }),
+    ...(flags.auditMaxBytes === undefined ? {} : { auditMaxBytes: flags.auditMaxBytes }),
     ...(session === undefined ? {} : { registry: () => session }),
   });
   const app = await createToolServer(
@@ -147,6 +156,14 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--port <port>', 'port to listen on (0 picks a free one)', '8080')
     .option('--metrics-port <port>', 'Prometheus metrics port (0 picks a free one)', '9464')
     .option('--audit-file <file>', 'audit log path (default GENESYS_TOOLS_AUDIT_FILE)')
+    .option(
+      '--audit-max-files <n>',
+      'audit retention: most files kept, the current one included; 0 for no limit (default 20)',
+    )
+    .option(
+      '--audit-max-bytes <bytes>',
+      'audit retention: most bytes kept over all audit files; 0 for no limit (default 1 GiB)',
+    )
     .option('--insecure-no-auth', 'accept calls without credentials (local testing only)')
     .action(async (options: Record<string, unknown>) => {
       await runServe(ctx, options);

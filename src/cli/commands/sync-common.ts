@@ -256,7 +256,14 @@ export async function openChangeAudit(
   ctx: CliContext,
   session: SyncSession,
 ): Promise<{ record: (e: ChangeEvent, adopt: boolean) => void; close: () => Promise<void> }> {
-  const log: AuditLog = await createAuditLog({ file: resolve(ctx.cwd, session.env.auditFile) });
+  const { env } = session;
+  const log: AuditLog = await createAuditLog(
+    {
+      file: resolve(ctx.cwd, env.changeAuditFile),
+      ...(env.auditHmacKey === undefined ? {} : { hmacKey: env.auditHmacKey }),
+    },
+    { logger: cliLogger(ctx, env) },
+  );
   const pending: Promise<void>[] = [];
   return {
     record: (e, adopt) => {
