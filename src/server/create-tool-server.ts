@@ -18,7 +18,8 @@ import type { ServedTool } from './invoke-route.js';
 import type { InvocationObserver } from './observer.js';
 import { parseServerOptions } from './options.js';
 import type { ResolvedServerOptions, ToolServerOptions } from './options.js';
-import { InFlightCalls, createToolPolicies } from './policies.js';
+import { InFlightCalls } from './call-cancellation.js';
+import { createToolPolicies } from './policies.js';
 
 function unknownEndpoint(): InvocationError {
   return new InvocationError(

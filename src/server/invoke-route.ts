@@ -19,8 +19,9 @@ import {
 import type { CallState, OutcomeDeps } from './call-outcome.js';
 import { REPLY_SCHEMAS, parseEnvelope } from './envelope.js';
 import type { AuditSink, InvocationObserver } from './observer.js';
-import { CallCancellation } from './policies.js';
-import type { InFlightCalls, ToolPolicies } from './policies.js';
+import { CallCancellation } from './call-cancellation.js';
+import type { InFlightCalls } from './call-cancellation.js';
+import type { ToolPolicies } from './policies.js';
 
 type Validator = (
   value: unknown,
@@ -255,7 +256,7 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
     // shutdown's deadline passes; its AbortSignal is made only if the handler reads it.
     const call = new CallCancellation();
     const onCallerGone = (): void => {
-      if (!reply.raw.writableEnded) call.abort();
+      if (!reply.raw.writableEnded) call.callerGone();
     };
     reply.raw.once('close', onCallerGone);
     options.inFlight.add(call);
