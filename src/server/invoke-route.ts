@@ -164,6 +164,9 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
   });
 
   app.setErrorHandler(async (error, request, reply) => {
+    // Refused before the body was read (credentials, size): the unread body would keep the
+    // connection busy, so it is closed after the reply (issue 14 §4).
+    if (request.rawBody === null) reply.header('connection', 'close');
     const state = request.invocation;
     if (state === null || state.finished) {
       // The reply was decided but could not be sent (an output JSON cannot encode: a BigInt, a

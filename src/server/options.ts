@@ -88,6 +88,19 @@ export const ToolServerOptionsSchema = z.strictObject({
   signatureToleranceSeconds: z.number().int().min(1).max(3600).default(300),
   /** Most webhook ids remembered for replay refusal; the oldest is forgotten first. */
   replayCacheSize: z.number().int().min(1).max(10_000_000).default(100_000),
+  /**
+   * Time to receive a whole request, headers and body (Node's `requestTimeout`); a caller that
+   * dribbles its request is cut off after it (issue 14 §4). Handlers' time is not counted.
+   */
+  requestTimeoutMs: z.number().int().min(10).max(600_000).default(30_000),
+  /**
+   * Time a connection may stay silent while no call runs on it (between requests, or while its
+   * headers arrive); a call in flight keeps its connection whatever its tool's timeout. Behind a
+   * load balancer, set it above the balancer's idle timeout.
+   */
+  connectionTimeoutMs: z.number().int().min(10).max(600_000).default(10_000),
+  /** Most open connections; more are dropped at once, so slow clients cannot take every descriptor. */
+  maxConnections: z.number().int().min(1).max(1_000_000).default(1024),
 });
 
 /** Options as callers write them. */

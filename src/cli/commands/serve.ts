@@ -25,6 +25,10 @@ const ServeFlagsSchema = z.strictObject({
   insecureNoAuth: z.boolean().default(false),
   metricsPort: z.coerce.number().int().min(0).max(65_535).default(9464),
   auditFile: z.string().min(1).optional(),
+  // Hardening (issue 14 §4, §12): connection limits and plain-HTTP URLs.
+  requestTimeoutMs: z.coerce.number().int().min(10).max(600_000).default(30_000),
+  connectionTimeoutMs: z.coerce.number().int().min(10).max(600_000).default(10_000),
+  maxConnections: z.coerce.number().int().min(1).max(1_000_000).default(1024),
 });
 
 /** The flags of `serve` after parsing. */
@@ -117,6 +121,9 @@ export async function runServe(ctx: CliContext, raw: Record<string, unknown>): P
       },
       observer: wiring.telemetry.observer,
       audit: wiring.auditLog,
+      requestTimeoutMs: flags.requestTimeoutMs,
+      connectionTimeoutMs: flags.connectionTimeoutMs,
+      maxConnections: flags.maxConnections,
       ...(wiring.remoteStatus === undefined ? {} : { remoteStatus: wiring.remoteStatus }),
     },
     { logger: wiring.logger },
@@ -148,6 +155,14 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--metrics-port <port>', 'Prometheus metrics port (0 picks a free one)', '9464')
     .option('--audit-file <file>', 'audit log path (default GENESYS_TOOLS_AUDIT_FILE)')
     .option('--insecure-no-auth', 'accept calls without credentials (local testing only)')
+    // Hardening (issue 14 §4, §12).
+    .option('--request-timeout-ms <ms>', 'time to receive a whole request', '30000')
+    .option(
+      '--connection-timeout-ms <ms>',
+      'time a connection may stay silent while no call runs on it',
+      '10000',
+    )
+    .option('--max-connections <n>', 'most open connections; more are dropped', '1024')
     .action(async (options: Record<string, unknown>) => {
       await runServe(ctx, options);
     });
