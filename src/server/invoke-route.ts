@@ -18,6 +18,7 @@ import {
 } from './call-outcome.js';
 import type { CallState, OutcomeDeps } from './call-outcome.js';
 import { REPLY_SCHEMAS, parseEnvelope } from './envelope.js';
+import { checkParameterShape, invalidParameters } from './parameter-checks.js';
 import type { AuditSink, InvocationObserver } from './observer.js';
 import { CallCancellation } from './call-cancellation.js';
 import type { InFlightCalls } from './call-cancellation.js';
@@ -234,16 +235,10 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
         `tool_name "${envelope.tool_name}" differs from the tool "${state.toolName}" in the path.`,
       );
     }
+    const shape = checkParameterShape(envelope.parameters);
+    if (shape !== undefined) throw shape;
     const checked = served.validateParameters(envelope.parameters);
-    if (!checked.ok) {
-      throw new InvocationError(
-        'INVALID_PARAMETERS',
-        `the parameters do not match the schema of "${state.toolName}": ${checked.issues
-          .map((i) => `${i.path || '/'} ${i.message}`)
-          .join('; ')}.`,
-        { details: { issues: checked.issues } },
-      );
-    }
+    if (!checked.ok) throw invalidParameters(state.toolName, checked.issues);
     served.policies.admit();
     const output = await runHandler(reply, served, state, envelope.parameters);
     return sendSuccess(reply, state, outcomeDeps, output);
