@@ -30,6 +30,35 @@ const optionalString = z
 
 const optionalUrl = optionalString.pipe(z.url({ protocol: /^https?$/ }).optional());
 
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1');
+
+/** The variables holding URLs that carry credentials, checked for plain HTTP (issue 14 §12). */
+const CREDENTIAL_URL_VARIABLES = [
+  'GENESYS_TOOLS_EXECUTION_URL',
+  'GENESYS_CLOUD_LOGIN_URL',
+  'GENESYS_CLOUD_API_URL',
+] as const;
+
+/**
+ * True for an `http://` URL whose host is not loopback: Genesys would send the data action's
+ * bearer token, or we our client secret and tokens, in clear text. Pure.
+ */
+export function isInsecureRemoteUrl(url: string): boolean {
+  if (!URL.canParse(url)) return false;
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'http:') return false;
+  const host = parsed.hostname.toLowerCase();
+  const loopback =
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    host === '[::1]' ||
+    /^127(?:\.\d{1,3}){3}$/.test(host);
+  return !loopback;
+}
+
 /** Environment variables and their shapes. Unknown variables are ignored (it is the environment). */
 export const EnvSchema = z.object({
   GENESYS_CLOUD_REGION: optionalString,
@@ -45,6 +74,8 @@ export const EnvSchema = z.object({
   ),
   GENESYS_TOOLS_SIGNING_SECRET: list,
   GENESYS_TOOLS_AUDIT_FILE: z.string().min(1).default('./audit/audit.jsonl'),
+  /** Accept http:// credential URLs on hosts other than loopback (serve --allow-insecure-http). */
+  GENESYS_TOOLS_ALLOW_INSECURE_HTTP: booleanFlag,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // OpenTelemetry's standard variables (only the ones we act on).
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
@@ -70,6 +101,8 @@ export interface EnvConfig {
   /** OTLP/HTTP base URL for traces; none exported when unset. */
   readonly otlpEndpoint: string | undefined;
   readonly serviceName: string | undefined;
+  /** http:// credential URLs on hosts other than loopback were accepted on purpose. */
+  readonly allowInsecureHttp: boolean;
 }
 
 /** Secret variables that may instead name a file holding the value (`NAME_FILE`, as Docker secrets). */
@@ -139,6 +172,19 @@ export function loadEnvConfig(
     });
   }
   const e = parsed.data;
+  if (!e.GENESYS_TOOLS_ALLOW_INSECURE_HTTP) {
+    const insecure = CREDENTIAL_URL_VARIABLES.filter((name) => {
+      const url = e[name];
+      return url !== undefined && isInsecureRemoteUrl(url);
+    });
+    if (insecure.length > 0) {
+      throw new ConfigError(
+        'CONFIG_INVALID',
+        `${insecure.join(', ')}: http:// to a host other than loopback sends credentials in clear text; use https://, or set GENESYS_TOOLS_ALLOW_INSECURE_HTTP=true (serve --allow-insecure-http) if a TLS proxy sits in between`,
+        { details: { variables: insecure } },
+      );
+    }
+  }
   return Object.freeze({
     region: e.GENESYS_CLOUD_REGION,
     clientId: e.GENESYS_CLOUD_CLIENT_ID,
@@ -154,6 +200,7 @@ export function loadEnvConfig(
     logLevel: e.LOG_LEVEL,
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
     serviceName: e.OTEL_SERVICE_NAME,
+    allowInsecureHttp: e.GENESYS_TOOLS_ALLOW_INSECURE_HTTP,
   });
 }
 

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps, Logger } from '../deps.js';
 import type { ToolContext, ToolDefinition } from '../definition/index.js';
 import { InvocationError } from '../errors.js';
-import type { CallerAuth } from './caller-auth.js';
+import type { CallerAuth, Headers } from './caller-auth.js';
 import {
   OutputMismatchError,
   callLogger,
@@ -19,7 +19,8 @@ import {
 import type { CallState, OutcomeDeps } from './call-outcome.js';
 import { REPLY_SCHEMAS, parseEnvelope } from './envelope.js';
 import { checkParameterShape, invalidParameters } from './parameter-checks.js';
-import type { AuditSink, InvocationObserver } from './observer.js';
+import type { AuditSink, InvocationObserver, InvocationSpan } from './observer.js';
+import { DeferredSpan, withoutTraceContext } from './trusted-span.js';
 import { CallCancellation } from './call-cancellation.js';
 import type { InFlightCalls } from './call-cancellation.js';
 import type { ToolPolicies } from './policies.js';
@@ -126,11 +127,15 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
   app.addHook('onRequest', (request, _reply, done) => {
     const { name } = request.params as { name: string };
     const invocationId = randomUUID();
-    const span = observer.start({
-      toolName: tools.has(name) ? name : undefined,
-      invocationId,
-      headers: request.headers,
-    });
+    // Credentials in headers are checked before the body is read: an unauthenticated 10 MB body
+    // is refused without being buffered. The trace context is honoured only once they pass.
+    const verdict = auth.checkHeaders(request.headers);
+    const start = (headers: Headers): InvocationSpan =>
+      observer.start({ toolName: tools.has(name) ? name : undefined, invocationId, headers });
+    const span =
+      verdict === 'needs-body'
+        ? new DeferredSpan(start, request.headers)
+        : start(verdict.ok ? request.headers : withoutTraceContext(request.headers));
     const state: CallState = {
       invocationId,
       startMs: deps.clock.nowMs(),
@@ -148,9 +153,6 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
       finished: false,
     };
     request.invocation = state;
-    // Credentials in headers are checked before the body is read: an unauthenticated 10 MB body
-    // is refused without being buffered.
-    const verdict = auth.checkHeaders(request.headers);
     if (verdict === 'needs-body') {
       state.needsSignature = true;
       done();
@@ -217,6 +219,7 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
         callLogger(state).warn({ reason: verdict.reason }, 'caller refused');
         throw unauthorized();
       }
+      if (state.span instanceof DeferredSpan) state.span.trust();
     }
     const served = tools.get(state.toolName);
     if (served === undefined) {

@@ -11,7 +11,7 @@ import type { ToolDefinition } from '../../definition/index.js';
 import { loadTools } from '../../definition/index.js';
 import { ConfigError, DefinitionError } from '../../errors.js';
 import type { Registry } from '../../registry/index.js';
-import { createToolServer } from '../../server/index.js';
+import { bearerTokenProblem, createToolServer } from '../../server/index.js';
 import type { CliContext } from '../context.js';
 import { untilStopped } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -29,6 +29,7 @@ const ServeFlagsSchema = z.strictObject({
   requestTimeoutMs: z.coerce.number().int().min(10).max(600_000).default(30_000),
   connectionTimeoutMs: z.coerce.number().int().min(10).max(600_000).default(10_000),
   maxConnections: z.coerce.number().int().min(1).max(1_000_000).default(1024),
+  allowInsecureHttp: z.boolean().default(false),
 });
 
 /** The flags of `serve` after parsing. */
@@ -52,8 +53,28 @@ function parseFlags(raw: Record<string, unknown>): ServeFlags {
   throw new ConfigError('CONFIG_USAGE', `serve: ${problems.join('; ')}`);
 }
 
+/** Refuses bearer tokens that can never match or are easy to guess, naming the entry only. */
+function checkTokens(env: EnvConfig): void {
+  const problems = env.bearerTokens.flatMap((token, i) => {
+    const problem = bearerTokenProblem(token);
+    return problem === undefined ? [] : [`GENESYS_TOOLS_BEARER_TOKEN (entry ${i + 1}) ${problem}`];
+  });
+  if (problems.length > 0) {
+    throw new ConfigError('CONFIG_INVALID', `serve: ${problems.join('; ')}.`, {
+      details: { variables: ['GENESYS_TOOLS_BEARER_TOKEN'] },
+    });
+  }
+}
+
 function requireAuth(env: EnvConfig, flags: ServeFlags, ctx: CliContext): void {
   const configured = env.bearerTokens.length + env.basicAuth.length + env.signingSecrets.length;
+  if (configured > 0 && flags.insecureNoAuth) {
+    throw new ConfigError(
+      'CONFIG_INVALID',
+      'serve: --insecure-no-auth would switch off the configured caller authentication (GENESYS_TOOLS_BEARER_TOKEN, GENESYS_TOOLS_BASIC_AUTH or GENESYS_TOOLS_SIGNING_SECRET); drop the flag, or unset the secrets for local testing.',
+    );
+  }
+  checkTokens(env);
   if (configured > 0) return;
   if (!flags.insecureNoAuth) {
     throw new ConfigError(
@@ -98,7 +119,9 @@ async function servableTools(
 /** Runs the server until `ctx.stopSignal`; resolves once it has drained and closed. */
 export async function runServe(ctx: CliContext, raw: Record<string, unknown>): Promise<void> {
   const flags = parseFlags(raw);
-  const env = loadEnvConfig(ctx.env);
+  const env = loadEnvConfig(
+    flags.allowInsecureHttp ? { ...ctx.env, GENESYS_TOOLS_ALLOW_INSECURE_HTTP: 'true' } : ctx.env,
+  );
   requireAuth(env, flags, ctx);
   const tools = await servableTools(flags, ctx);
   const session = await statusSession(ctx, env);
@@ -163,6 +186,10 @@ export function register(program: Command, ctx: CliContext): void {
       '10000',
     )
     .option('--max-connections <n>', 'most open connections; more are dropped', '1024')
+    .option(
+      '--allow-insecure-http',
+      'accept http:// execution, login and API URLs on hosts other than loopback (GENESYS_TOOLS_ALLOW_INSECURE_HTTP=true)',
+    )
     .action(async (options: Record<string, unknown>) => {
       await runServe(ctx, options);
     });
