@@ -59,6 +59,28 @@ export function isInsecureRemoteUrl(url: string): boolean {
   return !loopback;
 }
 
+/**
+ * Refuses plain-HTTP credential URLs to hosts other than loopback unless the setting
+ * `GENESYS_TOOLS_ALLOW_INSECURE_HTTP` allows them. Keys name where each URL came from
+ * (`GENESYS_TOOLS_EXECUTION_URL`, `--execution-url`, the config file's `executionUrl`).
+ * @throws ConfigError CONFIG_INVALID naming the settings and the override, never the URLs.
+ */
+export function requireSecureUrls(
+  urls: Readonly<Record<string, string | undefined>>,
+  allowInsecureHttp: boolean,
+): void {
+  if (allowInsecureHttp) return;
+  const insecure = Object.entries(urls)
+    .filter(([, url]) => url !== undefined && isInsecureRemoteUrl(url))
+    .map(([name]) => name);
+  if (insecure.length === 0) return;
+  throw new ConfigError(
+    'CONFIG_INVALID',
+    `${insecure.join(', ')}: http:// to a host other than loopback sends credentials in clear text; use https://, or set GENESYS_TOOLS_ALLOW_INSECURE_HTTP=true (serve --allow-insecure-http) if a TLS proxy sits in between`,
+    { details: { variables: insecure } },
+  );
+}
+
 /** Environment variables and their shapes. Unknown variables are ignored (it is the environment). */
 export const EnvSchema = z.object({
   GENESYS_CLOUD_REGION: optionalString,
@@ -172,19 +194,10 @@ export function loadEnvConfig(
     });
   }
   const e = parsed.data;
-  if (!e.GENESYS_TOOLS_ALLOW_INSECURE_HTTP) {
-    const insecure = CREDENTIAL_URL_VARIABLES.filter((name) => {
-      const url = e[name];
-      return url !== undefined && isInsecureRemoteUrl(url);
-    });
-    if (insecure.length > 0) {
-      throw new ConfigError(
-        'CONFIG_INVALID',
-        `${insecure.join(', ')}: http:// to a host other than loopback sends credentials in clear text; use https://, or set GENESYS_TOOLS_ALLOW_INSECURE_HTTP=true (serve --allow-insecure-http) if a TLS proxy sits in between`,
-        { details: { variables: insecure } },
-      );
-    }
-  }
+  requireSecureUrls(
+    Object.fromEntries(CREDENTIAL_URL_VARIABLES.map((name) => [name, e[name]])),
+    e.GENESYS_TOOLS_ALLOW_INSECURE_HTTP,
+  );
   return Object.freeze({
     region: e.GENESYS_CLOUD_REGION,
     clientId: e.GENESYS_CLOUD_CLIENT_ID,
