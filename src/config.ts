@@ -39,6 +39,57 @@ const optionalString = z
 
 const optionalUrl = optionalString.pipe(z.url({ protocol: /^https?$/ }).optional());
 
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1');
+
+/** The variables holding URLs that carry credentials, checked for plain HTTP (issue 14 §12). */
+const CREDENTIAL_URL_VARIABLES = [
+  'GENESYS_TOOLS_EXECUTION_URL',
+  'GENESYS_CLOUD_LOGIN_URL',
+  'GENESYS_CLOUD_API_URL',
+] as const;
+
+/**
+ * True for an `http://` URL whose host is not loopback: Genesys would send the data action's
+ * bearer token, or we our client secret and tokens, in clear text. Pure.
+ */
+export function isInsecureRemoteUrl(url: string): boolean {
+  if (!URL.canParse(url)) return false;
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'http:') return false;
+  const host = parsed.hostname.toLowerCase();
+  const loopback =
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    host === '[::1]' ||
+    /^127(?:\.\d{1,3}){3}$/.test(host);
+  return !loopback;
+}
+
+/**
+ * Refuses plain-HTTP credential URLs to hosts other than loopback unless the setting
+ * `GENESYS_TOOLS_ALLOW_INSECURE_HTTP` allows them. Keys name where each URL came from
+ * (`GENESYS_TOOLS_EXECUTION_URL`, `--execution-url`, the config file's `executionUrl`).
+ * @throws ConfigError CONFIG_INVALID naming the settings and the override, never the URLs.
+ */
+export function requireSecureUrls(
+  urls: Readonly<Record<string, string | undefined>>,
+  allowInsecureHttp: boolean,
+): void {
+  if (allowInsecureHttp) return;
+  const insecure = Object.entries(urls)
+    .filter(([, url]) => url !== undefined && isInsecureRemoteUrl(url))
+    .map(([name]) => name);
+  if (insecure.length === 0) return;
+  throw new ConfigError(
+    'CONFIG_INVALID',
+    `${insecure.join(', ')}: http:// to a host other than loopback sends credentials in clear text; use https://, or set GENESYS_TOOLS_ALLOW_INSECURE_HTTP=true (serve --allow-insecure-http) if a TLS proxy sits in between`,
+    { details: { variables: insecure } },
+  );
+}
+
 /** Environment variables and their shapes. Unknown variables are ignored (it is the environment). */
 export const EnvSchema = z.object({
   GENESYS_CLOUD_REGION: optionalString,
@@ -57,6 +108,8 @@ export const EnvSchema = z.object({
   GENESYS_TOOLS_AUDIT_HMAC_KEY: optionalString.pipe(
     z.string().min(32, 'expected at least 32 characters').optional(),
   ),
+  /** Accept http:// credential URLs on hosts other than loopback (serve --allow-insecure-http). */
+  GENESYS_TOOLS_ALLOW_INSECURE_HTTP: booleanFlag,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // OpenTelemetry's standard variables (only the ones we act on).
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
@@ -94,6 +147,8 @@ export interface EnvConfig {
   readonly serviceName: string | undefined;
   /** Requests per minute the client allows itself (an org with a raised limit, the emulator). */
   readonly requestsPerMinute: number;
+  /** http:// credential URLs on hosts other than loopback were accepted on purpose. */
+  readonly allowInsecureHttp: boolean;
 }
 
 /** Secret variables that may instead name a file holding the value (`NAME_FILE`, as Docker secrets). */
@@ -164,6 +219,10 @@ export function loadEnvConfig(
     });
   }
   const e = parsed.data;
+  requireSecureUrls(
+    Object.fromEntries(CREDENTIAL_URL_VARIABLES.map((name) => [name, e[name]])),
+    e.GENESYS_TOOLS_ALLOW_INSECURE_HTTP,
+  );
   return Object.freeze({
     region: e.GENESYS_CLOUD_REGION,
     clientId: e.GENESYS_CLOUD_CLIENT_ID,
@@ -182,6 +241,7 @@ export function loadEnvConfig(
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
     serviceName: e.OTEL_SERVICE_NAME,
     requestsPerMinute: e.GENESYS_CLOUD_REQUESTS_PER_MINUTE,
+    allowInsecureHttp: e.GENESYS_TOOLS_ALLOW_INSECURE_HTTP,
   });
 }
 

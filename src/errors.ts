@@ -402,6 +402,12 @@ export const ERROR_CATALOGUE = {
     summary: "The tool's circuit breaker is open after repeated failures.",
     fix: 'Fix what makes the tool fail (see the server log); it is probed again after Retry-After seconds.',
   },
+  CALLER_GONE: {
+    family: 'invocation',
+    summary:
+      'The caller closed its connection before the reply; the call was cancelled (recorded with HTTP 499, never sent).',
+    fix: "Nothing to fix on the server; if callers give up early, raise their timeout (the data action's timeoutSeconds).",
+  },
   TOOL_EXECUTION_TIMEOUT: {
     family: 'invocation',
     summary: "The handler did not finish within the tool's timeoutMs.",
@@ -594,6 +600,8 @@ const INVOCATION_STATUS = {
   CIRCUIT_OPEN: 503,
   TOOL_EXECUTION_TIMEOUT: 504,
   EXECUTION_FAILURE: 500,
+  // nginx's "client closed request": recorded in logs, metrics and the audit, never sent.
+  CALLER_GONE: 499,
 } as const satisfies Record<InvocationErrorCode, number>;
 
 export interface InvocationErrorOptions extends ErrorOptions {
@@ -610,6 +618,36 @@ export class InvocationError extends GenesysToolsError {
     this.httpStatus = INVOCATION_STATUS[code];
     this.retryAfterMs = options.retryAfterMs;
   }
+}
+
+function isInvocationCode(value: unknown): value is InvocationErrorCode {
+  return typeof value === 'string' && Object.hasOwn(INVOCATION_STATUS, value);
+}
+
+/**
+ * The `InvocationError` a thrown value stands for, also when it comes from another copy of this
+ * module: a tool loaded by `serve` imports the package's `errors.ts` on its own, so `instanceof`
+ * fails (issue 14 §3). Recognised by the brand and an invocation code, and rebuilt with this
+ * copy's class so its HTTP status is this server's; undefined for anything else.
+ */
+export function asInvocationError(value: unknown): InvocationError | undefined {
+  if (value instanceof InvocationError) return value;
+  if (!isGenesysToolsError(value) || !isInvocationCode(value.code)) return undefined;
+  const message = typeof value.message === 'string' ? value.message : value.code;
+  const details = 'details' in value && isPlainRecord(value.details) ? value.details : undefined;
+  const retryAfterMs =
+    'retryAfterMs' in value && typeof value.retryAfterMs === 'number'
+      ? value.retryAfterMs
+      : undefined;
+  return new InvocationError(value.code, message, {
+    cause: value,
+    ...(details === undefined ? {} : { details }),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  });
+}
+
+function isPlainRecord(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export class AuditError extends GenesysToolsError {

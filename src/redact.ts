@@ -70,3 +70,18 @@ export function redactString(text: string, secrets: readonly string[]): string {
   }
   return out;
 }
+
+/**
+ * The strings a Basic-auth `user:password` pair must be scrubbed as: the pair, the password alone
+ * (a log or an error may echo it without the user, issue 14 §12) and the pair in base64, as it
+ * travels in an `Authorization: Basic` header.
+ */
+export function basicAuthSecrets(pair: string): string[] {
+  const colon = pair.indexOf(':');
+  const password = colon < 0 ? '' : pair.slice(colon + 1);
+  return [
+    pair,
+    ...(password === '' ? [] : [password]),
+    Buffer.from(pair, 'utf8').toString('base64'),
+  ];
+}

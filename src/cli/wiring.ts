@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { EnvConfig } from '../config.js';
 import type { Logger } from '../deps.js';
 import { systemClock } from '../deps.js';
+import { basicAuthSecrets } from '../redact.js';
 import type { ToolDefinition } from '../definition/index.js';
 import type { Registry } from '../registry/index.js';
 import type { RemoteStatusProvider } from '../server/index.js';
@@ -53,7 +54,7 @@ export function cliLogger(
 ): Logger {
   const secrets = [
     ...env.bearerTokens,
-    ...env.basicAuth,
+    ...env.basicAuth.flatMap(basicAuthSecrets),
     ...env.signingSecrets,
     ...(env.clientSecret === undefined ? [] : [env.clientSecret]),
     ...(env.auditHmacKey === undefined ? [] : [env.auditHmacKey]),

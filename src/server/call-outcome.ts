@@ -4,9 +4,10 @@
  */
 import type { FastifyReply } from 'fastify';
 import type { Clock, Logger } from '../deps.js';
-import { InvocationError, isGenesysToolsError } from '../errors.js';
+import { InvocationError, asInvocationError, isGenesysToolsError } from '../errors.js';
 import { redactString } from '../redact.js';
 import { errorReply } from './envelope.js';
+import { boundIssues } from './parameter-checks.js';
 import type { InvocationSuccessWire } from './envelope.js';
 import { headerId } from './envelope.js';
 import type { AuditEntry, AuditSink, InvocationSpan } from './observer.js';
@@ -139,7 +140,9 @@ export function toInvocationError(
     readonly secrets: readonly string[];
   },
 ): InvocationError {
-  if (error instanceof InvocationError) return error;
+  // By brand, not class: a tool's module may carry its own copy of errors.ts (issue 14 §3).
+  const own = asInvocationError(error);
+  if (own !== undefined) return boundIssues(own);
   if (isFastifyLikeError(error) && !isGenesysToolsError(error)) {
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) {
       return new InvocationError('PAYLOAD_TOO_LARGE', 'the request body is over the size limit.');

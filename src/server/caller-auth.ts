@@ -6,6 +6,7 @@
  */
 import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../deps.js';
+import { basicAuthSecrets } from '../redact.js';
 import type { ResolvedAuthOptions } from './options.js';
 
 type HeaderValue = string | readonly string[] | undefined;
@@ -218,6 +219,10 @@ export function createCallerAuth(
   return {
     checkHeaders,
     checkSignature,
-    secrets: [...options.bearerTokens, ...options.basicAuth, ...options.signingSecrets],
+    secrets: [
+      ...options.bearerTokens,
+      ...options.basicAuth.flatMap(basicAuthSecrets),
+      ...options.signingSecrets,
+    ],
   };
 }

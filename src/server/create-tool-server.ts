@@ -10,6 +10,7 @@ import type { Deps } from '../deps.js';
 import { compileOutputValidator, compileParametersValidator } from '../definition/index.js';
 import { ConfigError, InvocationError } from '../errors.js';
 import { createCallerAuth } from './caller-auth.js';
+import { connectionOptions, limitConnections } from './connection-limits.js';
 import { sendError, toInvocationError } from './call-outcome.js';
 import { registerHealthRoutes } from './health.js';
 import { registerInvokeRoute } from './invoke-route.js';
@@ -18,7 +19,8 @@ import type { ServedTool } from './invoke-route.js';
 import type { InvocationObserver } from './observer.js';
 import { parseServerOptions } from './options.js';
 import type { ResolvedServerOptions, ToolServerOptions } from './options.js';
-import { InFlightCalls, createToolPolicies } from './policies.js';
+import { InFlightCalls } from './call-cancellation.js';
+import { createToolPolicies } from './policies.js';
 
 function unknownEndpoint(): InvocationError {
   return new InvocationError(
@@ -86,6 +88,7 @@ export async function createToolServer(
   const app = Fastify({
     logger: false,
     bodyLimit: options.bodyLimitBytes,
+    ...connectionOptions(options),
     // Fastify's own 503 while closing has its default body; calls on kept-alive connections
     // during the drain are served instead, and /readyz says 503.
     return503OnClosing: false,
@@ -97,8 +100,18 @@ export async function createToolServer(
       void sendError(reply, unknownEndpoint(), randomUUID());
     },
     // A request Node cannot parse as HTTP never reaches Fastify; answer it in the contract shape.
-    clientErrorHandler: (_error, socket) => {
-      if (!socket.writable) return;
+    clientErrorHandler: (error, socket) => {
+      if (!socket.writable) {
+        socket.destroy();
+        return;
+      }
+      if ('code' in error && error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+        // The request did not arrive within requestTimeoutMs: no body for a client that dribbles.
+        socket.end(
+          'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
+        );
+        return;
+      }
       const body = JSON.stringify({
         status: 'error',
         output: null,
@@ -115,6 +128,7 @@ export async function createToolServer(
   // Every body is read as text (signatures cover the exact bytes) and parsed as JSON whatever its
   // Content-Type, by Fastify's secure-json-parse parser (refuses __proto__ / constructor.prototype).
   declareRequestSlots(app);
+  limitConnections(app, options);
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {

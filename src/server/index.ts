@@ -1,7 +1,7 @@
 /** The server room's public surface (STYLE §2): name each export explicitly. */
 export { createToolServer, noopObserver } from './create-tool-server.js';
 export { createCachedStatusProvider } from './status-provider.js';
-export { ToolServerOptionsSchema } from './options.js';
+export { ToolServerOptionsSchema, bearerTokenProblem, MIN_TOKEN_LENGTH } from './options.js';
 export type { ToolServerOptions, RemoteStatusProvider, RemoteToolStatus } from './options.js';
 export type {
   AuditEntry,

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps, Logger } from '../deps.js';
 import type { ToolContext, ToolDefinition } from '../definition/index.js';
 import { InvocationError } from '../errors.js';
-import type { CallerAuth } from './caller-auth.js';
+import type { CallerAuth, Headers } from './caller-auth.js';
 import {
   OutputMismatchError,
   callLogger,
@@ -19,9 +19,12 @@ import {
 } from './call-outcome.js';
 import type { CallState, OutcomeDeps } from './call-outcome.js';
 import { REPLY_SCHEMAS, parseEnvelope } from './envelope.js';
-import type { AuditSink, InvocationObserver } from './observer.js';
-import { CallCancellation } from './policies.js';
-import type { InFlightCalls, ToolPolicies } from './policies.js';
+import { checkParameterShape, invalidParameters } from './parameter-checks.js';
+import type { AuditSink, InvocationObserver, InvocationSpan } from './observer.js';
+import { DeferredSpan, withoutTraceContext } from './trusted-span.js';
+import { CallCancellation } from './call-cancellation.js';
+import type { InFlightCalls } from './call-cancellation.js';
+import type { ToolPolicies } from './policies.js';
 
 type Validator = (
   value: unknown,
@@ -123,11 +126,15 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
   app.addHook('onRequest', (request, _reply, done) => {
     const { name } = request.params as { name: string };
     const invocationId = randomUUID();
-    const span = observer.start({
-      toolName: tools.has(name) ? name : undefined,
-      invocationId,
-      headers: request.headers,
-    });
+    // Credentials in headers are checked before the body is read: an unauthenticated 10 MB body
+    // is refused without being buffered. The trace context is honoured only once they pass.
+    const verdict = auth.checkHeaders(request.headers);
+    const start = (headers: Headers): InvocationSpan =>
+      observer.start({ toolName: tools.has(name) ? name : undefined, invocationId, headers });
+    const span =
+      verdict === 'needs-body'
+        ? new DeferredSpan(start, request.headers)
+        : start(verdict.ok ? request.headers : withoutTraceContext(request.headers));
     const state: CallState = {
       invocationId,
       startMs: deps.clock.nowMs(),
@@ -149,9 +156,6 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
       finished: false,
     };
     request.invocation = state;
-    // Credentials in headers are checked before the body is read: an unauthenticated 10 MB body
-    // is refused without being buffered.
-    const verdict = auth.checkHeaders(request.headers);
     if (verdict === 'needs-body') {
       state.needsSignature = true;
       done();
@@ -167,6 +171,9 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
   });
 
   app.setErrorHandler(async (error, request, reply) => {
+    // Refused before the body was read (credentials, size): the unread body would keep the
+    // connection busy, so it is closed after the reply (issue 14 §4).
+    if (request.rawBody === null) reply.header('connection', 'close');
     const state = request.invocation;
     if (state === null || state.finished) {
       // The reply was decided but could not be sent (an output JSON cannot encode: a BigInt, a
@@ -217,6 +224,7 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
         throw refused;
       }
       trustCaller(state, request.headers);
+      if (state.span instanceof DeferredSpan) state.span.trust();
     }
     const served = tools.get(state.toolName);
     if (served === undefined) {
@@ -235,16 +243,10 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
         `tool_name "${envelope.tool_name}" differs from the tool "${state.toolName}" in the path.`,
       );
     }
+    const shape = checkParameterShape(envelope.parameters);
+    if (shape !== undefined) throw shape;
     const checked = served.validateParameters(envelope.parameters);
-    if (!checked.ok) {
-      throw new InvocationError(
-        'INVALID_PARAMETERS',
-        `the parameters do not match the schema of "${state.toolName}": ${checked.issues
-          .map((i) => `${i.path || '/'} ${i.message}`)
-          .join('; ')}.`,
-        { details: { issues: checked.issues } },
-      );
-    }
+    if (!checked.ok) throw invalidParameters(state.toolName, checked.issues);
     served.policies.admit();
     const output = await runHandler(reply, served, state, envelope.parameters);
     return sendSuccess(reply, state, outcomeDeps, output);
@@ -260,7 +262,7 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
     // shutdown's deadline passes; its AbortSignal is made only if the handler reads it.
     const call = new CallCancellation();
     const onCallerGone = (): void => {
-      if (!reply.raw.writableEnded) call.abort();
+      if (!reply.raw.writableEnded) call.callerGone();
     };
     reply.raw.once('close', onCallerGone);
     options.inFlight.add(call);

@@ -42,13 +42,31 @@ const remoteStatusSchema = z.custom<RemoteStatusProvider>((v) => typeof v === 'f
   message: 'expected a function returning { tools, stale }',
 });
 
-const secret = z.string().min(1);
+/** Shortest bearer token (or API key) accepted: a short one can be guessed. */
+export const MIN_TOKEN_LENGTH = 16;
+
+/**
+ * What is wrong with a bearer token, or undefined: white space (it can never match, since
+ * `Authorization` is split on it) or fewer than MIN_TOKEN_LENGTH characters. Never names the value.
+ */
+export function bearerTokenProblem(token: string): string | undefined {
+  if (/\s/.test(token)) return 'contains white space, so no caller can ever send it; remove it';
+  if (token.length < MIN_TOKEN_LENGTH) {
+    return `is shorter than ${MIN_TOKEN_LENGTH} characters; use a random token of 32 or more (openssl rand -hex 32)`;
+  }
+  return undefined;
+}
+
+const bearerToken = z.string().superRefine((token, ctx) => {
+  const problem = bearerTokenProblem(token);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `the token ${problem}` });
+});
 
 /** Caller authentication (DESIGN "Caller authentication"); several secrets may be active at once. */
 export const AuthOptionsSchema = z
   .strictObject({
     /** Accepted `Authorization: Bearer` tokens (and API-key header values). */
-    bearerTokens: z.array(secret).default([]),
+    bearerTokens: z.array(bearerToken).default([]),
     /** Accepted `user:password` pairs for `Authorization: Basic`. */
     basicAuth: z.array(z.string().regex(/^[^:]+:.+$/, 'expected "user:password"')).default([]),
     /** Standard Webhooks secrets, `whsec_` followed by base64. */
@@ -71,6 +89,15 @@ export const AuthOptionsSchema = z
       message:
         'no caller authentication configured: set bearerTokens, basicAuth or signingSecrets, or insecureNoAuth: true',
     },
+  )
+  .refine(
+    (a) =>
+      !a.insecureNoAuth ||
+      a.bearerTokens.length + a.basicAuth.length + a.signingSecrets.length === 0,
+    {
+      message:
+        'insecureNoAuth would switch off the configured bearerTokens, basicAuth or signingSecrets; drop insecureNoAuth or the secrets',
+    },
   );
 
 /** Everything `createToolServer` accepts. */
@@ -88,6 +115,19 @@ export const ToolServerOptionsSchema = z.strictObject({
   signatureToleranceSeconds: z.number().int().min(1).max(3600).default(300),
   /** Most webhook ids remembered for replay refusal; the oldest is forgotten first. */
   replayCacheSize: z.number().int().min(1).max(10_000_000).default(100_000),
+  /**
+   * Time to receive a whole request, headers and body (Node's `requestTimeout`); a caller that
+   * dribbles its request is cut off after it (issue 14 §4). Handlers' time is not counted.
+   */
+  requestTimeoutMs: z.number().int().min(10).max(600_000).default(30_000),
+  /**
+   * Time a connection may stay silent while no call runs on it (between requests, or while its
+   * headers arrive); a call in flight keeps its connection whatever its tool's timeout. Behind a
+   * load balancer, set it above the balancer's idle timeout.
+   */
+  connectionTimeoutMs: z.number().int().min(10).max(600_000).default(10_000),
+  /** Most open connections; more are dropped at once, so slow clients cannot take every descriptor. */
+  maxConnections: z.number().int().min(1).max(1_000_000).default(1024),
 });
 
 /** Options as callers write them. */

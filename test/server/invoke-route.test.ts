@@ -334,10 +334,13 @@ describe('the invocation route', () => {
   it('does not send the reply until the audit entry is durable', async () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((r) => (release = r));
+    let appendCalled: () => void = () => undefined;
+    const appending = new Promise<void>((r) => (appendCalled = r));
     let appended = false;
     const app = await server({
       audit: {
         append: async () => {
+          appendCalled();
           await gate;
           appended = true;
         },
@@ -349,7 +352,8 @@ describe('the invocation route', () => {
       expect(appended).toBe(true);
       return res;
     });
-    await new Promise((r) => setTimeout(r, 20));
+    await appending;
+    await new Promise((r) => setImmediate(r));
     expect(replied).toBe(false);
     release();
     expect((await pending).statusCode).toBe(200);

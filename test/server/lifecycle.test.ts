@@ -50,6 +50,11 @@ async function listening(options: Partial<ToolServerOptions>, clock?: FakeClock)
   return { app, port: (app.server.address() as AddressInfo).port };
 }
 
+/** Resolves once `predicate` holds, checking after each turn of the event loop (no timer). */
+async function until(predicate: () => boolean): Promise<void> {
+  while (!predicate()) await new Promise((r) => setImmediate(r));
+}
+
 function deferred() {
   let resolve: () => void = () => undefined;
   const promise = new Promise<void>((r) => (resolve = r));
@@ -88,7 +93,7 @@ describe('graceful shutdown', () => {
     const inFlight = post(port);
     await started.promise;
     const closed = app.close();
-    await new Promise((r) => setTimeout(r, 10));
+    await until(() => !app.server.listening);
     expect(await post(port)).toBeInstanceOf(Error);
     release.resolve();
     expect(await inFlight).toBe(200);
@@ -118,7 +123,8 @@ describe('graceful shutdown', () => {
     const inFlight = post(port);
     await started.promise;
     const closed = app.close();
-    await new Promise((r) => setTimeout(r, 10));
+    // The drain deadline is a sleep on the fake clock, registered by the preClose hook.
+    await until(() => clock.pending() > 0);
     expect(signal?.aborted).toBe(false);
     await clock.advance(5_000);
     await closed;

@@ -5,8 +5,6 @@ import { CallCancellation, InFlightCalls, retryAfterSeconds } from '../../src/se
 import { fakeClock } from '../support/fake-clock.js';
 import { invoke, recordingObserver, server, tool, wire } from './helpers.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe('the token bucket', () => {
   const policy = { requestsPerMinute: 60, burstSize: 2 };
   const start: BucketState = fullBucket(policy, 0);
@@ -74,20 +72,24 @@ describe('per-tool policies on the route', () => {
   it('opens the breaker after consecutive failures, probes after the cool-down, and closes on success', async () => {
     let failing = true;
     let calls = 0;
+    const clock = fakeClock();
     const observer = recordingObserver();
-    const app = await server({
-      observer,
-      tools: [
-        tool({
-          circuitBreaker: { consecutiveFailures: 2, halfOpenAfterMs: 60 },
-          handler: () => {
-            calls += 1;
-            if (failing) throw new Error('upstream down');
-            return { ok: true };
-          },
-        }),
-      ],
-    });
+    const app = await server(
+      {
+        observer,
+        tools: [
+          tool({
+            circuitBreaker: { consecutiveFailures: 2, halfOpenAfterMs: 60 },
+            handler: () => {
+              calls += 1;
+              if (failing) throw new Error('upstream down');
+              return { ok: true };
+            },
+          }),
+        ],
+      },
+      { clock },
+    );
     expect((await invoke(app)).statusCode).toBe(500);
     expect((await invoke(app)).statusCode).toBe(500);
     const open = await invoke(app);
@@ -102,7 +104,9 @@ describe('per-tool policies on the route', () => {
     });
     expect(registry.json<{ tools: { circuit: string }[] }>().tools[0]?.circuit).toBe('open');
 
-    await sleep(80);
+    await clock.advance(59);
+    expect(wire(await invoke(app)).error_code).toBe('CIRCUIT_OPEN');
+    await clock.advance(1);
     failing = false;
     expect((await invoke(app)).statusCode).toBe(200);
     expect((await invoke(app)).statusCode).toBe(200);
@@ -114,45 +118,60 @@ describe('per-tool policies on the route', () => {
   });
 
   it('opens the breaker again when the half-open probe fails', async () => {
-    const app = await server({
-      tools: [
-        tool({
-          circuitBreaker: { consecutiveFailures: 1, halfOpenAfterMs: 40 },
-          handler: () => {
-            throw new Error('still down');
-          },
-        }),
-      ],
-    });
+    const clock = fakeClock();
+    const app = await server(
+      {
+        tools: [
+          tool({
+            circuitBreaker: { consecutiveFailures: 1, halfOpenAfterMs: 40 },
+            handler: () => {
+              throw new Error('still down');
+            },
+          }),
+        ],
+      },
+      { clock },
+    );
     expect((await invoke(app)).statusCode).toBe(500);
     expect(wire(await invoke(app)).error_code).toBe('CIRCUIT_OPEN');
-    await sleep(60);
+    await clock.advance(40);
     expect((await invoke(app)).statusCode).toBe(500);
-    expect(wire(await invoke(app)).error_code).toBe('CIRCUIT_OPEN');
+    const reopened = await invoke(app);
+    expect(wire(reopened).error_code).toBe('CIRCUIT_OPEN');
+    expect(reopened.headers['retry-after']).toBe('1');
   });
 
   it('answers 503 OVERLOADED once the concurrency limit and the queue are full', async () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((r) => (release = r));
+    let started: () => void = () => undefined;
+    const running = new Promise<void>((r) => (started = r));
     const app = await server({
       tools: [
         tool({
           concurrency: { maxConcurrent: 1, maxQueue: 1 },
           handler: async () => {
+            started();
             await gate;
             return { ok: true };
           },
         }),
       ],
     });
-    const running = invoke(app);
-    const queued = invoke(app);
-    await sleep(20);
-    const refused = await invoke(app);
+    const first = invoke(app);
+    await running;
+    // Of the next two, whichever reaches the bulkhead first is queued and the other refused: the
+    // outcome does not depend on how fast the machine is.
+    const next = [invoke(app), invoke(app)];
+    const refused = await Promise.race(next);
     expect(refused.statusCode).toBe(503);
     expect(wire(refused).error_code).toBe('OVERLOADED');
     release();
-    expect([(await running).statusCode, (await queued).statusCode]).toEqual([200, 200]);
+    const statuses = [
+      (await first).statusCode,
+      ...(await Promise.all(next)).map((r) => r.statusCode),
+    ];
+    expect(statuses.sort()).toEqual([200, 200, 503]);
   });
 
   it('times out a handler that honours its signal with 504, and the signal is aborted', async () => {

@@ -19,14 +19,16 @@ function fakeContext(env: Record<string, string>) {
   return { ...fake, stop, auditFile };
 }
 
+/** Waits until the CLI has printed what `predicate` looks for; the test's timeout bounds it. */
 async function waitFor(predicate: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !predicate(); i++) await new Promise((r) => setTimeout(r, 20));
-  if (!predicate()) throw new Error('condition not reached');
+  while (!predicate()) await new Promise((r) => setTimeout(r, 20));
 }
 
 describe('genesys-tools serve', () => {
   it('prints each tool URL, serves calls, and stops cleanly on the stop signal', async () => {
-    const run = fakeContext({ GENESYS_TOOLS_BEARER_TOKEN: 'serve-token-1,serve-token-2' });
+    const run = fakeContext({
+      GENESYS_TOOLS_BEARER_TOKEN: 'serve-token-1-0123456789,serve-token-2-0123456789',
+    });
     const exit = runCli(
       ['serve', '--tools', 'examples/tools', '--port', '0', '--metrics-port', '0'],
       run.ctx,
@@ -38,7 +40,10 @@ describe('genesys-tools serve', () => {
     expect(url).toBeDefined();
     const res = await fetch(url!, {
       method: 'POST',
-      headers: { authorization: 'Bearer serve-token-2', 'content-type': 'application/json' },
+      headers: {
+        authorization: 'Bearer serve-token-2-0123456789',
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ tool_name: 'check_inventory', parameters: { sku: 'A-1' } }),
     });
     expect(res.status).toBe(200);
@@ -89,7 +94,7 @@ describe('genesys-tools serve', () => {
   });
 
   it('refuses a port outside 0..65535 as a usage error', async () => {
-    const run = fakeContext({ GENESYS_TOOLS_BEARER_TOKEN: 't0ken-value' });
+    const run = fakeContext({ GENESYS_TOOLS_BEARER_TOKEN: 't0ken-value-0123456789' });
     const code = await runCli(['serve', '--port', '70000'], run.ctx);
     expect(code).toBe(2);
     expect(run.err()).toContain('--port');

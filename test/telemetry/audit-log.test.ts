@@ -182,7 +182,8 @@ describe('createAuditLog group commit', () => {
       resolved = true;
     });
     await clock.advance(4);
-    await new Promise((r) => setTimeout(r, 20));
+    // The flush waits on the fake clock, not on a wall-clock timer that a sleep would race.
+    expect(clock.pending()).toBe(1);
     expect(resolved).toBe(false);
     expect(await readFile(file, 'utf8')).toBe('');
     await clock.advance(1);

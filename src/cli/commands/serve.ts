@@ -12,7 +12,7 @@ import type { ToolDefinition } from '../../definition/index.js';
 import { loadTools } from '../../definition/index.js';
 import { ConfigError, DefinitionError } from '../../errors.js';
 import type { Registry } from '../../registry/index.js';
-import { createToolServer } from '../../server/index.js';
+import { bearerTokenProblem, createToolServer } from '../../server/index.js';
 import type { CliContext } from '../context.js';
 import { untilStopped } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -32,6 +32,11 @@ const ServeFlagsSchema = z.strictObject({
     .refine((n) => n === 0 || n >= 2, 'expected 0 (no limit) or at least 2')
     .optional(),
   auditMaxBytes: z.coerce.number().int().min(0).optional(),
+  // Hardening (issue 14 §4, §12): connection limits and plain-HTTP URLs.
+  requestTimeoutMs: z.coerce.number().int().min(10).max(600_000).default(30_000),
+  connectionTimeoutMs: z.coerce.number().int().min(10).max(600_000).default(10_000),
+  maxConnections: z.coerce.number().int().min(1).max(1_000_000).default(1024),
+  allowInsecureHttp: z.boolean().default(false),
 });
 
 /** The flags of `serve` after parsing. */
@@ -55,8 +60,28 @@ function parseFlags(raw: Record<string, unknown>): ServeFlags {
   throw new ConfigError('CONFIG_USAGE', `serve: ${problems.join('; ')}`);
 }
 
+/** Refuses bearer tokens that can never match or are easy to guess, naming the entry only. */
+function checkTokens(env: EnvConfig): void {
+  const problems = env.bearerTokens.flatMap((token, i) => {
+    const problem = bearerTokenProblem(token);
+    return problem === undefined ? [] : [`GENESYS_TOOLS_BEARER_TOKEN (entry ${i + 1}) ${problem}`];
+  });
+  if (problems.length > 0) {
+    throw new ConfigError('CONFIG_INVALID', `serve: ${problems.join('; ')}.`, {
+      details: { variables: ['GENESYS_TOOLS_BEARER_TOKEN'] },
+    });
+  }
+}
+
 function requireAuth(env: EnvConfig, flags: ServeFlags, ctx: CliContext): void {
   const configured = env.bearerTokens.length + env.basicAuth.length + env.signingSecrets.length;
+  if (configured > 0 && flags.insecureNoAuth) {
+    throw new ConfigError(
+      'CONFIG_INVALID',
+      'serve: --insecure-no-auth would switch off the configured caller authentication (GENESYS_TOOLS_BEARER_TOKEN, GENESYS_TOOLS_BASIC_AUTH or GENESYS_TOOLS_SIGNING_SECRET); drop the flag, or unset the secrets for local testing.',
+    );
+  }
+  checkTokens(env);
   if (configured > 0) return;
   if (!flags.insecureNoAuth) {
     throw new ConfigError(
@@ -101,7 +126,9 @@ async function servableTools(
 /** Runs the server until `ctx.stopSignal`; resolves once it has drained and closed. */
 export async function runServe(ctx: CliContext, raw: Record<string, unknown>): Promise<void> {
   const flags = parseFlags(raw);
-  const env = loadEnvConfig(ctx.env);
+  const env = loadEnvConfig(
+    flags.allowInsecureHttp ? { ...ctx.env, GENESYS_TOOLS_ALLOW_INSECURE_HTTP: 'true' } : ctx.env,
+  );
   requireAuth(env, flags, ctx);
   const tools = await servableTools(flags, ctx);
   const session = await statusSession(ctx, env);
@@ -126,6 +153,9 @@ export async function runServe(ctx: CliContext, raw: Record<string, unknown>): P
       },
       observer: wiring.telemetry.observer,
       audit: wiring.auditLog,
+      requestTimeoutMs: flags.requestTimeoutMs,
+      connectionTimeoutMs: flags.connectionTimeoutMs,
+      maxConnections: flags.maxConnections,
       ...(wiring.remoteStatus === undefined ? {} : { remoteStatus: wiring.remoteStatus }),
     },
     { logger: wiring.logger },
@@ -165,6 +195,18 @@ export function register(program: Command, ctx: CliContext): void {
       'audit retention: most bytes kept over all audit files; 0 for no limit (default 1 GiB)',
     )
     .option('--insecure-no-auth', 'accept calls without credentials (local testing only)')
+    // Hardening (issue 14 §4, §12).
+    .option('--request-timeout-ms <ms>', 'time to receive a whole request', '30000')
+    .option(
+      '--connection-timeout-ms <ms>',
+      'time a connection may stay silent while no call runs on it',
+      '10000',
+    )
+    .option('--max-connections <n>', 'most open connections; more are dropped', '1024')
+    .option(
+      '--allow-insecure-http',
+      'accept http:// execution, login and API URLs on hosts other than loopback (GENESYS_TOOLS_ALLOW_INSECURE_HTTP=true)',
+    )
     .action(async (options: Record<string, unknown>) => {
       await runServe(ctx, options);
     });

@@ -1,0 +1,131 @@
+/**
+ * Issue 14 §4: a connection that sends its headers and then dribbles is cut off after the request
+ * timeout, a refusal sent before the body is read closes the connection, silent connections are
+ * closed, and open connections are bounded. Real sockets: the socket is the behaviour.
+ */
+import type { AddressInfo, Socket } from 'node:net';
+import { connect } from 'node:net';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { createToolServer } from '../../src/server/index.js';
+import type { ToolServerOptions } from '../../src/server/index.js';
+import { TOKEN, tool } from './helpers.js';
+
+async function listening(options: Partial<ToolServerOptions>): Promise<number> {
+  const app = await createToolServer({
+    tools: [tool()],
+    auth: { bearerTokens: [TOKEN] },
+    ...options,
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  onTestFinished(async () => {
+    await app.close();
+  });
+  return (app.server.address() as AddressInfo).port;
+}
+
+/** A socket on loopback, its received bytes, and a promise of its close. */
+function open(port: number) {
+  const socket = connect(port, '127.0.0.1');
+  let received = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => (received += chunk));
+  socket.on('error', () => undefined);
+  const closed = new Promise<string>((resolve) =>
+    socket.on('close', () => {
+      resolve(received);
+    }),
+  );
+  const connected = new Promise<void>((resolve) =>
+    socket.once('connect', () => {
+      resolve();
+    }),
+  );
+  return { socket, closed, connected, received: () => received };
+}
+
+function head(authorization: string, contentLength: number): string {
+  return `POST /api/v1/tools/check_inventory HTTP/1.1\r\nHost: x\r\nAuthorization: ${authorization}\r\nContent-Type: application/json\r\nContent-Length: ${contentLength}\r\n\r\n`;
+}
+
+/** Writes one byte per tick of `everyMs` until the socket closes: the slow client's stimulus. */
+function dribble(socket: Socket, everyMs: number): void {
+  const timer = setInterval(() => {
+    if (socket.writable) socket.write(' ');
+  }, everyMs);
+  socket.on('close', () => {
+    clearInterval(timer);
+  });
+}
+
+describe('connection limits', () => {
+  it('closes a connection that sends its headers and then dribbles its body', async () => {
+    const port = await listening({ requestTimeoutMs: 200, connectionTimeoutMs: 60_000 });
+    const client = open(port);
+    await client.connected;
+    client.socket.write(head(`Bearer ${TOKEN}`, 10_000));
+    dribble(client.socket, 10);
+    const received = await client.closed;
+    expect(received).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
+  it('closes the connection after a refusal sent before the body is read', async () => {
+    const port = await listening({});
+    const client = open(port);
+    await client.connected;
+    client.socket.write(head('Bearer wrong-token-0123456789', 10_000));
+    dribble(client.socket, 10);
+    const received = await client.closed;
+    expect(received).toMatch(/^HTTP\/1\.1 401 /);
+    expect(received.toLowerCase()).toContain('connection: close');
+  });
+
+  it('closes a connection that stays silent', async () => {
+    const port = await listening({ connectionTimeoutMs: 50 });
+    const client = open(port);
+    expect(await client.closed).toBe('');
+  });
+
+  it('keeps the connection of a call that runs longer than the connection timeout', async () => {
+    const port = await listening({
+      connectionTimeoutMs: 20,
+      tools: [
+        tool({
+          // A slow tool: silent on the socket for longer than connectionTimeoutMs.
+          handler: () =>
+            new Promise((resolve) =>
+              setTimeout(() => {
+                resolve({ ok: true });
+              }, 150),
+            ),
+        }),
+      ],
+    });
+    const client = open(port);
+    await client.connected;
+    const body = JSON.stringify({ tool_name: 'check_inventory', parameters: { sku: 'a' } });
+    client.socket.write(head(`Bearer ${TOKEN}`, Buffer.byteLength(body)) + body);
+    const received = await client.closed;
+    expect(received).toMatch(/^HTTP\/1\.1 200 /);
+  });
+
+  it('drops connections past maxConnections', async () => {
+    const port = await listening({ maxConnections: 2 });
+    const first = open(port);
+    await first.connected;
+    const second = open(port);
+    await second.connected;
+    const third = open(port);
+    expect(await third.closed).toBe('');
+    const body = JSON.stringify({ tool_name: 'check_inventory', parameters: { sku: 'a' } });
+    const answered = new Promise<void>((resolve) =>
+      first.socket.once('data', () => {
+        resolve();
+      }),
+    );
+    first.socket.write(head(`Bearer ${TOKEN}`, Buffer.byteLength(body)) + body);
+    await answered;
+    expect(first.received()).toMatch(/^HTTP\/1\.1 200 /);
+    first.socket.destroy();
+    second.socket.destroy();
+  });
+});
