@@ -35,9 +35,24 @@ describe('npm start', () => {
     expect(out).toMatch(/output \{"sku":"SKU-12345","inventory_level":\d+\}/);
     expect(out).toMatch(/check_inventory \(version 1, published, circuit closed\)/);
     expect(out).toMatch(/metrics {4}http:\/\/127\.0\.0\.1:\d+\/metrics/);
-    expect(out).toMatch(/audit verify .*: ok \(3 records\)/);
-    // Two registry changes by apply, then the execution that reached the server through the
-    // data action.
+    // The tools reach the model: the seeded guide and agent name the actions' ids.
+    const created = /applied create check_inventory -> data action ([0-9a-f-]{36})/.exec(out)?.[1];
+    expect(out).toContain(`{{Action.CheckInventory}} check_inventory -> ${created ?? '?'}`);
+    expect(out).toMatch(/agent "Store agent" \(published version 1\.0\): check_inventory -> /);
+    // A contract change replaces the action; guide and agent are re-pointed, the old one is gone.
+    const replaced =
+      /applied replace check_inventory -> data action ([0-9a-f-]{36}) \(was ([0-9a-f-]{36})\)/.exec(
+        out,
+      );
+    expect(replaced?.[2]).toBe(created);
+    expect(out).toContain(`{{Action.CheckInventory}} check_inventory -> ${replaced?.[1] ?? '?'}`);
+    expect(out).toContain(
+      `agent "Store agent" (published version 2.0): check_inventory -> ${replaced?.[1] ?? '?'}`,
+    );
+    expect(out).toContain(`old data action ${created ?? '?'}: deleted`);
+    expect(out).toMatch(/audit verify .*: ok \(4 records\)/);
+    // Two registry changes by apply, the execution that reached the server through the data
+    // action, then the replace.
     const records = readFileSync(auditFile, 'utf8')
       .trim()
       .split('\n')
@@ -46,6 +61,7 @@ describe('npm start', () => {
       ['registry-change', expect.any(String), 'success'],
       ['registry-change', expect.any(String), 'success'],
       ['invocation', 'check_inventory', 'success'],
+      ['registry-change', 'check_inventory', 'success'],
     ]);
   }, 180_000);
 });

@@ -48,6 +48,7 @@ async function workspace(options: EmulatorOptions = {}) {
     GENESYS_TOOLS_EXECUTION_URL: 'https://tools.example.com',
     GENESYS_TOOLS_BEARER_TOKEN: TOKEN,
     GENESYS_CLOUD_REQUESTS_PER_MINUTE: '100000',
+    LOG_LEVEL: 'warn',
   };
   /** Runs a command; `killAt` stops it the moment it prints that text (a kill at that point). */
   const run = async (argv: string[], killAt?: string) => {

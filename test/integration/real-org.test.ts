@@ -40,6 +40,7 @@ async function workspace(options: EmulatorOptions, tools: Record<string, string>
     GENESYS_TOOLS_BEARER_TOKEN: TOKEN,
     // The emulator allows far more than an org's 300 per minute.
     GENESYS_CLOUD_REQUESTS_PER_MINUTE: '100000',
+    LOG_LEVEL: 'warn',
   };
   const run = async (argv: string[]) => {
     const { ctx, out, err } = fakeCliContext({ env, cwd });

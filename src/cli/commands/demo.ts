@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { loadEnvConfig } from '../../config.js';
+import { loadConfigFile, loadEnvConfig } from '../../config.js';
 import type { ToolDefinition } from '../../definition/index.js';
 import { loadTools } from '../../definition/index.js';
 import { createEmulator, DEFAULT_CLIENT } from '../../emulator/index.js';
@@ -17,18 +17,21 @@ import { ConfigError, DefinitionError, SyncError } from '../../errors.js';
 import { createGenesysClient } from '../../genesys/index.js';
 import { createDataActionsRegistry } from '../../registry/index.js';
 import type { Registry } from '../../registry/index.js';
-import { applyPlan, planSync, renderPlan } from '../../sync/index.js';
+import type { ChangeEvent } from '../../sync/index.js';
 import { createToolServer } from '../../server/index.js';
 import { verifyAuditFiles } from '../../telemetry/index.js';
 import type { CliContext } from '../context.js';
 import { untilStopped } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { wireServer } from '../wiring.js';
+import type { DemoSync } from './demo-bindings.js';
+import { isGone, planAndApply, printBindings, withContractChange } from './demo-bindings.js';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 
 const DemoFlagsSchema = z.strictObject({
   tools: z.string().min(1).default('./examples/tools'),
+  config: z.string().min(1).default('./examples/genesys-tools.config.yaml'),
   once: z.boolean().default(false),
   host: z.string().min(1).default('127.0.0.1'),
   port: port.default(8080),
@@ -86,10 +89,20 @@ export async function runDemo(ctx: CliContext, raw: Record<string, unknown>): Pr
       `1. loaded ${tools.length} tools from ${flags.tools}: ${tools.map((t) => t.name).join(', ')}`,
     );
 
-    const emulator: Emulator = await createEmulator({});
+    const file = await loadConfigFile(ctx.cwd, flags.config);
+    if (file === undefined) throw new ConfigError('CONFIG_MISSING', `demo: no ${flags.config}`);
+    // The guide and agent the config binds exist in AI Studio first (this project never creates
+    // them): the emulator seeds them empty, as `emulator --seed-guide/--seed-agent` do.
+    const emulator: Emulator = await createEmulator({
+      seedGuides: file.guides.flatMap((g) => (g.name === undefined ? [] : [g.name])),
+      seedAgents: file.agents.flatMap((a) => (a.name === undefined ? [] : [a.name])),
+    });
     closers.push(() => emulator.close());
     const emulatorUrl = await emulator.listen({ host: '127.0.0.1', port: flags.emulatorPort });
     say(`2. embedded Genesys Cloud emulator at ${emulatorUrl} (OAuth client ${DEFAULT_CLIENT.id})`);
+    say(
+      `   with an empty guide ${file.guides.map((g) => `"${g.name ?? g.id ?? ''}"`).join(', ')} and agent ${file.agents.map((a) => `"${a.name ?? a.id ?? ''}"`).join(', ')} (made in AI Studio on a real org)`,
+    );
 
     // A fresh caller token: the data action credential sends it, the server accepts only it.
     const bearerToken = randomBytes(24).toString('base64url');
@@ -131,54 +144,50 @@ export async function runDemo(ctx: CliContext, raw: Record<string, unknown>): Pr
     const serverUrl = await server.listen({ host: flags.host, port: flags.port });
     say(`3. execution server at ${serverUrl} (bearer token generated for this run)`);
 
-    registry = createDataActionsRegistry({ executionUrl: serverUrl, bearerToken }, client);
+    const actions = createDataActionsRegistry({ executionUrl: serverUrl, bearerToken }, client);
+    registry = actions;
     const names = tools.map((t) => t.name);
-    const remote = await registry.list(names, {});
-    const plan = planSync(
-      tools.map((t) => registry.desired(t)),
-      remote,
-      { target: registry.target, scope: registry.scope },
-    );
-    say('4. plan against the emulator:');
-    say(indent(renderPlan(plan)));
     const changes: Promise<void>[] = [];
-    const result = await applyPlan(plan, registry, {
-      onChange: (e) => {
-        // The SIEM sees registry changes as well as calls (DESIGN "Telemetry and audit").
-        if (e.outcome !== 'skipped') {
-          changes.push(
-            wiring.auditLog.appendChange({
-              time: new Date().toISOString(),
-              actor: client.clientId,
-              action: e.kind,
-              tool: e.name,
-              target: 'data-actions',
-              outcome: e.outcome === 'applied' ? 'success' : 'error',
-              ...(e.remoteId === undefined ? {} : { remoteId: e.remoteId }),
-              ...(e.correlationId === undefined ? {} : { correlationId: e.correlationId }),
-            }),
-          );
-        }
-        say(
-          `   ${e.outcome} ${e.kind} ${e.name}${e.remoteId === undefined ? '' : ` -> data action ${e.remoteId}`}`,
+    const onChange = (e: ChangeEvent): void => {
+      // The SIEM sees registry changes as well as calls (DESIGN "Telemetry and audit").
+      if (e.outcome !== 'skipped') {
+        changes.push(
+          wiring.auditLog.appendChange({
+            time: new Date().toISOString(),
+            actor: client.clientId,
+            action: e.kind,
+            tool: e.name,
+            target: 'data-actions',
+            outcome: e.outcome === 'applied' ? 'success' : 'error',
+            ...(e.remoteId === undefined ? {} : { remoteId: e.remoteId }),
+            ...(e.correlationId === undefined ? {} : { correlationId: e.correlationId }),
+          }),
         );
-      },
-    });
+      }
+      const ids =
+        e.kind === 'replace'
+          ? ` -> data action ${e.remoteId ?? '?'} (was ${e.previousId ?? '?'})`
+          : e.remoteId === undefined
+            ? ''
+            : ` -> data action ${e.remoteId}`;
+      say(`   ${e.outcome} ${e.kind} ${e.name}${ids}`);
+    };
+    const demo: DemoSync = { ctx, env, client, registry: actions, file, say, onChange };
+    say(`4. plan against the emulator (${flags.config}):`);
+    const result = await planAndApply(demo, tools, false);
     await Promise.all(changes);
-    if (result.failed > 0) {
-      throw new SyncError('SYNC_APPLY_FAILED', `demo: ${result.failed} change(s) failed`);
-    }
     say(
-      `5. applied ${result.applied} change(s): integration, credential and data actions are in place`,
+      `5. applied ${result.applied} change(s): integration, credential and data actions are in place, and the tools reach the model:`,
     );
+    await printBindings(demo, result.ids);
 
-    const after = await registry.list(names, {});
+    const after = await actions.list(names, {});
     const action = after.find((e) => e.managed && e.name === 'check_inventory');
     if (action === undefined) {
       throw new SyncError('SYNC_NOT_FOUND', 'demo: check_inventory is not registered after apply');
     }
     const input = { sku: flags.sku };
-    const executed = await registry.invoke(action, input);
+    const executed = await actions.invoke(action, input);
     say(
       `6. executed data action ${action.id} (check_inventory) through the emulator with ${JSON.stringify(input)}:`,
     );
@@ -199,7 +208,19 @@ export async function runDemo(ctx: CliContext, raw: Record<string, unknown>): Pr
       }
     }
 
-    say('9. where to look:');
+    const changed = tools.map((t) => (t.name === 'check_inventory' ? withContractChange(t) : t));
+    say(
+      "9. a contract change: check_inventory's sku gets minLength 3 (in a copy of the definition). Genesys cannot change a contract in place, so the action is replaced (new id); the guide and agent are re-pointed before the old action is deleted:",
+    );
+    const replaced = await planAndApply(demo, changed, true);
+    await Promise.all(changes);
+    const oldId = action.id;
+    await printBindings(demo, replaced.ids);
+    say(
+      `   old data action ${oldId}: ${(await isGone(client, oldId)) ? 'deleted' : 'STILL THERE'}`,
+    );
+
+    say('10. where to look:');
     say(`   registry   ${serverUrl}/api/v1/tools/registry`);
     say(`   health     ${serverUrl}/healthz  ${serverUrl}/readyz`);
     say(`   metrics    ${wiring.telemetry.metricsUrl ?? '(off)'}`);
@@ -254,14 +275,6 @@ function isRegistryView(value: unknown): value is RegistryView {
   );
 }
 
-function indent(text: string): string {
-  return text
-    .trimEnd()
-    .split('\n')
-    .map((l) => `   ${l}`)
-    .join('\n');
-}
-
 /** Registers `demo`. */
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -270,6 +283,11 @@ export function register(program: Command, ctx: CliContext): void {
       'Run the whole cycle on the embedded emulator: emulator, server, apply, execute (npm start)',
     )
     .option('--tools <dir>', 'tool directory', './examples/tools')
+    .option(
+      '--config <file>',
+      'config file with the guides and agents to bind',
+      './examples/genesys-tools.config.yaml',
+    )
     .option('--once', 'run the cycle, shut down and exit (for tests and CI)')
     .option('--host <host>', 'interface of the execution server and metrics', '127.0.0.1')
     .option('--port <port>', 'execution server port (0 picks a free one)', '8080')
