@@ -41,7 +41,8 @@ const InvokeSchema = z.strictObject({
   user_id: z.string().optional(),
 });
 
-const ajv = new Ajv2020({ strict: false, allErrors: true });
+// ownProperties: a property named like an Object.prototype member is never found by inheritance.
+const ajv = new Ajv2020({ strict: false, allErrors: true, ownProperties: true });
 
 /** Findings of a tool's input schema: must be a valid 2020-12 object schema without $ref. Pure. */
 export function schemaFindings(

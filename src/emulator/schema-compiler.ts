@@ -22,7 +22,9 @@ export function withoutDialect(schema: Readonly<Record<string, unknown>>): Recor
 
 /** Creates a compiler holding at most `maxEntries` validators. */
 export function createSchemaCompiler(maxEntries = 256): SchemaCompiler {
-  const fresh = (): Ajv => new Ajv({ strict: false, allErrors: true });
+  // ownProperties: an input named `valueOf` or `constructor` is not satisfied (nor type-checked)
+  // through the prototype of the inputs object; only what the caller sent counts.
+  const fresh = (): Ajv => new Ajv({ strict: false, allErrors: true, ownProperties: true });
   let ajv = fresh();
   const cache = new Map<string, ValidateFunction>();
   return {

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { DoctorReport } from '../../src/cli/commands/doctor.js';
 import { PROBE_CHECKS } from '../../src/cli/commands/probe-report.js';
-import type { ProbeReport } from '../../src/cli/commands/probe-report.js';
+import type { ProbeCheck, ProbeFinding, ProbeReport } from '../../src/cli/commands/probe-report.js';
+import { runProbe } from '../../src/cli/commands/probe.js';
 import { runCli } from '../../src/cli/main.js';
 import { createGenesysClient } from '../../src/genesys/index.js';
 import { BIN } from '../e2e/support.js';
@@ -40,6 +41,12 @@ async function scratchLeft(url: string): Promise<{ integrations: string[]; actio
     .map((i) => i.id);
   const actions = (await client.dataActions.list({ category: SCRATCH }).collect()).map((a) => a.id);
   return { integrations, actions };
+}
+
+function finding(probe: ProbeReport | null | undefined, check: ProbeCheck): ProbeFinding {
+  const found = probe?.findings.find((f) => f.check === check);
+  if (found === undefined) throw new Error(`no finding "${check}"`);
+  return found;
 }
 
 async function probeJson(
@@ -140,6 +147,25 @@ describe('genesys-tools doctor --probe', () => {
     expect(probe?.findings.find((f) => f.check === 'test: rawRequest')?.seen).toContain(
       '${input.rawRequest} became',
     );
+    // What the strict emulator answers, as the platform does (reference §10).
+    const inline = finding(probe, 'read back: templates inline');
+    expect(inline.status).toBe('differs');
+    expect(inline.seen).toContain('only requestTemplateUri');
+    expect(inline.seen).toContain('only successTemplateUri');
+    const files = finding(probe, 'read back: template files');
+    expect(files.status).toBe('ok');
+    expect(files.seen).toMatch(/^requesttemplate\.vm 200 text\/plain.*, as sent; successtemplate/);
+    const typeList = finding(probe, 'type-list input');
+    expect(typeList.status).toBe('ok');
+    expect(typeList.seen).toContain('refused: GENESYS_VALIDATION 400');
+    expect(typeList.seen).toContain('not found in enum');
+    const limits = finding(probe, 'data-action limits');
+    expect(limits.status).toBe('ok');
+    expect(limits.seen).toContain('actions.concurrent.executions.max=15');
+    expect(finding(probe, 'same name twice').status).toBe('ok');
+    const paging = finding(probe, 'paging pageSize=1');
+    expect(paging.status).toBe('ok');
+    expect(paging.seen).toContain('2 of 2 scratch actions listed');
 
     // Nothing of the user's was written to, and it is all still there.
     const writes = emulator.calls.filter(
@@ -149,6 +175,70 @@ describe('genesys-tools doctor --probe', () => {
     expect((await admin.dataActions.get(theirAction.id)).version).toBe(theirAction.version);
     expect((await admin.integrations.get(theirs.id)).name).toBe('Tool backend');
     expect(await scratchLeft(url)).toEqual({ integrations: [], actions: [] });
+  });
+
+  it('reports a refused second action of the same name when the org enforces unique names', async () => {
+    const { url, clientId, clientSecret } = await startEmulator({ uniqueActionNames: true });
+    const { code, report } = await probeJson(envFor(url, clientId, clientSecret), tempDir());
+    expect(code).toBe(0);
+    const sameName = finding(report.probe, 'same name twice');
+    expect(sameName.status).toBe('differs');
+    expect(sameName.seen).toContain('refused: GENESYS_VALIDATION 400');
+    // The probe creates a differently named second action instead, so paging still has two.
+    expect(finding(report.probe, 'paging pageSize=1').seen).toContain('2 of 2');
+    expect(report.probe?.completed).toBe(true);
+    expect(await scratchLeft(url)).toEqual({ integrations: [], actions: [] });
+  });
+
+  it('completes and cleans up when the listing lags behind writes (real clock)', async () => {
+    // 300 ms on the real clock: GET by id answers 404 for 150 ms after a create, the listing
+    // shows a new action 300 ms late and a deleted one for 300 ms more (reference §10.2).
+    const { url, clientId, clientSecret } = await startEmulator({ listingLagMs: 300 });
+    const { code, report } = await probeJson(envFor(url, clientId, clientSecret), tempDir());
+    expect(code).toBe(0);
+    const probe = report.probe;
+    expect(probe?.completed).toBe(true);
+    expect(probe?.leftBehind).toEqual([]);
+    expect(finding(probe, 'cleanup').status).toBe('ok');
+    for (const check of ['read back: templates inline', 'read back: contract'] as const) {
+      expect(finding(probe, check).status).not.toBe('failed');
+    }
+    // The listing may still show deleted actions for a moment: ask for each by id instead.
+    const admin = adminClient(url);
+    expect(probe?.deleted.length).toBeGreaterThanOrEqual(3);
+    for (const id of probe?.deleted ?? []) {
+      await expect(admin.dataActions.get(id)).rejects.toMatchObject({ status: 404 });
+    }
+    expect((await scratchLeft(url)).integrations).toEqual([]);
+  });
+
+  it('reads the template files with Accept: */*, as the Terraform provider does', async () => {
+    // One fake clock for the emulator and the probe; each probe wait moves it on at once.
+    const clock = fakeClock();
+    const jumping = { nowMs: () => clock.nowMs(), sleep: (ms: number) => clock.advance(ms) };
+    const { url, clientId, clientSecret } = await startEmulator({}, { clock: jumping });
+    const accepts: string[] = [];
+    const recording: typeof fetch = (input, init) => {
+      const target = input instanceof Request ? input.url : String(input);
+      if (target.includes('/templates/')) {
+        accepts.push(new Headers(init?.headers).get('accept') ?? '(none)');
+      }
+      return fetch(input, init);
+    };
+    const client = createGenesysClient(
+      { apiUrl: url, clientId, clientSecret, maxAttempts: 1 },
+      { fetch: recording },
+    );
+    const probe = await runProbe(client, {
+      executionUrl: 'http://127.0.0.1:9',
+      clock: jumping,
+      signal: new AbortController().signal,
+      progress: () => undefined,
+    });
+    expect(accepts).toEqual(['*/*', '*/*']);
+    expect(finding(probe, 'read back: template files').status).toBe('ok');
+    expect(finding(probe, 'read back: template files').seen).not.toContain('Accept');
+    expect(probe.completed).toBe(true);
   });
 
   it('deletes what it created when stopped mid-way, and says it was interrupted', async () => {

@@ -1,6 +1,7 @@
 /**
- * The steps of `doctor --probe` (issue 12 item 5, reference §10.5), in order. Each asks the org one
- * question and records what it answered; the runner (probe.ts) deletes what they create.
+ * The steps of `doctor --probe` (issue 12 item 5, reference §10.5), in order (step 3, the read
+ * back, is in probe-readback.ts). Each asks the org one question and records what it answered;
+ * the runner (probe.ts) deletes what they create.
  */
 import type { Clock } from '../../deps.js';
 import type { ActionWire, GenesysClient, IntegrationWire } from '../../genesys/index.js';
@@ -8,15 +9,7 @@ import { WEB_SERVICES_INTEGRATION_TYPE } from '../../genesys/index.js';
 import type { DataActionBody } from '../../registry/index.js';
 import { PROBE_CATEGORY, PROBE_INTEGRATION_NAME, withTypeListInput } from './probe-body.js';
 import type { ProbeCheck, ProbeFinding } from './probe-report.js';
-import {
-  describeDiff,
-  describeError,
-  diffSchemas,
-  findRenderedRequest,
-  isSameSchema,
-  rawRequestOf,
-  statusOf,
-} from './probe-report.js';
+import { describeError, findRenderedRequest, rawRequestOf, statusOf } from './probe-report.js';
 
 /** What the steps share: the client, what they created, and what they learnt. */
 export interface ProbeRun {
@@ -45,7 +38,7 @@ export interface ProbeRun {
 const WAIT = { attempts: 10, intervalMs: 1_000 } as const;
 
 /** Reads after a create: the platform may answer 404 for a moment (reference §10.2). */
-async function readAfterCreate<T>(run: ProbeRun, read: () => Promise<T>): Promise<T> {
+export async function readAfterCreate<T>(run: ProbeRun, read: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await read();
@@ -146,92 +139,6 @@ export async function stepCreate(run: ProbeRun, body: DataActionBody): Promise<v
     status: 'ok',
     seen: `${body.name} created in category ${PROBE_CATEGORY} (id ${action.id}, version ${String(action.version ?? '?')})`,
     data: { id: action.id, version: action.version },
-  });
-}
-
-function templateReading(sent: string, config: Record<string, unknown>, field: string): string {
-  const inline = config[field];
-  const uri = config[`${field}Uri`];
-  const uriText = typeof uri === 'string' ? ` + ${field}Uri` : '';
-  if (typeof inline !== 'string') return typeof uri === 'string' ? `only ${field}Uri` : 'absent';
-  return inline === sent ? `inline as sent${uriText}` : `inline but different${uriText}`;
-}
-
-/** Step 3: the action read back, its inline templates and its contract. */
-export async function stepReadBack(run: ProbeRun, id: string, body: DataActionBody): Promise<void> {
-  const action = await readAfterCreate(run, () =>
-    run.client.dataActions.get(id, { expand: 'contract', includeConfig: true, signal: run.signal }),
-  );
-  run.action = action;
-  const request = action.config?.request ?? {};
-  const response = action.config?.response ?? {};
-  const req = templateReading(body.config.request.requestTemplate, request, 'requestTemplate');
-  const res = templateReading(body.config.response.successTemplate, response, 'successTemplate');
-  run.record('read back: templates inline', {
-    status: req.startsWith('inline as sent') && res.startsWith('inline as sent') ? 'ok' : 'differs',
-    seen: `requestTemplate: ${req}; successTemplate: ${res}`,
-    expected: 'templates inline as sent (else plan must read the template files)',
-    data: { request: req, response: res },
-  });
-  const input = action.contract?.input?.inputSchema;
-  const output = action.contract?.output?.successSchema;
-  if (input === undefined || output === undefined) {
-    run.record('read back: contract', {
-      status: 'differs',
-      seen: 'no contract in GET ?expand=contract&includeConfig=true',
-      expected: 'the contract as sent',
-    });
-    return;
-  }
-  const inputDiff = diffSchemas(body.contract.input.inputSchema, input);
-  const outputDiff = diffSchemas(body.contract.output.successSchema, output);
-  run.record('read back: contract', {
-    status: isSameSchema(inputDiff) && isSameSchema(outputDiff) ? 'ok' : 'differs',
-    seen: `inputSchema ${describeDiff(inputDiff)}; successSchema ${describeDiff(outputDiff)}`,
-    expected: 'the contract as sent (semantic JSON compare)',
-    data: { inputSchema: inputDiff, successSchema: outputDiff, received: action.contract },
-  });
-}
-
-/**
- * Step 3, the files: `GET .../templates/{file}`. The client's transport always sends
- * `Accept: application/json` (it takes no headers), where the Terraform provider sends `*\/*`;
- * what the platform answers to that is part of the finding. The raw transport is used because the
- * typed `getTemplate` hides the content type.
- */
-export async function stepTemplateFiles(
-  run: ProbeRun,
-  id: string,
-  body: DataActionBody,
-): Promise<void> {
-  const files = [
-    ['requesttemplate.vm', body.config.request.requestTemplate],
-    ['successtemplate.vm', body.config.response.successTemplate],
-  ] as const;
-  const seen: string[] = [];
-  let same = true;
-  for (const [file, sent] of files) {
-    const answer = await run.client.transport.send({
-      method: 'GET',
-      route: '/api/v2/integrations/actions/{id}/templates/{file}',
-      params: { id, file },
-      signal: run.signal,
-    });
-    const type = answer.headers.get('content-type') ?? '(no content type)';
-    const text = typeof answer.body === 'string' ? answer.body : undefined;
-    const what =
-      text === undefined
-        ? `not text: ${JSON.stringify(answer.body ?? null).slice(0, 80)}`
-        : text === sent
-          ? 'as sent'
-          : `different text: ${JSON.stringify(text.slice(0, 80))}`;
-    same &&= text === sent;
-    seen.push(`${file} ${answer.status} ${type}, ${what}`);
-  }
-  run.record('read back: template files', {
-    status: same ? 'ok' : 'differs',
-    seen: `${seen.join('; ')} (sent Accept: application/json)`,
-    expected: 'the template text as sent',
   });
 }
 

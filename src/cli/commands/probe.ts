@@ -17,12 +17,11 @@ import type { ProbeCheck, ProbeFinding, ProbeReport } from './probe-report.js';
 import { describeError, PROBE_CHECKS, statusOf } from './probe-report.js';
 import type { ProbeRun } from './probe-steps.js';
 import { stepLimits, stepPaging } from './probe-listing.js';
+import { stepReadBack, stepTemplateFiles } from './probe-readback.js';
 import {
   stepCreate,
   stepIntegration,
-  stepReadBack,
   stepSameName,
-  stepTemplateFiles,
   stepTest,
   stepTypeList,
   waitUntilActive,
