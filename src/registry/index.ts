@@ -34,3 +34,5 @@ export {
 export type { DataActionsRegistryOptions, DataActionsClient } from './data-actions-target.js';
 export { createGatewayRegistry, GatewayRegistryOptionsSchema } from './gateway-target.js';
 export type { GatewayRegistryOptions } from './gateway-target.js';
+export { findLeftovers, removeLeftovers } from './integration-cleanup.js';
+export type { Leftovers, LeftoverSettings } from './integration-cleanup.js';

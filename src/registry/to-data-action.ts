@@ -121,14 +121,14 @@ export function toDataAction(tool: ToolDefinition, settings: DataActionSettings)
  * integration is compared on its own; the digest must not depend on when it was created).
  */
 export function specDigest(action: unknown): string {
-  const spec = comparableDataAction(action);
+  const spec = comparableOf(action, false);
   const text = comparableText(
     normaliseJson({ fixed: { ...spec.fixed, integrationId: '' }, mutable: spec.mutable }),
   );
   return `v1-${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
 }
 
-/** Request headers without the digest header (it vouches for the spec; it is not part of it). */
+/** Request headers without the digest header (the digest is not computed over itself). */
 function withoutDigest(headers: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record(headers))) {
@@ -216,6 +216,15 @@ function comparableSchema(schema: unknown): JsonValue {
  * filled in as Genesys applies them.
  */
 export function comparableDataAction(action: unknown): ComparableSpec {
+  return comparableOf(action, true);
+}
+
+/**
+ * The comparable form, with or without the digest header: the digest is computed without it,
+ * the plan compares with it (an action that lacks it, or carries an old one, is updated once so
+ * that later plans are settled by the listing).
+ */
+function comparableOf(action: unknown, keepDigest: boolean): ComparableSpec {
   const a = record(action);
   const contract = record(a.contract);
   const config = record(a.config);
@@ -237,7 +246,7 @@ export function comparableDataAction(action: unknown): ComparableSpec {
         request: {
           requestUrlTemplate: request.requestUrlTemplate,
           requestType: request.requestType,
-          headers: withoutDigest(request.headers),
+          headers: keepDigest ? (request.headers ?? {}) : withoutDigest(request.headers),
           requestTemplate: request.requestTemplate,
         },
         response: {

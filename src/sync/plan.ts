@@ -5,7 +5,24 @@
 import { createHash } from 'node:crypto';
 import type { TargetName } from '../definition/index.js';
 import type { DesiredEntry, FieldDiff, RemoteEntry } from '../registry/index.js';
-import { baseName, comparableText, diffJson, REPLACING_SUFFIX } from '../registry/index.js';
+import {
+  baseName,
+  comparableText,
+  diffJson,
+  REPLACING_SUFFIX,
+  SPEC_HEADER,
+} from '../registry/index.js';
+
+const DIGEST_PATH = `config.request.headers.${SPEC_HEADER}`;
+
+/**
+ * The digest header changes with every other change; shown alone it is the one update that
+ * lets later plans settle an action from the listing (an action written before the header).
+ */
+function withoutImpliedDigest(diff: readonly FieldDiff[]): FieldDiff[] {
+  const others = diff.filter((d) => d.path !== DIGEST_PATH);
+  return others.length > 0 ? others : [...diff];
+}
 
 /** Why a managed registration is deleted. */
 export type DeleteReason = 'prune' | 'duplicate' | 'destroy';
@@ -127,11 +144,11 @@ function compare(remote: RemoteEntry, desired: DesiredEntry, adopt: boolean): Ch
     remote.name === desired.name
       ? []
       : [{ path: 'name', before: remote.name, after: desired.name }];
-  const diff = [
+  const diff = withoutImpliedDigest([
     ...fixed.map((d) => ({ ...d, path: d.path.slice('fixed.'.length) })),
     ...renamed,
     ...mutable,
-  ];
+  ]);
   const name = desired.name;
   if (fixed.length > 0) return { kind: 'replace', name, remote, desired, diff, adopt };
   if (diff.length > 0) return { kind: 'update', name, remote, desired, diff, adopt };

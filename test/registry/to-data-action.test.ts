@@ -148,7 +148,9 @@ describe('comparable forms', () => {
       toDataAction(makeTool('t', { timeoutMs: 9000, description: 'x' }), settings),
     );
     expect(diffJson(a.fixed, b.fixed).map((d) => d.path)).toEqual(['contract.input.description']);
-    expect(diffJson(a.mutable, b.mutable)).toEqual([
+    // The digest header changes with any change (the plan shows it only alone).
+    const digest = 'config.request.headers.X-Genesys-Tools-Spec';
+    expect(diffJson(a.mutable, b.mutable).filter((d) => d.path !== digest)).toEqual([
       { path: 'config.timeoutSeconds', before: 7, after: 11 },
     ]);
   });
@@ -201,9 +203,43 @@ describe('the spec digest header', () => {
     expect(slower.config.request.headers[SPEC_HEADER]).not.toBe(specDigest(base));
   });
 
-  it('is left out of the comparable form, so it never shows in a diff', () => {
+  it('makes an action written without it an update (once), shown only when nothing else differs', async () => {
+    const { planSync } = await import('../../src/sync/index.js');
     const body = toDataAction(makeTool('t'), settings);
-    const spec = comparableDataAction(body);
-    expect(JSON.stringify(spec)).not.toContain('X-Genesys-Tools-Spec');
+    const headers = Object.fromEntries(
+      Object.entries(body.config.request.headers).filter(([k]) => k !== 'X-Genesys-Tools-Spec'),
+    );
+    const old = {
+      ...body,
+      config: { ...body.config, request: { ...body.config.request, headers } },
+    };
+    const remote = {
+      id: 'a1',
+      name: 't',
+      version: 1,
+      managed: true,
+      spec: comparableDataAction(old),
+      status: 'published',
+      endpoint: undefined,
+      modifiedAt: undefined,
+      fingerprint: 'f',
+    };
+    const desired = { name: 't', spec: comparableDataAction(body), body };
+    const plan = planSync([desired], [remote], { target: 'data-actions', scope: 's' });
+    expect(plan.changes[0]).toMatchObject({
+      kind: 'update',
+      diff: [{ path: 'config.request.headers.X-Genesys-Tools-Spec', after: specDigest(body) }],
+    });
+    // With a real change, the digest line is implied and not shown.
+    const slower = toDataAction(makeTool('t', { timeoutMs: 30_000 }), settings);
+    const changed = planSync(
+      [{ name: 't', spec: comparableDataAction(slower), body: slower }],
+      [{ ...remote, spec: comparableDataAction(body) }],
+      { target: 'data-actions', scope: 's' },
+    );
+    expect(changed.changes[0]).toMatchObject({
+      kind: 'update',
+      diff: [{ path: 'config.timeoutSeconds' }],
+    });
   });
 });

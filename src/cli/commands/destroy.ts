@@ -5,11 +5,57 @@ import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { printResult, runApply } from './apply.js';
 import { syncOptions } from './plan.js';
-import type { SyncFlags } from './sync-common.js';
-import { makePlan, openSession } from './sync-common.js';
+import type { SyncFlags, SyncSession } from './sync-common.js';
+import { approve, makePlan, openSession } from './sync-common.js';
+import {
+  DataActionsRegistryOptionsSchema,
+  findLeftovers,
+  removeLeftovers,
+} from '../../registry/index.js';
 
 interface DestroyFlags extends SyncFlags {
   readonly autoApprove?: boolean;
+  readonly removeIntegration?: boolean;
+}
+
+/** Says what destroy left behind, and removes it with --remove-integration when it is ours. */
+async function leftovers(
+  ctx: CliContext,
+  session: SyncSession,
+  flags: DestroyFlags,
+): Promise<void> {
+  if (session.target !== 'data-actions') return;
+  const integrationId = flags.integrationId ?? session.file?.integrationId;
+  const settings = DataActionsRegistryOptionsSchema.parse({
+    executionUrl: 'https://execution-url.invalid',
+    ...(session.file?.integrationName === undefined
+      ? {}
+      : { integrationName: session.file.integrationName }),
+    ...(integrationId === undefined ? {} : { integrationId }),
+  });
+  const left = await findLeftovers(session.client, settings, ctx.stopSignal);
+  const write = flags.json === true ? ctx.stderr : ctx.stdout;
+  if (left.integration === undefined) return;
+  const credential =
+    left.credential === undefined
+      ? 'no credential'
+      : `credential "${left.credential.name}" (id ${left.credential.id}, ${left.credential.type})`;
+  write(
+    `Left behind: integration "${left.integration.name}" (id ${left.integration.id}) with ${credential}; ${left.actionsLeft} action${left.actionsLeft === 1 ? '' : 's'} of any category still use it.\n`,
+  );
+  if (!left.removable) {
+    write("  They are kept: they are not this project's, or something still uses them.\n");
+    return;
+  }
+  if (flags.removeIntegration !== true) {
+    write(
+      '  This project made them and nothing uses them: remove them with destroy --remove-integration.\n',
+    );
+    return;
+  }
+  await approve(ctx, 'Delete the integration and its credential?', flags.autoApprove === true);
+  await removeLeftovers(session.client, left, ctx.stopSignal);
+  write('  Removed the integration and its credential.\n');
 }
 
 /** Registers `destroy`. */
@@ -20,6 +66,10 @@ export function register(program: Command, ctx: CliContext): void {
       .description('Remove every tool this project manages from the org (asks first)'),
   )
     .option('--auto-approve', 'do not ask (CI)')
+    .option(
+      '--remove-integration',
+      'also delete the integration and credential this project made, when no action uses them',
+    )
     .action(async (flags: DestroyFlags) => {
       const session = await openSession(ctx, flags, { executionUrl: false });
       const json = flags.json === true;
@@ -32,6 +82,7 @@ export function register(program: Command, ctx: CliContext): void {
         concurrency: 8,
       });
       printResult(ctx, plan, result, json);
+      await leftovers(ctx, session, flags);
       ctx.exitCode = EXIT.ok;
     });
 }

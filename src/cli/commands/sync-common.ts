@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import type { EnvConfig } from '../../config.js';
 import type { FileConfig } from '../../config.js';
-import { loadConfigFile, loadEnvConfig } from '../../config.js';
+import { loadConfigFile, loadEnvConfig, requireSecureUrls } from '../../config.js';
 import type { TargetName, ToolDefinition } from '../../definition/index.js';
 import { loadTools } from '../../definition/index.js';
 import { ConfigError, DefinitionError, SyncError } from '../../errors.js';
@@ -73,6 +73,10 @@ export async function openSession(
       'no execution server URL: set GENESYS_TOOLS_EXECUTION_URL, executionUrl in the config file, or pass --execution-url (the public base URL of `genesys-tools serve`; tool endpoints are {url}/api/v1/tools/{name})',
       { details: { variables: ['GENESYS_TOOLS_EXECUTION_URL'] } },
     );
+  }
+  // The data actions send the bearer token to this URL: never in clear text to a remote host.
+  if (needs.executionUrl) {
+    requireSecureUrls({ 'executionUrl (--execution-url)': executionUrl }, env.allowInsecureHttp);
   }
   const client = createGenesysClient(
     {
