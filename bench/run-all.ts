@@ -53,7 +53,7 @@ const BENCHES: readonly Bench[] = [
     name: 'sync',
     args: ['bench/sync.ts', '--sizes', full ? '50,200,1000' : '50,200'],
     env: {},
-    figures: (out) => linesWith(out, /^\s+\d+\s+(apply|plan)/),
+    figures: (out) => linesWith(out, /^\s+\d+\s+(apply|plan)|^check/),
   },
 ];
 
