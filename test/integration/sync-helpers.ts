@@ -69,5 +69,15 @@ export async function planAndApply(
     ...(adopt === undefined ? {} : { adopt }),
     ...(destroy === undefined ? {} : { destroy }),
   });
-  return { plan: p, result: await applyPlan(p, registry, { retryDelayMs: 5, ...applyOptions }) };
+  // No listing lag here: the consistency bounds can be short (the lag tests set their own).
+  return {
+    plan: p,
+    result: await applyPlan(p, registry, {
+      retryDelayMs: 5,
+      settleTimeoutMs: 300,
+      pollIntervalMs: 20,
+      deleteWaitMs: 2_000,
+      ...applyOptions,
+    }),
+  };
 }

