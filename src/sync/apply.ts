@@ -10,14 +10,15 @@
 import { z } from 'zod';
 import type { Clock } from '../deps.js';
 import { systemClock } from '../deps.js';
-import { GenesysApiError, isGenesysToolsError, SyncError } from '../errors.js';
+import { GenesysApiError, SyncError } from '../errors.js';
+import { assertApplicable, errorInfo, finish, summary } from './apply-outcome.js';
 import type { Registry, RemoteEntry } from '../registry/index.js';
 import { replacingName } from '../registry/index.js';
 import { backoffMs, createChangeRunner, isAmbiguousFailure } from './change-runner.js';
 import type { Change } from './plan.js';
 import type { Plan } from './plan.js';
 
-export { backoffMs, isAmbiguousFailure };
+export { backoffMs, isAmbiguousFailure, assertApplicable };
 
 /** What happened to one change. */
 export type Outcome = 'applied' | 'failed' | 'skipped';
@@ -92,42 +93,6 @@ interface Done {
   readonly previousId: string | undefined;
   readonly correlationId: string | undefined;
   readonly reconciled: boolean;
-}
-
-/**
- * Refuses, before anything is touched, a plan with conflicts or with replaces not allowed.
- * @throws SyncError SYNC_UNMANAGED_CONFLICT, SYNC_REPLACE_NOT_ALLOWED
- */
-export function assertApplicable(plan: Plan, options: { readonly allowReplace: boolean }): void {
-  const conflicts = plan.changes.filter((c) => c.kind === 'conflict');
-  if (conflicts.length > 0) {
-    throw new SyncError(
-      'SYNC_UNMANAGED_CONFLICT',
-      `${conflicts.map((c) => `"${c.name}"`).join(', ')} already exist outside ${plan.scope}; nothing was changed. Rename the tools, remove the other registrations, or take them over with --adopt.`,
-      { details: { tools: conflicts.map((c) => ({ name: c.name, id: c.remote.id })) } },
-    );
-  }
-  const replaces = plan.changes.filter((c) => c.kind === 'replace');
-  if (replaces.length > 0 && !options.allowReplace) {
-    throw new SyncError(
-      'SYNC_REPLACE_NOT_ALLOWED',
-      `the plan replaces ${replaces.map((c) => `"${c.name}" (id ${c.remote.id})`).join(', ')}: their contracts changed and Genesys cannot update a contract in place, so each gets a new id, which breaks AI Guides, agents and flows that use the old one; nothing was changed. Re-run with --allow-replace once you are ready to re-point them.`,
-      {
-        details: {
-          tools: replaces.map((c) => ({
-            name: c.name,
-            id: c.remote.id,
-            fields: c.diff.map((d) => d.path),
-          })),
-        },
-      },
-    );
-  }
-}
-
-function errorInfo(error: unknown): { code: string; message: string } {
-  if (isGenesysToolsError(error)) return { code: error.code, message: error.message };
-  return { code: 'UNKNOWN', message: error instanceof Error ? error.message : String(error) };
 }
 
 type Work = Exclude<Change, { kind: 'unchanged' | 'conflict' }>;
@@ -332,53 +297,4 @@ export async function applyPlan(
     }
   }
   return finish(events, work.length, ids, aborted());
-}
-
-function summary(events: readonly ChangeEvent[]) {
-  const count = (o: Outcome): number => events.filter((e) => e.outcome === o).length;
-  return {
-    applied: count('applied'),
-    failed: count('failed'),
-    skipped: count('skipped'),
-    failures: events
-      .filter((e) => e.outcome === 'failed')
-      .map((e) => ({ name: e.name, action: e.kind, ...e.error })),
-  };
-}
-
-function finish(
-  events: readonly ChangeEvent[],
-  total: number,
-  ids: ReadonlyMap<string, string>,
-  aborted: boolean,
-): ApplyResult {
-  const details = summary(events);
-  const result = {
-    events,
-    applied: details.applied,
-    failed: details.failed,
-    skipped: details.skipped,
-    ids,
-  };
-  if (aborted) {
-    throw new SyncError(
-      'SYNC_ABORTED',
-      `apply interrupted: ${result.applied} of ${total} changes applied, ${result.skipped} not done; run apply again to finish`,
-      { details },
-    );
-  }
-  if (result.failed > 0) {
-    const failed = events.filter((e) => e.outcome === 'failed');
-    throw new SyncError(
-      'SYNC_APPLY_FAILED',
-      `${result.failed} of ${total} changes failed (${failed
-        .slice(0, 5)
-        .map((e) => `${e.kind} "${e.name}": ${e.error?.code ?? 'error'}`)
-        .join(
-          '; ',
-        )}${result.failed > 5 ? '; ...' : ''}); ${result.applied} applied. Run apply again to complete the job.`,
-      { details },
-    );
-  }
-  return result;
 }
