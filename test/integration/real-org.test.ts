@@ -173,4 +173,56 @@ describe('never touching what is not ours', () => {
     const after = await client.credentials.get(foreign.id);
     expect(after.type?.name).toBe('basicAuth');
   });
+
+  it('destroy says what it leaves behind, and removes it with --remove-integration when ours and unused', async () => {
+    const { run, client } = await workspace({}, { a: manifest('tool_a') });
+    expect((await run(['apply', '--auto-approve'])).code).toBe(0);
+    const [integration] = await client.integrations.findAllByName('genesys-tools');
+    const destroy = await run(['destroy', '--auto-approve']);
+    expect(destroy.code).toBe(0);
+    expect(destroy.stdout).toContain(
+      `Left behind: integration "genesys-tools" (id ${integration?.id ?? '?'}) with credential "genesys-tools-execution"`,
+    );
+    expect(destroy.stdout).toContain('remove them with destroy --remove-integration');
+    expect(await client.integrations.findAllByName('genesys-tools')).toHaveLength(1);
+
+    const removed = await run(['destroy', '--auto-approve', '--remove-integration']);
+    expect(removed.code).toBe(0);
+    expect(removed.stdout).toContain('Removed the integration and its credential.');
+    expect(await client.integrations.findAllByName('genesys-tools')).toHaveLength(0);
+  });
+
+  it('keeps an integration another action still uses, even with --remove-integration', async () => {
+    const { run, client } = await workspace({}, { a: manifest('tool_a') });
+    expect((await run(['apply', '--auto-approve'])).code).toBe(0);
+    const [integration] = await client.integrations.findAllByName('genesys-tools');
+    await client.dataActions.create({
+      name: 'hand_made',
+      category: 'Hand made',
+      integrationId: integration?.id ?? '',
+      secure: false,
+      contract: {
+        input: { inputSchema: { type: 'object', properties: {} } },
+        output: { successSchema: { type: 'object', properties: {} } },
+      },
+      config: {
+        request: {
+          requestUrlTemplate: 'https://example.com',
+          requestType: 'GET',
+          headers: {},
+          requestTemplate: '${input.rawRequest}',
+        },
+        response: {
+          translationMap: {},
+          translationMapDefaults: {},
+          successTemplate: '${rawResult}',
+        },
+      },
+    });
+    const destroy = await run(['destroy', '--auto-approve', '--remove-integration']);
+    expect(destroy.code).toBe(0);
+    expect(destroy.stdout).toContain('1 action of any category still use it');
+    expect(destroy.stdout).toContain('They are kept');
+    expect(await client.integrations.findAllByName('genesys-tools')).toHaveLength(1);
+  });
 });
