@@ -107,10 +107,9 @@ describe('emulator fault flags', () => {
 
   it('runs from the command line with faults on the API and none on the login host', async () => {
     const stop = new AbortController();
-    const { ctx, out } = fakeCliContext({ stop });
+    const { ctx, out, printed } = fakeCliContext({ stop });
     const running = runCli(['emulator', '--port', '0', '--fault-429-rate', '1'], ctx);
-    while (!out().includes('GENESYS_CLOUD_CLIENT_SECRET'))
-      await new Promise((r) => setTimeout(r, 10));
+    await printed('GENESYS_CLOUD_CLIENT_SECRET');
     const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out())?.[1] ?? '';
     const token = await fetch(`${url}/oauth/token`, {
       method: 'POST',
@@ -133,13 +132,12 @@ describe('emulator fault flags', () => {
 
   it('wires the execution limit flags to the limits endpoint', async () => {
     const stop = new AbortController();
-    const { ctx, out } = fakeCliContext({ stop });
+    const { ctx, out, printed } = fakeCliContext({ stop });
     const running = runCli(
       ['emulator', '--port', '0', '--execution-concurrency', '4', '--executions-per-minute', '120'],
       ctx,
     );
-    while (!out().includes('GENESYS_CLOUD_CLIENT_SECRET'))
-      await new Promise((r) => setTimeout(r, 10));
+    await printed('GENESYS_CLOUD_CLIENT_SECRET');
     const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out())?.[1] ?? '';
     const token = await fetch(`${url}/oauth/token`, {
       method: 'POST',

@@ -10,13 +10,12 @@ import { basic } from './helpers.js';
 describe('genesys-tools emulator', () => {
   it('prints the URL and env variables, serves the given client, and stops on the signal', async () => {
     const stop = new AbortController();
-    const { ctx, out } = fakeCliContext({ stop });
+    const { ctx, out, printed } = fakeCliContext({ stop });
     const running = runCli(
       ['emulator', '--port', '0', '--client', 'cli-id:cli-secret', '--rate-limit', '5'],
       ctx,
     );
-    while (!out().includes('GENESYS_CLOUD_CLIENT_SECRET'))
-      await new Promise((r) => setTimeout(r, 10));
+    await printed('GENESYS_CLOUD_CLIENT_SECRET');
     const text = out();
     const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(text)?.[1];
     expect(url).toBeDefined();

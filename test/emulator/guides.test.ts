@@ -364,7 +364,7 @@ describe('guides', () => {
 
   it('emulator --seed-guide and --seed-agent create them at start', async () => {
     const stop = new AbortController();
-    const { ctx, out } = fakeCliContext({ stop });
+    const { ctx, out, printed } = fakeCliContext({ stop });
     const argv = [
       'emulator',
       '--port',
@@ -377,7 +377,7 @@ describe('guides', () => {
       'Store agent',
     ];
     const running = runCli(argv, ctx);
-    while (!out().includes('Press Ctrl+C')) await new Promise((r) => setTimeout(r, 10));
+    await printed('Press Ctrl+C');
     const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out())?.[1] ?? '';
     try {
       const tokenRes = await fetch(`${url}/oauth/token`, {

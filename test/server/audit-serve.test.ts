@@ -20,11 +20,6 @@ function fakeContext(env: Record<string, string>, auditFile: string) {
   return { ...fake, stop };
 }
 
-async function waitFor(predicate: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !predicate(); i++) await new Promise((r) => setTimeout(r, 20));
-  if (!predicate()) throw new Error('condition not reached');
-}
-
 const SERVE = ['serve', '--tools', 'examples/tools', '--port', '0', '--metrics-port', '0'];
 
 describe('serve and its audit log (issue 14, items 6 and 7)', () => {
@@ -38,7 +33,7 @@ describe('serve and its audit log (issue 14, items 6 and 7)', () => {
       auditFile,
     );
     const exit = runCli(SERVE, run.ctx);
-    await waitFor(() => run.out().includes('/healthz'));
+    await run.printed('/healthz');
     const base = /serving \d+ tool\(s\) at (http:\/\/127\.0\.0\.1:\d+)/.exec(run.out())?.[1] ?? '';
     const call = (authorization: string, envelope: Record<string, unknown> = {}) =>
       fetch(`${base}/api/v1/tools/check_inventory`, {

@@ -19,11 +19,6 @@ function fakeContext(env: Record<string, string>) {
   return { ...fake, stop, auditFile };
 }
 
-/** Waits until the CLI has printed what `predicate` looks for; the test's timeout bounds it. */
-async function waitFor(predicate: () => boolean): Promise<void> {
-  while (!predicate()) await new Promise((r) => setTimeout(r, 20));
-}
-
 describe('genesys-tools serve', () => {
   it('prints each tool URL, serves calls, and stops cleanly on the stop signal', async () => {
     const run = fakeContext({
@@ -33,7 +28,7 @@ describe('genesys-tools serve', () => {
       ['serve', '--tools', 'examples/tools', '--port', '0', '--metrics-port', '0'],
       run.ctx,
     );
-    await waitFor(() => run.out().includes('/healthz'));
+    await run.printed('/healthz');
     const url = /POST (http:\/\/127\.0\.0\.1:\d+\/api\/v1\/tools\/check_inventory)/.exec(
       run.out(),
     )?.[1];
@@ -87,7 +82,7 @@ describe('genesys-tools serve', () => {
       ],
       run.ctx,
     );
-    await waitFor(() => run.out().includes('/healthz'));
+    await run.printed('/healthz');
     expect(run.err()).toContain('warning: --insecure-no-auth');
     run.stop.abort();
     expect(await exit).toBe(0);

@@ -16,15 +16,27 @@ export function fakeCliContext(options: FakeCliOptions = {}): {
   ctx: CliContext;
   out: () => string;
   err: () => string;
+  /** Resolves once stdout holds `text` (on the write that prints it; no polling). */
+  printed: (text: string) => Promise<void>;
 } {
   let stdout = '';
   let stderr = '';
+  const waiters: { text: string; resolve: () => void }[] = [];
+  const wake = (): void => {
+    for (const w of [...waiters]) {
+      if (stdout.includes(w.text)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    }
+  };
   const answer = options.answer;
   const ctx: CliContext = {
     env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),
     stdout: (s) => {
       stdout += s;
+      wake();
     },
     stderr: (s) => {
       stderr += s;
@@ -34,5 +46,11 @@ export function fakeCliContext(options: FakeCliOptions = {}): {
     exitCode: 0,
     stopSignal: (options.stop ?? new AbortController()).signal,
   };
-  return { ctx, out: () => stdout, err: () => stderr };
+  const printed = (text: string): Promise<void> =>
+    stdout.includes(text)
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          waiters.push({ text, resolve });
+        });
+  return { ctx, out: () => stdout, err: () => stderr, printed };
 }
