@@ -131,8 +131,23 @@ async function withTemplates(
 }
 
 /**
- * Reads one action in full: contract, config and templates. Undefined when it is gone (a listing
- * may show a deleted action for a while, reference §10.2).
+ * Reads one action in full: contract, config and templates.
+ * @throws GenesysNotFoundError when it is gone.
+ */
+export async function readAction(
+  client: Client,
+  id: string,
+  signal: AbortSignal | undefined,
+): Promise<Record<string, unknown>> {
+  const action = recordOf(
+    await client.dataActions.get(id, { expand: 'contract', ...signalOption(signal) }),
+  );
+  return withTemplates(client, action, signal);
+}
+
+/**
+ * `readAction`, undefined when the action is gone (a listing may show a deleted action for a
+ * while, reference §10.2).
  */
 export async function readFull(
   client: Client,
@@ -140,10 +155,7 @@ export async function readFull(
   signal: AbortSignal | undefined,
 ): Promise<Record<string, unknown> | undefined> {
   try {
-    const action = recordOf(
-      await client.dataActions.get(id, { expand: 'contract', ...signalOption(signal) }),
-    );
-    return await withTemplates(client, action, signal);
+    return await readAction(client, id, signal);
   } catch (error) {
     if (error instanceof GenesysNotFoundError) return undefined;
     throw error;

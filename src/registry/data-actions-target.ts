@@ -12,6 +12,7 @@ import {
   listShallow,
   mapLimit,
   READ_CONCURRENCY,
+  readAction,
   readFull,
 } from './data-actions-read.js';
 import { findIntegration, prepareIntegration } from './integration-prepare.js';
@@ -212,16 +213,8 @@ export function createDataActionsRegistry(
       new Set(
         (await listManaged(undefined, callOptions.signal)).map((a) => stringField(a, 'id') ?? ''),
       ),
-    get: async (id, callOptions = {}) => {
-      const full = await readFull(client, id, callOptions.signal);
-      if (full === undefined) {
-        // Let the caller see the platform's 404 (GenesysNotFoundError), read once more plainly.
-        return toEntry(
-          recordOf(await client.dataActions.get(id, signalOption(callOptions.signal))),
-        );
-      }
-      return toEntry(full);
-    },
+    // A 404 passes through as GenesysNotFoundError (apply polls with it until a delete is done).
+    get: async (id, callOptions = {}) => toEntry(await readAction(client, id, callOptions.signal)),
     prepare: async (callOptions = {}) => {
       integrationId = await prepareIntegration(client, options, callOptions.signal);
     },
