@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: runs every benchmark under bench/ one after the other (never in parallel: they
  * measure the same two cores), prints each one's own tables, then one summary: each benchmark's
- * status, wall time and headline figures. Bounded: quick settings unless BENCH_FULL=1.
+ * status, wall time and headline figures, the server bench's whole table among them (serve and
+ * its peers from the same run). Bounded: quick settings unless BENCH_FULL=1. Arguments after
+ * `npm run bench --` go to bench/server.ts (`--serve 'LABEL=FLAGS'` rows, `--long`).
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +23,16 @@ const linesWith = (output: string, pattern: RegExp): string[] =>
     .filter((l) => pattern.test(l))
     .map(squash);
 
+/** The lines of a table printed between two marker lines, and the goal lines after it. */
+function tableOf(output: string, start: string, end: string): string[] {
+  const lines = output.split('\n');
+  const from = lines.indexOf(start);
+  const to = lines.indexOf(end);
+  if (from < 0 || to < from) return [];
+  const goals = lines.slice(to + 1).filter((l) => /^goals|^ {2}\d\. |^audit log of/.test(l));
+  return [...lines.slice(from + 1, to), ...goals];
+}
+
 /** The data row that follows the table header containing `header`. */
 function rowAfter(output: string, header: string): string[] {
   const lines = output.split('\n');
@@ -39,9 +51,10 @@ const BENCHES: readonly Bench[] = [
   },
   {
     name: 'server',
-    args: ['bench/server.ts'],
-    env: full ? {} : { BENCH_SECONDS: '5', BENCH_ROUNDS: '1' },
-    figures: (out) => linesWith(out, /full \/ bare|full p99/),
+    // Arguments after `npm run bench --` go to bench/server.ts: `--serve 'LABEL=FLAGS'` rows, `--long`.
+    args: ['bench/server.ts', ...process.argv.slice(2)],
+    env: full ? {} : { BENCH_SECONDS: '5', BENCH_ROUNDS: '1', BENCH_OPEN_SECONDS: '5' },
+    figures: (out) => tableOf(out, '=== bench:server table ===', '=== end of table ==='),
   },
   {
     name: 'telemetry',

@@ -1,62 +1,58 @@
 /**
- * `npm run bench:server`: the execution server as users run it, against a bare `node:http` server
- * that parses the same body, each in a plain `node` process of its own (no tsx), with autocannon on
- * loopback at 50 connections, bounded in time.
+ * `npm run bench:server`: the execution server against its peers, all started in the same run,
+ * each a process of its own pinned to CPU 0 (the load generator on CPU 1) when taskset exists, and
+ * ONE table: a row per measure, a column per server.
  *
- * - full: `node dist/cli/main.js serve` on a compiled `.tool.js`: bearer auth, envelope and
- *   parameter validation, rate limit, bulkhead, breaker, timeout, retry, output check, OTel metrics
- *   and spans, one pino log line per call (stderr to a file), and the audit log (hash chain,
- *   fsync'ed group commit), all on.
- * - Fastify alone: the same route answering the same reply; the ceiling of any Fastify server.
- * - bare: node:http, JSON.parse of the body, JSON.stringify of a reply of the same shape.
- * - `--ladder` adds the layers between: the pipeline without telemetry, logs or audit; with
- *   telemetry; with telemetry and logs. Their CPU per request shows what each layer costs.
+ * - serve: `node dist/cli/main.js serve` on `.tool.ts` tools written as the README's examples are
+ *   (TypeScript importing the library's source): bearer auth, envelope and parameter validation,
+ *   rate limit, bulkhead, breaker, timeout, retry, output check, OTel metrics and spans, a pino log
+ *   line per call, the audit log (hash chain, fsync'ed group commit). One column per row of serve
+ *   flags: `--serve 'LABEL=FLAGS'` (repeatable; default `serve=`), e.g.
+ *   `--serve 'serve=' --serve 'serve write=--audit-durability write'`.
+ * - FastAPI peer (../shared/peers/seed_fastapi, run from there, one uvicorn worker), bare
+ *   `node:http` parsing the same body, Fastify alone on the same route. `--ladder` adds the layers
+ *   between Fastify and serve.
  *
- * Closed loop: each connection sends its next call when the last is answered, so at saturation the
- * mean latency is connections / throughput (Little's law): 5 ms at 50 connections needs 10,000
- * calls/s. Memory is read from /proc (RSS now and its peak, no forced GC: what `ps` and the
- * orchestrator see). CPU per request comes from /proc too, all threads of the server process. The
- * audit log is verified at the end and its records counted against the calls answered.
+ * Rows: closed loop (autocannon, 50 connections: calls/s, p99, main-thread CPU per call); open
+ * loop at 500, 1,000 and 2,000 calls/s (bench/open-loop.ts: p50/p99/p99.9 from the scheduled
+ * time); for serve, the main-thread CPU of a refused call (401 no credentials, 429 rate limit, 422
+ * bad parameters) against a successful one, and the audit records each kind added; peak RSS and
+ * full GCs. `--long` adds the 1,000,000-call RSS check (minutes; BENCH_LONG_CALLS sets the count).
+ * `--profile DIR` writes a V8 CPU profile of each node server to DIR (`--cpu-prof`).
  *
- * Goals (issue 6): full ≥ 50% of bare req/s, p99 ≤ 5 ms at 50 connections, RSS ≤ 150 MB, and no
- * growth of RSS across a 1,000,000-call run.
- *
- *   npm run bench:server                      3 rounds of 10 s per server, in turn
- *   BENCH_SECONDS=5 BENCH_ROUNDS=2 npm run bench:server
- *   npm run bench:server -- --ladder          + the layers between bare and full
- *   npm run bench:server -- --long            + 1,000,000 calls on the full server, RSS every
- *                                               100,000 calls; BENCH_LONG_CALLS sets another count
+ *   npm run bench:server                        BENCH_SECONDS=10 BENCH_ROUNDS=3 BENCH_OPEN_SECONDS=10
+ *   BENCH_SECONDS=5 BENCH_ROUNDS=1 npm run bench:server -- --long
  */
-import { spawn, spawnSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { openLoop } from './open-loop.js';
+import type { OpenLoopResult } from './open-loop.js';
+import {
+  BODY,
+  CLI,
+  PATH,
+  TOKEN,
+  cpuUs,
+  peersDir,
+  pinGenerator,
+  procMb,
+  startServer,
+  writeTools,
+} from './servers.js';
+import type { Server, ServerSpec } from './servers.js';
 
 interface CannonResult {
   requests: { average: number; total: number };
-  latency: { p50: number; p99: number; average: number };
+  latency: { p50: number; p99: number };
   '2xx': number;
   non2xx: number;
   errors: number;
   timeouts: number;
 }
-interface CannonInstance {
-  on(event: 'tick', fn: (counter: { counter: number }) => void): void;
-}
-type Cannon = (opts: Record<string, unknown>) => CannonInstance & Promise<CannonResult>;
+type Cannon = (opts: Record<string, unknown>) => Promise<CannonResult>;
 
 function cannon(): Cannon {
   // autocannon ships no type declarations; narrow what we call.
@@ -65,397 +61,347 @@ function cannon(): Cannon {
   return loaded as Cannon;
 }
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(ROOT, 'dist', 'cli', 'main.js');
-const TOKEN = 'bench-bearer-token-0123456789';
 const CONNECTIONS = 50;
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? 3);
-const BODY = JSON.stringify({
-  tool_name: 'check_inventory',
-  parameters: { sku: 'SKU-12345', warehouse_id: 'WH-1' },
-  conversation_id: 'c0ffee00-0000-4000-8000-000000000000',
-});
+const openSeconds = Number(process.env['BENCH_OPEN_SECONDS'] ?? 10);
+const RATES = [500, 1000, 2000] as const;
+const REFUSAL_CALLS = Number(process.env['BENCH_REFUSAL_CALLS'] ?? 10_000);
+const AUTH = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
 
-/** The tool as a user ships it for production: compiled JavaScript importing the package. */
-const TOOL_MODULE = `import { defineTool } from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'index.js')).href)};
-export default defineTool({
-  name: 'check_inventory',
-  description: 'Checks inventory levels for a SKU',
-  input: {
-    type: 'object',
-    properties: { sku: { type: 'string', minLength: 1 }, warehouse_id: { type: 'string' } },
-    required: ['sku'],
-    additionalProperties: false,
-  },
-  output: {
-    type: 'object',
-    properties: { sku: { type: 'string' }, inventory_level: { type: 'integer' } },
-    required: ['sku', 'inventory_level'],
-  },
-  // The highest limit allowed (16,667/s): the benchmark measures the pipeline, not the bucket refusing.
-  rateLimit: { requestsPerMinute: 1000000, burstSize: 10000 },
-  timeoutMs: 5000,
-  retries: 1,
-  concurrency: { maxConcurrent: 100, maxQueue: 100 },
-  circuitBreaker: { consecutiveFailures: 5, halfOpenAfterMs: 30000 },
-  handler: ({ sku }) => ({ sku, inventory_level: 42 }),
-});
-`;
+const argValues = (name: string): string[] =>
+  process.argv.flatMap((a, i) => (a === name ? [process.argv[i + 1] ?? ''] : []));
 
-const BARE_SERVER = `
-import { createServer } from 'node:http';
-const server = createServer((req, res) => {
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
-  req.on('end', () => {
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    const out = JSON.stringify({
-      status: 'success',
-      output: { sku: body.parameters.sku, inventory_level: 42 },
-      metadata: { tool_name: body.tool_name, invocation_id: 'x', duration_ms: 0, attempts: 1 },
-    });
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(out) });
-    res.end(out);
+function specs(): ServerSpec[] {
+  const serveRows = argValues('--serve');
+  const serve: ServerSpec[] = (serveRows.length === 0 ? ['serve='] : serveRows).map((row) => {
+    const at = row.indexOf('=');
+    const label = at < 0 ? row : row.slice(0, at);
+    const flags =
+      at < 0
+        ? []
+        : row
+            .slice(at + 1)
+            .split(/\s+/)
+            .filter((f) => f !== '');
+    return { kind: 'serve', label, flags };
   });
-});
-server.listen(0, '127.0.0.1', () => console.log('serving at http://127.0.0.1:' + server.address().port));
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
-`;
-
-const dist = (path: string): string => JSON.stringify(pathToFileURL(join(ROOT, 'dist', path)).href);
-/** A package of ours as a file URL: the servers run in a temporary directory. */
-const pkg = (name: string): string =>
-  JSON.stringify(pathToFileURL(createRequire(import.meta.url).resolve(name)).href);
-
-/**
- * The layers between bare and full, each its own process: Fastify alone on the same route; the
- * server's pipeline (auth, envelope and parameter checks, policies, output check; no telemetry,
- * logs or audit); then telemetry added; then the log line of each call (pino's asynchronous
- * destination, to a file). `full` adds the audit log and is the CLI itself.
- */
-const LAYER_SERVER = `
-import { join } from 'node:path';
-const layer = process.env.BENCH_LAYER;
-const reply = (body) => ({
-  status: 'success',
-  output: { sku: body.parameters.sku, inventory_level: 42 },
-  metadata: { tool_name: body.tool_name, invocation_id: 'x', duration_ms: 0, attempts: 1 },
-});
-let app;
-if (layer === 'fastify') {
-  const { default: Fastify } = await import(${pkg('fastify')});
-  app = Fastify();
-  app.post('/api/v1/tools/:name', async (request) => reply(request.body));
-} else {
-  const { createToolServer } = await import(${dist('server/index.js')});
-  const { createLogger, createTelemetry } = await import(${dist('telemetry/index.js')});
-  const { loadTools } = await import(${dist('definition/index.js')});
-  const { pino } = await import(${pkg('pino')});
-  const { tools } = await loadTools(['tools'], { cwd: process.cwd() });
-  const logger = layer === 'logs'
-    ? createLogger({ level: 'info', destination: pino.destination({ dest: join(process.cwd(), 'layer-logs.log'), sync: false }), secrets: [process.env.GENESYS_TOOLS_BEARER_TOKEN] })
-    : undefined;
-  const telemetry = layer === 'telemetry' || layer === 'logs'
-    ? await createTelemetry({ toolNames: tools.map((t) => t.name), metricsPort: 0 }, logger === undefined ? {} : { logger })
-    : undefined;
-  app = await createToolServer(
-    { tools, auth: { bearerTokens: [process.env.GENESYS_TOOLS_BEARER_TOKEN] }, ...(telemetry === undefined ? {} : { observer: telemetry.observer }) },
-    logger === undefined ? {} : { logger },
-  );
-}
-const address = await app.listen({ host: '127.0.0.1', port: 0 });
-console.log('serving at ' + address);
-process.on('SIGTERM', () => { void app.close().then(() => process.exit(0)); });
-`;
-
-/** Each server of the benchmark, in the order of its table. */
-const KINDS = ['full', 'logs', 'telemetry', 'pipeline', 'fastify', 'bare'] as const;
-type Kind = (typeof KINDS)[number];
-
-const LABELS: Record<Kind, string> = {
-  full: 'full (serve)',
-  logs: 'pipeline+telemetry+logs',
-  telemetry: 'pipeline+telemetry',
-  pipeline: 'pipeline',
-  fastify: 'Fastify alone',
-  bare: 'bare node:http',
-};
-
-interface Server {
-  readonly kind: Kind;
-  readonly proc: ChildProcess;
-  readonly port: number;
-  /** Full (mark-compact) GCs so far, from `--trace-gc` on the server's stdout. */
-  majorGcs(): number;
-  stop(): Promise<void>;
+  const ladder: ServerSpec[] = process.argv.includes('--ladder')
+    ? [
+        { kind: 'logs', label: 'pipeline+telemetry+logs' },
+        { kind: 'telemetry', label: 'pipeline+telemetry' },
+        { kind: 'pipeline', label: 'pipeline' },
+      ]
+    : [];
+  const python = spawnSync('/usr/bin/python3', [
+    '-c',
+    'import fastapi, uvicorn, uvloop, httptools, tenacity',
+  ]);
+  const peer: ServerSpec[] =
+    peersDir() !== undefined && python.status === 0
+      ? [{ kind: 'fastapi', label: 'FastAPI peer' }]
+      : [];
+  if (peer.length === 0)
+    console.log(
+      'FastAPI peer not run: install its Debian packages (see ../shared/peers/README.md)',
+    );
+  return [
+    ...serve,
+    ...peer,
+    { kind: 'bare', label: 'bare node:http' },
+    { kind: 'fastify', label: 'Fastify alone' },
+    ...ladder,
+  ];
 }
 
-/** Starts a server process; resolves once it prints the URL it serves at. */
-function startServer(kind: Kind, dir: string): Promise<Server> {
-  const log = openSync(join(dir, `${kind}.log`), 'w');
-  const args =
-    kind === 'full'
-      ? [
-          CLI,
-          'serve',
-          '--tools',
-          join(dir, 'tools'),
-          '--port',
-          '0',
-          '--metrics-port',
-          '0',
-          '--audit-file',
-          join(dir, 'audit.jsonl'),
-        ]
-      : ['--input-type=module', '-e', kind === 'bare' ? BARE_SERVER : LAYER_SERVER];
-  // --trace-gc: a line per GC on stdout. Full GCs under a steady load mean that per-call objects
-  // reach the old generation: each such change cost tens of MB of RSS (see the notes in src/server).
-  const proc = spawn(process.execPath, ['--trace-gc', ...args], {
-    cwd: dir,
-    env: {
-      ...process.env,
-      GENESYS_TOOLS_BEARER_TOKEN: TOKEN,
-      LOG_LEVEL: 'info',
-      BENCH_LAYER: kind,
-    },
-    stdio: ['ignore', 'pipe', log],
-  });
-  closeSync(log);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let majorGcs = 0;
-    // Counted line by line, the output itself is not kept: a long run prints a million lines.
-    let partial = '';
-    const countGcs = (chunk: Buffer): void => {
-      const lines = (partial + chunk.toString()).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) if (line.includes('Mark-Compact')) majorGcs++;
-    };
-    const onData = (chunk: Buffer): void => {
-      out += chunk.toString();
-      const port = /serving .*?at http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1];
-      if (port === undefined) return;
-      proc.stdout?.off('data', onData);
-      proc.stdout?.on('data', countGcs);
-      resolve({
-        kind,
-        proc,
-        port: Number(port),
-        majorGcs: () => majorGcs,
-        stop: () =>
-          new Promise<void>((done) => {
-            proc.once('exit', () => {
-              done();
-            });
-            proc.kill('SIGTERM');
-          }),
-      });
-    };
-    proc.stdout?.on('data', onData);
-    proc.once('exit', (code) => {
-      reject(
-        new Error(
-          `${kind} server exited (${String(code)}): ${out}${readFileSync(join(dir, `${kind}.log`), 'utf8')}`,
-        ),
-      );
-    });
-  });
-}
+const median = (values: readonly number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
-/** A field of /proc/PID/status in MB (VmRSS: resident now, VmHWM: the peak). */
-function procMb(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): number {
-  const status = readFileSync(`/proc/${String(pid)}/status`, 'utf8');
-  const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1];
-  return Number(kb ?? 0) / 1024;
-}
-
-/**
- * CPU time (user + system) used, in microseconds: by the whole process, or by its main thread only
- * (the thread that runs JavaScript, and so the one that limits a Node server's throughput).
- */
-function cpuUs(pid: number | undefined, thread: 'all' | 'main' = 'all'): number {
-  const path =
-    thread === 'all'
-      ? `/proc/${String(pid)}/stat`
-      : `/proc/${String(pid)}/task/${String(pid)}/stat`;
-  const stat = readFileSync(path, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks * 1e6) / CLOCK_TICKS;
-}
-
-const CLOCK_TICKS =
-  Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-
-function load(port: number, opts: Record<string, unknown>): CannonInstance & Promise<CannonResult> {
+function load(port: number, opts: Record<string, unknown>): Promise<CannonResult> {
   return cannon()({
-    url: `http://127.0.0.1:${String(port)}/api/v1/tools/check_inventory`,
+    url: `http://127.0.0.1:${String(port)}${PATH}`,
     method: 'POST',
     connections: CONNECTIONS,
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    headers: AUTH,
     body: BODY,
     ...opts,
   });
 }
 
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-};
-
-interface Saturation {
+interface Closed {
   readonly reqPerSec: number;
-  readonly p50: number;
   readonly p99: number;
-  readonly cpuUsPerReq: number;
-  readonly mainCpuUsPerReq: number;
-  /** Full GCs per 1,000,000 calls during the measured rounds. */
-  readonly majorGcsPerMillion: number;
-  readonly answered: number;
-  readonly failed: number;
+  readonly mainUs: number;
+  readonly gcsPerMillion: number;
 }
 
-/**
- * Rounds go through every server in turn, so that load from elsewhere on the machine falls on all
- * alike; each figure is the median of the rounds. The first, short round of each is a warm-up.
- */
-async function saturate(servers: readonly Server[]): Promise<Map<Kind, Saturation>> {
-  const results = new Map<Kind, CannonResult[]>(servers.map((s) => [s.kind, []]));
-  const cpu = new Map<Kind, number[]>(servers.map((s) => [s.kind, []]));
-  const mainCpu = new Map<Kind, number[]>(servers.map((s) => [s.kind, []]));
-  for (const server of servers)
-    results.get(server.kind)?.push(await load(server.port, { duration: 2 }));
-  const gcsBefore = new Map<Kind, number>(servers.map((s) => [s.kind, s.majorGcs()]));
+/** Rounds go through every server in turn, so load from elsewhere falls on all alike. */
+async function closedLoop(servers: readonly Server[]): Promise<Map<Server, Closed>> {
+  const runs = new Map<Server, { r: CannonResult; mainUs: number }[]>(servers.map((s) => [s, []]));
+  for (const s of servers) await load(s.port, { duration: 2 });
+  const gcs = new Map(servers.map((s) => [s, s.majorGcs()]));
   for (let round = 0; round < rounds; round++) {
-    for (const server of servers) {
-      const before = { all: cpuUs(server.proc.pid), main: cpuUs(server.proc.pid, 'main') };
-      const result = await load(server.port, { duration: seconds });
-      const calls = Math.max(1, result.requests.total);
-      cpu.get(server.kind)?.push((cpuUs(server.proc.pid) - before.all) / calls);
-      mainCpu.get(server.kind)?.push((cpuUs(server.proc.pid, 'main') - before.main) / calls);
-      results.get(server.kind)?.push(result);
+    for (const s of servers) {
+      const before = cpuUs(s.proc.pid, 'main');
+      const r = await load(s.port, { duration: seconds });
+      runs
+        .get(s)
+        ?.push({ r, mainUs: (cpuUs(s.proc.pid, 'main') - before) / Math.max(1, r.requests.total) });
     }
   }
-  const summary = new Map<Kind, Saturation>();
-  const gcsAfter = new Map<Kind, number>(servers.map((s) => [s.kind, s.majorGcs()]));
-  for (const [kind, all] of results) {
-    const measured = all.slice(1);
-    summary.set(kind, {
-      reqPerSec: median(measured.map((r) => r.requests.average)),
-      p50: median(measured.map((r) => r.latency.p50)),
-      p99: median(measured.map((r) => r.latency.p99)),
-      cpuUsPerReq: median(cpu.get(kind) ?? []),
-      mainCpuUsPerReq: median(mainCpu.get(kind) ?? []),
-      majorGcsPerMillion:
-        (((gcsAfter.get(kind) ?? 0) - (gcsBefore.get(kind) ?? 0)) * 1e6) /
-        Math.max(
-          1,
-          measured.reduce((n, r) => n + r.requests.total, 0),
-        ),
-      answered: all.reduce((n, r) => n + r['2xx'], 0),
-      failed: all.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0),
+  return new Map(
+    servers.map((s) => {
+      const all = runs.get(s) ?? [];
+      const calls = all.reduce((n, x) => n + x.r.requests.total, 0);
+      return [
+        s,
+        {
+          reqPerSec: median(all.map((x) => x.r.requests.average)),
+          p99: median(all.map((x) => x.r.latency.p99)),
+          mainUs: median(all.map((x) => x.mainUs)),
+          gcsPerMillion: ((s.majorGcs() - (gcs.get(s) ?? 0)) * 1e6) / Math.max(1, calls),
+        },
+      ];
+    }),
+  );
+}
+
+function auditRecords(dir: string): number {
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => f.startsWith('audit.jsonl'));
+  } catch {
+    return 0;
+  }
+  return files.reduce(
+    (n, f) =>
+      n +
+      readFileSync(join(dir, f), 'utf8')
+        .split('\n')
+        .filter((l) => l !== '').length,
+    0,
+  );
+}
+
+interface Refusal {
+  readonly kind: string;
+  readonly mainUs: number;
+  readonly status: string;
+  readonly auditPerThousand: number;
+}
+
+/** Main-thread CPU per call and audit records added, for a successful call and each refusal. */
+async function refusals(s: Server): Promise<Refusal[]> {
+  const kinds: readonly {
+    kind: string;
+    path: string;
+    headers: Record<string, string>;
+    body: string;
+  }[] = [
+    { kind: '200 success', path: PATH, headers: AUTH, body: BODY },
+    {
+      kind: '401 no credentials',
+      path: PATH,
+      headers: { 'content-type': 'application/json' },
+      body: BODY,
+    },
+    {
+      kind: '429 rate limit',
+      path: '/api/v1/tools/limited_inventory',
+      headers: AUTH,
+      body: BODY.replace('"check_inventory"', '"limited_inventory"'),
+    },
+    { kind: '422 bad parameters', path: PATH, headers: AUTH, body: BODY.replace('"ABC-1"', '42') },
+  ];
+  const out: Refusal[] = [];
+  for (const k of kinds) {
+    const url = `http://127.0.0.1:${String(s.port)}${k.path}`;
+    await cannon()({
+      url,
+      method: 'POST',
+      connections: 10,
+      amount: 1000,
+      headers: k.headers,
+      body: k.body,
+    });
+    const records = auditRecords(s.auditDir);
+    const before = cpuUs(s.proc.pid, 'main');
+    const r = await cannon()({
+      url,
+      method: 'POST',
+      connections: 10,
+      amount: REFUSAL_CALLS,
+      headers: k.headers,
+      body: k.body,
+    });
+    const mainUs = (cpuUs(s.proc.pid, 'main') - before) / REFUSAL_CALLS;
+    out.push({
+      kind: k.kind,
+      mainUs,
+      status: `${String(r['2xx'])} 2xx / ${String(r.non2xx)} other`,
+      auditPerThousand: ((auditRecords(s.auditDir) - records) * 1000) / REFUSAL_CALLS,
     });
   }
-  return summary;
+  return out;
 }
+
+async function longRun(s: Server): Promise<string> {
+  const total = Number(process.env['BENCH_LONG_CALLS'] ?? 1_000_000);
+  const samples: string[] = [`0k ${procMb(s.proc.pid, 'VmRSS').toFixed(0)}`];
+  const gcs = s.majorGcs();
+  for (let done = 0; done < total;) {
+    const r = await load(s.port, { amount: total / 10 });
+    done += total / 10;
+    samples.push(
+      `${(done / 1000).toFixed(0)}k ${procMb(s.proc.pid, 'VmRSS').toFixed(0)}${r.non2xx + r.errors > 0 ? ` (${String(r.non2xx + r.errors)} not 2xx)` : ''}`,
+    );
+  }
+  return `${samples.join(', ')}; ${String(s.majorGcs() - gcs)} full GCs`;
+}
+
+const fmt = (n: number, digits = 0): string =>
+  n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const openCell = (r: OpenLoopResult | undefined): string =>
+  r === undefined
+    ? '-'
+    : `${fmt(r.p50, 1)} / ${fmt(r.p99, 1)} / ${fmt(r.p999, 1)}${r.failed > 0 ? ` (${String(r.failed)} failed)` : ''}`;
 
 async function main(): Promise<void> {
-  if (!existsSync(CLI)) throw new Error('dist/ is missing: run `npm run build` first');
-  const ladder = process.argv.includes('--ladder');
-  const kinds = KINDS.filter((k) => ladder || k === 'full' || k === 'fastify' || k === 'bare');
+  const pinned = pinGenerator();
   const dir = mkdtempSync(join(tmpdir(), 'bench-server-'));
   mkdirSync(join(dir, 'tools'));
-  writeFileSync(join(dir, 'tools', 'package.json'), '{"type":"module"}');
-  writeFileSync(join(dir, 'tools', 'check_inventory.tool.js'), TOOL_MODULE);
+  writeTools(dir);
+  const profileDir = argValues('--profile')[0];
   const servers: Server[] = [];
   try {
-    for (const kind of kinds) servers.push(await startServer(kind, dir));
+    let index = 0;
+    for (const spec of specs())
+      servers.push(
+        await startServer(spec, dir, index++, spec.kind === 'fastapi' ? undefined : profileDir),
+      );
+    const serves = servers.filter((s) => s.kind === 'serve');
     console.log(
-      `execution server benchmark: ${String(CONNECTIONS)} connections, ${String(rounds)} rounds of ${String(seconds)} s per server in turn, loopback, autocannon; full = \`genesys-tools serve\` with telemetry, logs and audit on`,
+      `execution server benchmark, ${new Date().toISOString().slice(0, 10)}, ${String(cpus().length)} × ${cpus()[0]?.model ?? '?'}, Node ${process.version}; servers ${pinned ? 'pinned to CPU 0, load generator to CPU 1' : 'not pinned (no taskset)'}; closed loop ${String(CONNECTIONS)} connections, ${String(rounds)} × ${String(seconds)} s; open loop ${String(openSeconds)} s per rate`,
     );
-    const sat = await saturate(servers);
-    const bare = sat.get('bare');
-    const rows = servers.map((server) => {
-      const r = sat.get(server.kind);
-      return {
-        server: LABELS[server.kind],
-        'req/s': Math.round(r?.reqPerSec ?? 0),
-        '% of bare': Number((((r?.reqPerSec ?? 0) / (bare?.reqPerSec ?? 1)) * 100).toFixed(1)),
-        'p50 ms': r?.p50,
-        'p99 ms': r?.p99,
-        'CPU µs/req': Number((r?.cpuUsPerReq ?? 0).toFixed(1)),
-        'main thread µs/req': Number((r?.mainCpuUsPerReq ?? 0).toFixed(1)),
-        'full GCs per 1M calls': Math.round(r?.majorGcsPerMillion ?? 0),
-        'RSS MB': Number(procMb(server.proc.pid, 'VmRSS').toFixed(1)),
-        'peak RSS MB': Number(procMb(server.proc.pid, 'VmHWM').toFixed(1)),
-        'not 2xx': r?.failed,
-      };
-    });
-    console.table(rows);
-    const full = sat.get('full');
-    const fullRow = rows[0];
-    console.log(
-      `full / bare req/s: ${(((full?.reqPerSec ?? 0) / (bare?.reqPerSec ?? 1)) * 100).toFixed(1)}% (goal ≥ 50%)`,
-    );
-    console.log(
-      `full p99: ${String(full?.p99)} ms at ${String(CONNECTIONS)} connections (goal ≤ 5 ms); full peak RSS: ${String(fullRow?.['peak RSS MB'])} MB (goal ≤ 150 MB)`,
-    );
-    const fullServer = servers[0];
-    if (fullServer === undefined) return;
-    let answered = full?.answered ?? 0;
-    if (process.argv.includes('--long')) answered += await longRun(fullServer);
-    await fullServer.stop();
-    // The log rotates at 64 MB: verify and count the rotated files too.
-    const auditFiles = readdirSync(dir)
-      .filter((f) => f.startsWith('audit.jsonl'))
-      .map((f) => join(dir, f));
-    const verify = spawnSync(process.execPath, [CLI, 'audit', 'verify', ...auditFiles], {
-      encoding: 'utf8',
-    });
-    const records = auditFiles.reduce(
-      (n, f) =>
-        n +
-        readFileSync(f, 'utf8')
-          .split('\n')
-          .filter((l) => l !== '').length,
-      0,
-    );
-    console.log(
-      `audit log: ${String(records)} records in ${String(auditFiles.length)} file(s) for ${String(answered)} calls answered 2xx (autocannon does not count the calls in flight when a run ends); audit verify: ${verify.status === 0 ? 'ok' : `FAILED ${verify.stdout}${verify.stderr}`}`,
-    );
-  } finally {
-    for (const server of servers) if (server.proc.exitCode === null) await server.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+    const closed = await closedLoop(servers);
+    const open = new Map<string, OpenLoopResult>();
+    for (const rate of RATES) {
+      for (const s of servers) {
+        open.set(
+          `${s.label}@${String(rate)}`,
+          await openLoop({
+            port: s.port,
+            path: PATH,
+            headers: AUTH,
+            body: BODY,
+            rate,
+            seconds: openSeconds,
+          }),
+        );
+      }
+    }
+    const refused = new Map<Server, Refusal[]>();
+    for (const s of serves) refused.set(s, await refusals(s));
+    const long = new Map<Server, string>();
+    if (process.argv.includes('--long')) for (const s of serves) long.set(s, await longRun(s));
 
-/** 1,000,000 calls on the full server, RSS every 10% of them. Returns the calls answered 2xx. */
-async function longRun(server: Server): Promise<number> {
-  const total = Number(process.env['BENCH_LONG_CALLS'] ?? 1_000_000);
-  const samples: string[] = [];
-  let done = 0;
-  let next = 0;
-  const sample = (): void => {
-    samples.push(`${(done / 1000).toFixed(0)}k ${procMb(server.proc.pid, 'VmRSS').toFixed(0)}`);
-    next += total / 10;
-  };
-  sample();
-  const gcsBefore = server.majorGcs();
-  const run = load(server.port, { amount: total });
-  run.on('tick', ({ counter }) => {
-    done += counter;
-    if (done >= next) sample();
-  });
-  const result = await run;
-  sample();
-  console.log(
-    `\n${total.toLocaleString('en')}-call run on the full server (${String(result['2xx'])} answered 2xx, ${String(result.non2xx + result.errors)} not), ${Math.round(result.requests.average)} req/s`,
-  );
-  console.log(
-    `  RSS MB by calls done: ${samples.join(', ')}; peak ${procMb(server.proc.pid, 'VmHWM').toFixed(1)} MB; ${String(server.majorGcs() - gcsBefore)} full GCs`,
-  );
-  return result['2xx'];
+    const peer = servers.find((s) => s.kind === 'fastapi');
+    const bare = servers.find((s) => s.kind === 'bare');
+    const col = (f: (s: Server) => string): Record<string, string> =>
+      Object.fromEntries(servers.map((s) => [s.label, f(s)]));
+    const rows: Record<string, string>[] = [
+      { measure: 'closed loop calls/s', ...col((s) => fmt(closed.get(s)?.reqPerSec ?? 0)) },
+      {
+        measure: '  × FastAPI peer / × bare',
+        ...col(
+          (s) =>
+            `${fmt((closed.get(s)?.reqPerSec ?? 0) / (peer === undefined ? NaN : (closed.get(peer)?.reqPerSec ?? 1)), 2)} / ${fmt((closed.get(s)?.reqPerSec ?? 0) / (closed.get(bare ?? s)?.reqPerSec ?? 1), 2)}`,
+        ),
+      },
+      { measure: 'closed loop p99 ms', ...col((s) => fmt(closed.get(s)?.p99 ?? 0)) },
+      {
+        measure: 'main-thread CPU µs/call',
+        ...col((s) =>
+          s.kind === 'fastapi'
+            ? fmt(closed.get(s)?.mainUs ?? 0) + ' (all)'
+            : fmt(closed.get(s)?.mainUs ?? 0),
+        ),
+      },
+      ...RATES.map((rate) => ({
+        measure: `open ${fmt(rate)}/s p50/p99/p99.9 ms`,
+        ...col((s) => openCell(open.get(`${s.label}@${String(rate)}`))),
+      })),
+      ...['401 no credentials', '429 rate limit', '422 bad parameters'].map((kind) => ({
+        measure: `${kind}: CPU vs 200, audit recs/1k`,
+        ...col((s) => {
+          const list = refused.get(s);
+          const ok = list?.find((r) => r.kind === '200 success');
+          const r = list?.find((x) => x.kind === kind);
+          return r === undefined || ok === undefined
+            ? '-'
+            : `${fmt(r.mainUs)} µs = ${fmt((r.mainUs / ok.mainUs) * 100)} %, ${fmt(r.auditPerThousand, 1)}`;
+        }),
+      })),
+      {
+        measure: 'full GCs per 1M calls',
+        ...col((s) => (s.kind === 'fastapi' ? '-' : fmt(closed.get(s)?.gcsPerMillion ?? 0))),
+      },
+      {
+        measure: 'RSS MB now / peak',
+        ...col((s) => `${fmt(procMb(s.proc.pid, 'VmRSS'))} / ${fmt(procMb(s.proc.pid, 'VmHWM'))}`),
+      },
+      ...(long.size === 0
+        ? []
+        : [{ measure: 'RSS MB by calls (long run)', ...col((s) => long.get(s) ?? '-') }]),
+    ];
+    console.log('=== bench:server table ===');
+    console.table(rows);
+    console.log('=== end of table ===');
+    for (const s of serves) {
+      const c = closed.get(s);
+      const p99At = (rate: number): number => open.get(`${s.label}@${String(rate)}`)?.p99 ?? NaN;
+      const worst = Math.max(
+        ...(refused.get(s) ?? []).filter((r) => r.kind !== '200 success').map((r) => r.mainUs),
+      );
+      const ok = refused.get(s)?.find((r) => r.kind === '200 success')?.mainUs ?? NaN;
+      const audited = Math.max(
+        ...(refused.get(s) ?? [])
+          .filter((r) => r.kind !== '200 success')
+          .map((r) => r.auditPerThousand),
+      );
+      const ratio =
+        peer === undefined ? NaN : (c?.reqPerSec ?? 0) / (closed.get(peer)?.reqPerSec ?? 1);
+      const goal = (ok: boolean): string => (ok ? 'met' : 'NOT met');
+      console.log(`goals (${s.label} ${(s.flags ?? []).join(' ')}):`);
+      console.log(
+        `  1. p99 ${fmt(p99At(1000), 1)} ms at 1,000/s (≤ 5) ${goal(p99At(1000) <= 5)}; ${fmt(p99At(2000), 1)} ms at 2,000/s (≤ 10) ${goal(p99At(2000) <= 10)}`,
+      );
+      console.log(
+        `  2. costliest refusal ${fmt((worst / ok) * 100)} % of a success's main-thread CPU (≤ 33 %) ${goal(worst / ok <= 1 / 3)}; audit records per 1,000 refusals ≤ ${fmt(audited, 1)} ${goal(audited < 1)}`,
+      );
+      console.log(
+        `  3. ${fmt(ratio, 2)} × the FastAPI peer (≥ 2 default, ≥ 3 write) ${Number.isNaN(ratio) ? 'not measured' : goal(ratio >= 2)}`,
+      );
+      console.log(
+        `  4. peak RSS ${fmt(procMb(s.proc.pid, 'VmHWM'))} MB (≤ 150) ${goal(procMb(s.proc.pid, 'VmHWM') <= 150)}`,
+      );
+    }
+    for (const s of serves) await s.stop();
+    for (const s of serves) {
+      const files = readdirSync(s.auditDir)
+        .filter((f) => f.startsWith('audit.jsonl') && !f.endsWith('.hmac-key'))
+        .map((f) => join(s.auditDir, f));
+      const verify = spawnSync(process.execPath, [CLI, 'audit', 'verify', ...files], {
+        encoding: 'utf8',
+      });
+      console.log(
+        `audit log of ${s.label}: ${fmt(auditRecords(s.auditDir))} records; audit verify: ${verify.status === 0 ? 'ok' : `FAILED ${verify.stdout}${verify.stderr}`}`,
+      );
+    }
+  } finally {
+    for (const s of servers) await s.stop();
+    if (profileDir === undefined) rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 await main();
