@@ -63,7 +63,7 @@ describe('genesys-tools serve', () => {
       ['serve', '--tools', 'examples/tools', '--port', '0', '--metrics-port', '0'],
       run.ctx,
     );
-    expect(code).toBe(2);
+    expect(code).toBe(1);
     expect(run.err()).toContain('CONFIG_MISSING');
   });
 
@@ -91,7 +91,7 @@ describe('genesys-tools serve', () => {
   it('refuses a port outside 0..65535 as a usage error', async () => {
     const run = fakeContext({ GENESYS_TOOLS_BEARER_TOKEN: 't0ken-value-0123456789' });
     const code = await runCli(['serve', '--port', '70000'], run.ctx);
-    expect(code).toBe(2);
+    expect(code).toBe(1);
     expect(run.err()).toContain('--port');
   });
 });
