@@ -142,6 +142,12 @@ export const ERROR_CATALOGUE = {
     summary: 'A tool path does not exist or holds no tool files.',
     fix: 'Check the path; tool files end in .tool.ts, .tool.js, .yaml, .yml or .json.',
   },
+  DEFINITION_FILE_SKIPPED: {
+    family: 'definition',
+    summary:
+      'Warning: an entry under a tool directory was not loaded: a symbolic link that loops or leads to a directory already read, a directory that cannot be read, or something that is not a file.',
+    fix: 'Fix or remove the entry named in the message; if it held tools, plan --prune would delete them.',
+  },
   DEFINITION_TOO_MANY_GUIDE_INPUTS: {
     family: 'definition',
     summary: 'Warning: an AI Guide can use only 4 inputs of a data action.',
