@@ -11,6 +11,19 @@ function parseManifest(file: ToolFile, text: string): ManifestParse {
   return file.kind === 'yaml' ? parseYamlManifest(text) : parseJsonManifest(text);
 }
 
+/** Parses; a throw (a stack overflow on absurd nesting) is this file's parse error, not the load's. */
+function parseSafely(file: ToolFile, text: string): ManifestParse {
+  try {
+    return parseManifest(file, text);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    return {
+      ok: false,
+      issue: issue('DEFINITION_PARSE_ERROR', '', `the manifest cannot be turned into data: ${why}`),
+    };
+  }
+}
+
 function positioned(position: FilePosition | undefined): { line?: number; column?: number } {
   return position === undefined ? {} : { line: position.line, column: position.column };
 }
@@ -26,7 +39,7 @@ export async function loadManifest(file: ToolFile): Promise<FileOutcome> {
       issues: [{ ...issue('DEFINITION_NOT_FOUND', '', `cannot read: ${why}`), file: file.display }],
     };
   }
-  const parsed = parseManifest(file, text);
+  const parsed = parseSafely(file, text);
   if (!parsed.ok) {
     return { issues: [{ ...parsed.issue, file: file.display, ...positioned(parsed.position) }] };
   }
