@@ -50,23 +50,40 @@ function renderChange(c: Change, scope: string): string[] {
         `  ! conflict ${c.name} (id ${c.remote.id}): it exists outside ${scope}; rename the tool, remove the other one, or take it over with --adopt`,
       ];
     case 'unchanged':
-      return [];
+      return c.notInFiles === true
+        ? [`  = ${c.name} (${ref(c.remote.id, c.remote.version)}): ${NOT_IN_FILES}`]
+        : [];
   }
 }
 
-/** The summary line: `Plan: 1 to create, 0 to update, 1 to replace, 2 to delete, 3 unchanged.` */
+/** What a managed registration without a file is, in plan output. */
+const NOT_IN_FILES = 'not in the files (kept; --prune deletes)';
+
+/**
+ * The summary line: `Plan: 1 to create, 0 to update, 1 to replace, 2 to delete, 3 unchanged.`,
+ * and `, 1 not in the files (kept; --prune deletes)` when some are.
+ */
 export function renderSummaryLine(plan: Pick<Plan, 'changes'>): string {
   const s = summarisePlan(plan);
   const conflicts = s.conflict > 0 ? `, ${s.conflict} conflict${s.conflict === 1 ? '' : 's'}` : '';
-  return `Plan: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete, ${s.unchanged} unchanged${conflicts}.`;
+  const kept = s.notInFiles > 0 ? `, ${s.notInFiles} ${NOT_IN_FILES}` : '';
+  return `Plan: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete, ${s.unchanged} unchanged${conflicts}${kept}.`;
+}
+
+function renderNoChanges(plan: Plan): string {
+  const s = summarisePlan(plan);
+  const n = s.unchanged;
+  const where = `in ${plan.scope} (${plan.target})`;
+  const head = `No changes. ${n} tool${n === 1 ? '' : 's'} ${where} ${n === 1 ? 'matches' : 'match'} the files.\n`;
+  if (s.notInFiles === 0) return head;
+  const kept = plan.changes.flatMap((c) => renderChange(c, plan.scope));
+  const count = `${s.notInFiles} managed tool${s.notInFiles === 1 ? ' is' : 's are'} ${NOT_IN_FILES}:`;
+  return `${head}${count}\n${kept.join('\n')}\n`;
 }
 
 /** The plan for people, ending with a newline. */
 export function renderPlan(plan: Plan): string {
-  if (!hasChanges(plan)) {
-    const n = plan.changes.length;
-    return `No changes. ${n} tool${n === 1 ? '' : 's'} in ${plan.scope} (${plan.target}) match the files.\n`;
-  }
+  if (!hasChanges(plan)) return renderNoChanges(plan);
   const lines = [
     `Changes to ${plan.scope} (${plan.target}):`,
     '',
@@ -85,6 +102,8 @@ export interface ChangeJson {
   readonly version?: number;
   readonly reason?: string;
   readonly adopt?: boolean;
+  /** An unchanged registration that no file defines (kept without --prune). */
+  readonly notInFiles?: boolean;
   readonly diff?: readonly FieldDiff[];
   readonly warning?: string;
 }
@@ -94,6 +113,13 @@ function changeJson(c: Change): ChangeJson {
     case 'create':
       return { action: c.kind, name: c.name };
     case 'unchanged':
+      return {
+        action: c.kind,
+        name: c.name,
+        id: c.remote.id,
+        ...version(c.remote.version),
+        ...(c.notInFiles === true ? { notInFiles: true, reason: NOT_IN_FILES } : {}),
+      };
     case 'conflict':
       return { action: c.kind, name: c.name, id: c.remote.id, ...version(c.remote.version) };
     case 'delete':

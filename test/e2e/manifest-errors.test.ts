@@ -35,34 +35,38 @@ function project(): string {
 
 // Issue 15 item 9: one bad manifest aborted the whole load with no file name, and --json printed
 // text.
-describe('a manifest that cannot be turned into data, through the built CLI', () => {
-  it('validate --json reports DEFINITION_PARSE_ERROR for the file and still loads the others', async () => {
-    const r = await cli(['validate', '--json'], {}, project());
-    expect(r.code).toBe(1);
-    const rows = JSON.parse(r.stdout) as { file: string; code: string; message: string }[];
-    expect(rows.map((x) => [x.file, x.code])).toEqual([
-      [join('tools', 'bomb.yaml'), 'DEFINITION_PARSE_ERROR'],
-      [join('tools', 'deep.yaml'), 'DEFINITION_PARSE_ERROR'],
-    ]);
-    expect(rows[0]?.message).toMatch(/cannot be turned into data: .*alias/i);
-    const text = await cli(['validate'], {}, project());
-    expect(text.stdout).toContain('INVALID: 1 valid tool, 2 errors');
-  });
+describe(
+  'a manifest that cannot be turned into data, through the built CLI',
+  { timeout: 120_000 },
+  () => {
+    it('validate --json reports DEFINITION_PARSE_ERROR for the file and still loads the others', async () => {
+      const r = await cli(['validate', '--json'], {}, project());
+      expect(r.code).toBe(1);
+      const rows = JSON.parse(r.stdout) as { file: string; code: string; message: string }[];
+      expect(rows.map((x) => [x.file, x.code])).toEqual([
+        [join('tools', 'bomb.yaml'), 'DEFINITION_PARSE_ERROR'],
+        [join('tools', 'deep.yaml'), 'DEFINITION_PARSE_ERROR'],
+      ]);
+      expect(rows[0]?.message).toMatch(/cannot be turned into data: .*alias/i);
+      const text = await cli(['validate'], {}, project());
+      expect(text.stdout).toContain('INVALID: 1 valid tool, 2 errors');
+    });
 
-  it('plan --json prints the error as JSON, naming the file', async () => {
-    const r = await cli(
-      ['plan', '--json'],
-      {
-        GENESYS_CLOUD_REGION: 'us-east-1',
-        GENESYS_CLOUD_CLIENT_ID: 'id',
-        GENESYS_CLOUD_CLIENT_SECRET: 'secret',
-        GENESYS_TOOLS_EXECUTION_URL: 'https://tools.example.com',
-      },
-      project(),
-    );
-    expect(r.code).toBe(1);
-    const { error } = JSON.parse(r.stdout) as { error: { code: string; message: string } };
-    expect(error.code).toBe('DEFINITION_PARSE_ERROR');
-    expect(error.message).toContain(join('tools', 'bomb.yaml'));
-  });
-});
+    it('plan --json prints the error as JSON, naming the file', async () => {
+      const r = await cli(
+        ['plan', '--json'],
+        {
+          GENESYS_CLOUD_REGION: 'us-east-1',
+          GENESYS_CLOUD_CLIENT_ID: 'id',
+          GENESYS_CLOUD_CLIENT_SECRET: 'secret',
+          GENESYS_TOOLS_EXECUTION_URL: 'https://tools.example.com',
+        },
+        project(),
+      );
+      expect(r.code).toBe(1);
+      const { error } = JSON.parse(r.stdout) as { error: { code: string; message: string } };
+      expect(error.code).toBe('DEFINITION_PARSE_ERROR');
+      expect(error.message).toContain(join('tools', 'bomb.yaml'));
+    });
+  },
+);

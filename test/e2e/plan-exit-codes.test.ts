@@ -22,7 +22,7 @@ function project(): string {
 
 // Issue 15 item 1: a CI step written as `plan --detailed-exitcode || [ $? -eq 2 ]` must fail on
 // errors; 2 means "changes" and nothing else.
-describe('plan --detailed-exitcode through the built CLI', () => {
+describe('plan --detailed-exitcode through the built CLI', { timeout: 120_000 }, () => {
   it('exits 1, not 2, when the client secret is missing', async () => {
     const dir = project();
     const r = await cli(

@@ -177,6 +177,7 @@ describe('renderPlan', () => {
       delete: 0,
       conflict: 0,
       unchanged: 2,
+      notInFiles: 0,
     });
   });
 
