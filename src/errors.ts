@@ -229,8 +229,9 @@ export const ERROR_CATALOGUE = {
   },
   GENESYS_EXECUTION_FAILED: {
     family: 'genesys',
-    summary: 'A data action execution failed in Genesys Cloud.',
-    fix: 'Run invoke with --json for the stage (ACTION.REMOTE_ENDPOINT, ACTION.PROCESSING) and the remote answer.',
+    summary:
+      "A data action execution failed in Genesys Cloud, or a gateway tool's endpoint refused the call (its own 401/403, passed through).",
+    fix: "Run invoke with --json for the stage (ACTION.REMOTE_ENDPOINT, ACTION.PROCESSING, or the tool endpoint's error_code) and the remote answer; a tool's UNAUTHORIZED means the credential it was sent, not the OAuth client.",
   },
   // sync
   SYNC_APPLY_FAILED: {
