@@ -2,7 +2,8 @@
  * Plans and apply results for people (Terraform-like: `+`, `~`, `-/+`, `-`, a summary line) and
  * for machines (`--json`).
  */
-import type { FieldDiff, JsonValue } from '../registry/index.js';
+import type { DesiredEntry, FieldDiff, JsonValue } from '../registry/index.js';
+import { SPEC_HEADER } from '../registry/index.js';
 import type { Change, Plan } from './plan.js';
 import { hasChanges, summarisePlan } from './plan.js';
 
@@ -24,12 +25,49 @@ function ref(id: string, version: number | undefined): string {
   return version === undefined ? `id ${id}` : `id ${id}, version ${version}`;
 }
 
+/**
+ * The attributes of a create, as `+ path: value` lines: the contract (`fixed`) and the rest
+ * (`mutable`). The spec digest header is left out: it is our bookkeeping, not a setting.
+ */
+function createAttributes(desired: DesiredEntry): FieldDiff[] {
+  return [...leaves(desired.spec.fixed, ''), ...leaves(desired.spec.mutable, '')].filter(
+    (d) => d.path !== `config.request.headers.${SPEC_HEADER}`,
+  );
+}
+
+function isJsonObject(value: JsonValue): value is { readonly [key: string]: JsonValue } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Every leaf of a value (arrays are leaves), as additions at their dotted path. */
+function leaves(value: JsonValue, path: string): FieldDiff[] {
+  if (!isJsonObject(value)) return [{ path, after: value }];
+  return Object.entries(value)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .flatMap(([k, child]) => leaves(child, path === '' ? k : `${path}.${k}`));
+}
+
+/**
+ * An empty integration id in a create means no integration exists yet: apply creates the Web
+ * Services Data Actions integration and its credential first (registry `prepare`).
+ */
+const NEW_INTEGRATION = 'known after apply: apply first creates the integration and its credential';
+
+function attributeLine(d: FieldDiff): string {
+  if (d.path === 'integrationId' && d.after === '') return `+ integrationId: (${NEW_INTEGRATION})`;
+  return renderDiffLine(d);
+}
+
 function renderChange(c: Change, scope: string): string[] {
   const diffs = (diff: readonly FieldDiff[]): string[] =>
     diff.map((d) => `      ${renderDiffLine(d)}`);
   switch (c.kind) {
     case 'create':
-      return [`  + create ${c.name}`];
+      // Everything apply will write, as Terraform lists a create's attributes.
+      return [
+        `  + create ${c.name}`,
+        ...createAttributes(c.desired).map((d) => `      ${attributeLine(d)}`),
+      ];
     case 'update':
       return [
         `  ~ update ${c.name} (${ref(c.remote.id, c.remote.version)})${c.adopt ? ' (adopt)' : ''}`,
@@ -105,13 +143,15 @@ export interface ChangeJson {
   /** An unchanged registration that no file defines (kept without --prune). */
   readonly notInFiles?: boolean;
   readonly diff?: readonly FieldDiff[];
+  /** What a create writes, one leaf per entry. */
+  readonly attributes?: readonly FieldDiff[];
   readonly warning?: string;
 }
 
 function changeJson(c: Change): ChangeJson {
   switch (c.kind) {
     case 'create':
-      return { action: c.kind, name: c.name };
+      return { action: c.kind, name: c.name, attributes: createAttributes(c.desired) };
     case 'unchanged':
       return {
         action: c.kind,

@@ -67,3 +67,31 @@ describe('managed tools that no file defines, through the built CLI', { timeout:
     expect(prune.stdout).toContain('  - delete tool_b');
   });
 });
+
+// Issue 15 item 17 (plan content): a create showed only its name.
+describe('what plan shows of a create, through the built CLI', { timeout: 120_000 }, () => {
+  it('lists the attributes apply writes, and that the integration is created first', async () => {
+    const { dir, env } = await workspace(['tool_a']);
+    const plan = await cli(['plan'], env, dir);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('  + create tool_a\n');
+    for (const line of [
+      '      + contract.input.properties.sku.type: "string"',
+      '      + contract.input.required: ["sku"]',
+      '      + config.request.requestUrlTemplate: "https://tools.example.com/api/v1/tools/tool_a"',
+      '      + config.timeoutSeconds: 7',
+      '      + integrationId: (known after apply: apply first creates the integration and its credential)',
+    ]) {
+      expect(plan.stdout).toContain(`${line}\n`);
+    }
+    expect(plan.stdout).not.toContain('e2e-bearer-token');
+    const json = await cli(['plan', '--json'], env, dir);
+    const parsed = JSON.parse(json.stdout) as {
+      changes: { action: string; attributes?: { path: string; after: unknown }[] }[];
+    };
+    expect(parsed.changes[0]?.attributes).toContainEqual({
+      path: 'config.request.requestType',
+      after: 'POST',
+    });
+  });
+});
