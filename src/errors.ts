@@ -142,6 +142,12 @@ export const ERROR_CATALOGUE = {
     summary: 'A tool path does not exist or holds no tool files.',
     fix: 'Check the path; tool files end in .tool.ts, .tool.js, .yaml, .yml or .json.',
   },
+  DEFINITION_FILE_SKIPPED: {
+    family: 'definition',
+    summary:
+      'Warning: an entry under a tool directory was not loaded: a symbolic link that loops or leads to a directory already read, a directory that cannot be read, or something that is not a file.',
+    fix: 'Fix or remove the entry named in the message; if it held tools, plan --prune would delete them.',
+  },
   DEFINITION_TOO_MANY_GUIDE_INPUTS: {
     family: 'definition',
     summary: 'Warning: an AI Guide can use only 4 inputs of a data action.',
@@ -223,8 +229,9 @@ export const ERROR_CATALOGUE = {
   },
   GENESYS_EXECUTION_FAILED: {
     family: 'genesys',
-    summary: 'A data action execution failed in Genesys Cloud.',
-    fix: 'Run invoke with --json for the stage (ACTION.REMOTE_ENDPOINT, ACTION.PROCESSING) and the remote answer.',
+    summary:
+      "A data action execution failed in Genesys Cloud, or a gateway tool's endpoint refused the call (its own 401/403, passed through).",
+    fix: "Run invoke with --json for the stage (ACTION.REMOTE_ENDPOINT, ACTION.PROCESSING, or the tool endpoint's error_code) and the remote answer; a tool's UNAUTHORIZED means the credential it was sent, not the OAuth client.",
   },
   // sync
   SYNC_APPLY_FAILED: {

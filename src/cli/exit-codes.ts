@@ -1,17 +1,20 @@
 import type { ErrorFamily, ErrorCode } from '../errors.js';
 import { ERROR_CATALOGUE } from '../errors.js';
 
-/** Process exit codes of the CLI. */
+/**
+ * Process exit codes of the CLI, one meaning each (Terraform's `-detailed-exitcode`): 0 nothing
+ * to do or success, 1 any error (usage, configuration, API, sync), 2 only for "there are
+ * changes". A usage error must not look like "changes present" to a CI step that accepts 2.
+ */
 export const EXIT = {
   ok: 0,
   failure: 1,
-  /** Usage errors; and `plan --detailed-exitcode` when there are changes (Terraform's convention). */
-  usage: 2,
+  /** `plan --detailed-exitcode` when there are changes; never an error. */
   changes: 2,
 } as const;
 
 const FAMILY_EXIT = {
-  config: EXIT.usage,
+  config: EXIT.failure,
   definition: EXIT.failure,
   genesys: EXIT.failure,
   sync: EXIT.failure,
@@ -21,7 +24,7 @@ const FAMILY_EXIT = {
   emulator: EXIT.failure,
 } as const satisfies Record<ErrorFamily, number>;
 
-/** The exit code for an error code: usage errors 2, everything else 1. */
+/** The exit code for an error code: every error family exits 1 (2 means "changes"). */
 export function exitCodeFor(code: ErrorCode): number {
   return FAMILY_EXIT[ERROR_CATALOGUE[code].family];
 }

@@ -43,7 +43,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
     return ctx.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return error.exitCode === 0 ? EXIT.ok : EXIT.failure;
     }
     if (isGenesysToolsError(error)) {
       if (json) {

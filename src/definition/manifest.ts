@@ -29,6 +29,12 @@ export type ManifestParse =
       readonly position?: FilePosition;
     };
 
+/**
+ * How many alias expansions a YAML manifest may make (the yaml library's default, stated here): a
+ * manifest needs few, and an alias bomb makes billions.
+ */
+const MAX_ALIAS_COUNT = 100;
+
 /** Fields a manifest may not have although `defineTool` accepts them. */
 const CODE_ONLY_FIELDS = ['handler', 'source'] as const;
 
@@ -111,7 +117,24 @@ export function parseYamlManifest(text: string): ManifestParse {
       position: { line: pos.line, column: pos.col },
     };
   }
-  return asManifest(doc.toJS(), text);
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // An alias bomb ("billion laughs") or a document that is not plain data: this file's
+    // problem, reported against it, never an abort of the whole load.
+    const why = error instanceof Error ? error.message : String(error);
+    return {
+      ok: false,
+      issue: issue(
+        'DEFINITION_PARSE_ERROR',
+        '',
+        `the YAML cannot be turned into data: ${why}`,
+        `write the manifest as plain data; aliases may be expanded at most ${String(MAX_ALIAS_COUNT)} times`,
+      ),
+    };
+  }
+  return asManifest(data, text);
 }
 
 /** Parses a JSON manifest; syntax errors carry their line and column. */

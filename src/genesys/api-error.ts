@@ -157,6 +157,18 @@ export function apiErrorFromResponse(
       { ...base(), details: { stage, fields: fieldProblems(errorBody) } },
     );
   }
+  const toolCode = gatewayToolErrorCode(request, body);
+  // 401 and 403 only: those would otherwise blame our OAuth client; other statuses keep their class.
+  if (toolCode !== undefined && (status === 401 || status === 403)) {
+    // The gateway passes the tool server's answer through (DESIGN "Gateway tools contract"): an
+    // invocation envelope is the tool's refusal or failure, as on the data-actions target, never
+    // our OAuth token being refused.
+    return new GenesysApiError(
+      'GENESYS_EXECUTION_FAILED',
+      `${where} answered ${status}: the tool endpoint answered error_code ${toolCode}${tail}`,
+      { ...base(), details: { stage: 'tool endpoint', toolErrorCode: toolCode } },
+    );
+  }
   if (status === 401) {
     return new GenesysAuthError(
       'GENESYS_AUTH_FAILED',
@@ -227,9 +239,29 @@ export function apiErrorFromResponse(
 
 const EXECUTION_ROUTE = /\/api\/v2\/integrations\/actions\/[^/]+\/(execute|test|draft\/test)$/;
 
-/** True when an answer is a data action's own failure (reference §8.3), whatever its status. */
+const GATEWAY_INVOKE_ROUTE = /\/api\/v2\/ai\/assistant\/tools\/[^/]+\/invoke$/;
+
+/**
+ * The `error_code` of a tool server's invocation envelope passed through by the gateway's invoke
+ * (`{ status: "error", error_code, ... }`, DESIGN "Invocation contract"); undefined otherwise.
+ */
+function gatewayToolErrorCode(request: RequestInfo, body: unknown): string | undefined {
+  if (!GATEWAY_INVOKE_ROUTE.test(request.route ?? request.path)) return undefined;
+  if (typeof body !== 'object' || body === null) return undefined;
+  const code = 'error_code' in body ? body.error_code : undefined;
+  const status = 'status' in body ? body.status : undefined;
+  return status === 'error' && typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * True when an answer is the tool's own failure, whatever its status: a data action's (reference
+ * §8.3) or a tool server's envelope passed through by the gateway.
+ */
 export function isExecutionFailure(request: RequestInfo, body: unknown): boolean {
-  return executionStage(request, parseErrorBody(body)) !== undefined;
+  return (
+    executionStage(request, parseErrorBody(body)) !== undefined ||
+    gatewayToolErrorCode(request, body) !== undefined
+  );
 }
 
 /** The failing stage (`ACTION.REMOTE_ENDPOINT`, ...) of an execute/test answer, if it names one. */

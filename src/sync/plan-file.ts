@@ -54,7 +54,12 @@ const change = z.discriminatedUnion('kind', [
     reason: z.enum(['prune', 'duplicate', 'destroy']),
   }),
   z.strictObject({ kind: z.literal('conflict'), name: z.string(), remote, desired }),
-  z.strictObject({ kind: z.literal('unchanged'), name: z.string(), remote }),
+  z.strictObject({
+    kind: z.literal('unchanged'),
+    name: z.string(),
+    remote,
+    notInFiles: z.literal(true).optional(),
+  }),
 ]);
 
 const PlanFileSchema = z.strictObject({
@@ -121,8 +126,15 @@ function toChange(c: z.output<typeof change>): Change {
       };
     case 'delete':
     case 'conflict':
-    case 'unchanged':
       return { ...c, remote: toRemote(c.remote) };
+    case 'unchanged': {
+      const { notInFiles, ...rest } = c;
+      return {
+        ...rest,
+        remote: toRemote(c.remote),
+        ...(notInFiles === undefined ? {} : { notInFiles }),
+      };
+    }
   }
 }
 

@@ -60,7 +60,16 @@ export type Change =
       readonly remote: RemoteEntry;
       readonly desired: DesiredEntry;
     }
-  | { readonly kind: 'unchanged'; readonly name: string; readonly remote: RemoteEntry };
+  | {
+      readonly kind: 'unchanged';
+      readonly name: string;
+      readonly remote: RemoteEntry;
+      /**
+       * A managed registration no file defines, kept because `--prune` was not given. Not a
+       * change, yet not "matching the files" either: shown and counted apart.
+       */
+      readonly notInFiles?: true;
+    };
 
 /** The kinds of change. */
 export type ChangeKind = Change['kind'];
@@ -86,8 +95,11 @@ export interface PlanOptions {
   readonly destroy?: boolean;
 }
 
-/** Counts of a plan by kind. */
-export type PlanSummary = Readonly<Record<ChangeKind, number>>;
+/**
+ * Counts of a plan by kind; `unchanged` counts the tools that match their files, `notInFiles`
+ * the managed registrations no file defines (kept without `--prune`).
+ */
+export type PlanSummary = Readonly<Record<ChangeKind | 'notInFiles', number>>;
 
 /** Groups by the tool name each registration stands for (a replace's new one included). */
 function groupByName(entries: readonly RemoteEntry[]): Map<string, RemoteEntry[]> {
@@ -192,7 +204,7 @@ function planLeftover(
   }
   const { keep, duplicates } = pickKeeper(managed, undefined);
   return [
-    { kind: 'unchanged', name, remote: keep },
+    { kind: 'unchanged', name, remote: keep, notInFiles: true },
     ...duplicates.map((remote): Change => ({ kind: 'delete', name, remote, reason: 'duplicate' })),
   ];
 }
@@ -247,8 +259,19 @@ export function planSync(
 
 /** Counts the changes of a plan by kind. */
 export function summarisePlan(plan: Pick<Plan, 'changes'>): PlanSummary {
-  const summary = { create: 0, update: 0, replace: 0, delete: 0, conflict: 0, unchanged: 0 };
-  for (const c of plan.changes) summary[c.kind] += 1;
+  const summary = {
+    create: 0,
+    update: 0,
+    replace: 0,
+    delete: 0,
+    conflict: 0,
+    unchanged: 0,
+    notInFiles: 0,
+  };
+  for (const c of plan.changes) {
+    if (c.kind === 'unchanged' && c.notInFiles === true) summary.notInFiles += 1;
+    else summary[c.kind] += 1;
+  }
   return summary;
 }
 

@@ -2,7 +2,8 @@
  * Plans and apply results for people (Terraform-like: `+`, `~`, `-/+`, `-`, a summary line) and
  * for machines (`--json`).
  */
-import type { FieldDiff, JsonValue } from '../registry/index.js';
+import type { DesiredEntry, FieldDiff, JsonValue } from '../registry/index.js';
+import { SPEC_HEADER } from '../registry/index.js';
 import type { Change, Plan } from './plan.js';
 import { hasChanges, summarisePlan } from './plan.js';
 
@@ -24,12 +25,49 @@ function ref(id: string, version: number | undefined): string {
   return version === undefined ? `id ${id}` : `id ${id}, version ${version}`;
 }
 
+/**
+ * The attributes of a create, as `+ path: value` lines: the contract (`fixed`) and the rest
+ * (`mutable`). The spec digest header is left out: it is our bookkeeping, not a setting.
+ */
+function createAttributes(desired: DesiredEntry): FieldDiff[] {
+  return [...leaves(desired.spec.fixed, ''), ...leaves(desired.spec.mutable, '')].filter(
+    (d) => d.path !== `config.request.headers.${SPEC_HEADER}`,
+  );
+}
+
+function isJsonObject(value: JsonValue): value is { readonly [key: string]: JsonValue } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Every leaf of a value (arrays are leaves), as additions at their dotted path. */
+function leaves(value: JsonValue, path: string): FieldDiff[] {
+  if (!isJsonObject(value)) return [{ path, after: value }];
+  return Object.entries(value)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .flatMap(([k, child]) => leaves(child, path === '' ? k : `${path}.${k}`));
+}
+
+/**
+ * An empty integration id in a create means no integration exists yet: apply creates the Web
+ * Services Data Actions integration and its credential first (registry `prepare`).
+ */
+const NEW_INTEGRATION = 'known after apply: apply first creates the integration and its credential';
+
+function attributeLine(d: FieldDiff): string {
+  if (d.path === 'integrationId' && d.after === '') return `+ integrationId: (${NEW_INTEGRATION})`;
+  return renderDiffLine(d);
+}
+
 function renderChange(c: Change, scope: string): string[] {
   const diffs = (diff: readonly FieldDiff[]): string[] =>
     diff.map((d) => `      ${renderDiffLine(d)}`);
   switch (c.kind) {
     case 'create':
-      return [`  + create ${c.name}`];
+      // Everything apply will write, as Terraform lists a create's attributes.
+      return [
+        `  + create ${c.name}`,
+        ...createAttributes(c.desired).map((d) => `      ${attributeLine(d)}`),
+      ];
     case 'update':
       return [
         `  ~ update ${c.name} (${ref(c.remote.id, c.remote.version)})${c.adopt ? ' (adopt)' : ''}`,
@@ -50,23 +88,40 @@ function renderChange(c: Change, scope: string): string[] {
         `  ! conflict ${c.name} (id ${c.remote.id}): it exists outside ${scope}; rename the tool, remove the other one, or take it over with --adopt`,
       ];
     case 'unchanged':
-      return [];
+      return c.notInFiles === true
+        ? [`  = ${c.name} (${ref(c.remote.id, c.remote.version)}): ${NOT_IN_FILES}`]
+        : [];
   }
 }
 
-/** The summary line: `Plan: 1 to create, 0 to update, 1 to replace, 2 to delete, 3 unchanged.` */
+/** What a managed registration without a file is, in plan output. */
+const NOT_IN_FILES = 'not in the files (kept; --prune deletes)';
+
+/**
+ * The summary line: `Plan: 1 to create, 0 to update, 1 to replace, 2 to delete, 3 unchanged.`,
+ * and `, 1 not in the files (kept; --prune deletes)` when some are.
+ */
 export function renderSummaryLine(plan: Pick<Plan, 'changes'>): string {
   const s = summarisePlan(plan);
   const conflicts = s.conflict > 0 ? `, ${s.conflict} conflict${s.conflict === 1 ? '' : 's'}` : '';
-  return `Plan: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete, ${s.unchanged} unchanged${conflicts}.`;
+  const kept = s.notInFiles > 0 ? `, ${s.notInFiles} ${NOT_IN_FILES}` : '';
+  return `Plan: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete, ${s.unchanged} unchanged${conflicts}${kept}.`;
+}
+
+function renderNoChanges(plan: Plan): string {
+  const s = summarisePlan(plan);
+  const n = s.unchanged;
+  const where = `in ${plan.scope} (${plan.target})`;
+  const head = `No changes. ${n} tool${n === 1 ? '' : 's'} ${where} ${n === 1 ? 'matches' : 'match'} the files.\n`;
+  if (s.notInFiles === 0) return head;
+  const kept = plan.changes.flatMap((c) => renderChange(c, plan.scope));
+  const count = `${s.notInFiles} managed tool${s.notInFiles === 1 ? ' is' : 's are'} ${NOT_IN_FILES}:`;
+  return `${head}${count}\n${kept.join('\n')}\n`;
 }
 
 /** The plan for people, ending with a newline. */
 export function renderPlan(plan: Plan): string {
-  if (!hasChanges(plan)) {
-    const n = plan.changes.length;
-    return `No changes. ${n} tool${n === 1 ? '' : 's'} in ${plan.scope} (${plan.target}) match the files.\n`;
-  }
+  if (!hasChanges(plan)) return renderNoChanges(plan);
   const lines = [
     `Changes to ${plan.scope} (${plan.target}):`,
     '',
@@ -85,15 +140,26 @@ export interface ChangeJson {
   readonly version?: number;
   readonly reason?: string;
   readonly adopt?: boolean;
+  /** An unchanged registration that no file defines (kept without --prune). */
+  readonly notInFiles?: boolean;
   readonly diff?: readonly FieldDiff[];
+  /** What a create writes, one leaf per entry. */
+  readonly attributes?: readonly FieldDiff[];
   readonly warning?: string;
 }
 
 function changeJson(c: Change): ChangeJson {
   switch (c.kind) {
     case 'create':
-      return { action: c.kind, name: c.name };
+      return { action: c.kind, name: c.name, attributes: createAttributes(c.desired) };
     case 'unchanged':
+      return {
+        action: c.kind,
+        name: c.name,
+        id: c.remote.id,
+        ...version(c.remote.version),
+        ...(c.notInFiles === true ? { notInFiles: true, reason: NOT_IN_FILES } : {}),
+      };
     case 'conflict':
       return { action: c.kind, name: c.name, id: c.remote.id, ...version(c.remote.version) };
     case 'delete':

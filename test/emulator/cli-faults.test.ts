@@ -40,7 +40,7 @@ describe('emulator fault flags', () => {
     [['--executions-per-minute', '0'], '--executions-per-minute'],
   ])('refuses %j with a usage error naming the flag', async (flags, text) => {
     const { ctx, err } = fakeCliContext();
-    expect(await runCli(['emulator', '--port', '0', ...flags], ctx)).toBe(2);
+    expect(await runCli(['emulator', '--port', '0', ...flags], ctx)).toBe(1);
     expect(err()).toContain(text);
   });
 

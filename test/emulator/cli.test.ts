@@ -48,7 +48,7 @@ describe('genesys-tools emulator', () => {
   ])('refuses bad flags %j with a usage error naming the flag', async (argv, flag) => {
     const stop = new AbortController();
     const { ctx, err } = fakeCliContext({ stop });
-    expect(await runCli(argv, ctx)).toBe(2);
+    expect(await runCli(argv, ctx)).toBe(1);
     expect(err()).toContain(flag);
   });
 

@@ -103,7 +103,15 @@ describe('plan, apply, list, invoke and destroy on the command line', () => {
     const plan = await run(['plan', '--detailed-exitcode']);
     expect(plan.stderr).toBe('');
     expect(plan.code).toBe(2);
-    expect(plan.stdout).toContain('  + create tool_a\n  + create tool_b\n');
+    expect(plan.stdout).toContain('  + create tool_a\n');
+    expect(plan.stdout).toContain('  + create tool_b\n');
+    // Issue 15 item 17: a create lists what apply writes, and the integration it needs first.
+    expect(plan.stdout).toContain(
+      '      + config.request.requestUrlTemplate: "https://tools.example.com/api/v1/tools/tool_a"\n',
+    );
+    expect(plan.stdout).toContain(
+      '      + integrationId: (known after apply: apply first creates the integration and its credential)\n',
+    );
     expect(plan.stdout).toContain(
       'Plan: 2 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged.',
     );

@@ -18,6 +18,7 @@ describe('sync against the emulator (data-actions)', () => {
       delete: 0,
       conflict: 0,
       unchanged: 3,
+      notInFiles: 0,
     });
   });
 });

@@ -34,7 +34,7 @@ describe('serve refuses configurations that weaken it', () => {
     const { code, err } = await serve({ GENESYS_TOOLS_BEARER_TOKEN: secret }, [
       '--insecure-no-auth',
     ]);
-    expect(code).toBe(2);
+    expect(code).toBe(1);
     expect(err).toContain('CONFIG_INVALID');
     expect(err).toContain('--insecure-no-auth');
     expect(err).not.toContain(secret);
@@ -48,7 +48,7 @@ describe('serve refuses configurations that weaken it', () => {
     async (_n, bad, why) => {
       const good = 'a-good-token-0123456789abcdef';
       const { code, err } = await serve({ GENESYS_TOOLS_BEARER_TOKEN: `${good},${bad}` });
-      expect(code).toBe(2);
+      expect(code).toBe(1);
       expect(err).toContain('CONFIG_INVALID');
       expect(err).toContain('GENESYS_TOOLS_BEARER_TOKEN (entry 2)');
       expect(err).toContain(why);
@@ -102,7 +102,7 @@ describe('plain-HTTP credential URLs', () => {
       GENESYS_TOOLS_BEARER_TOKEN: 'a-good-token-0123456789abcdef',
       GENESYS_TOOLS_EXECUTION_URL: 'http://tools.example.com',
     });
-    expect(code).toBe(2);
+    expect(code).toBe(1);
     expect(err).toContain('--allow-insecure-http');
   });
 });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeCliContext } from '../support/cli-context.js';
@@ -57,13 +57,32 @@ describe('genesys-tools serve', () => {
     expect(records.join('\n')).not.toContain('serve-token');
   });
 
+  // Issue 15 item 11: validate and plan honoured the config file's `tools`, serve did not.
+  it("serves the config file's tools when --tools is not given", async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'genesys-tools.config.yaml'),
+      `tools: [${JSON.stringify(join(repo, 'examples', 'tools', 'order_status.tool.ts'))}]\n`,
+    );
+    const run = fakeContext({ GENESYS_TOOLS_BEARER_TOKEN: 'serve-token-1-0123456789' });
+    const exit = runCli(['serve', '--port', '0', '--metrics-port', '0'], {
+      ...run.ctx,
+      cwd: dir,
+    });
+    await run.printed('/healthz');
+    expect(run.out()).toContain('serving 1 tool(s)');
+    expect(run.out()).toMatch(/POST http:\/\/127\.0\.0\.1:\d+\/api\/v1\/tools\/order_status/);
+    run.stop.abort();
+    expect(await exit).toBe(0);
+  });
+
   it('refuses to start without caller authentication', async () => {
     const run = fakeContext({});
     const code = await runCli(
       ['serve', '--tools', 'examples/tools', '--port', '0', '--metrics-port', '0'],
       run.ctx,
     );
-    expect(code).toBe(2);
+    expect(code).toBe(1);
     expect(run.err()).toContain('CONFIG_MISSING');
   });
 
@@ -91,7 +110,7 @@ describe('genesys-tools serve', () => {
   it('refuses a port outside 0..65535 as a usage error', async () => {
     const run = fakeContext({ GENESYS_TOOLS_BEARER_TOKEN: 't0ken-value-0123456789' });
     const code = await runCli(['serve', '--port', '70000'], run.ctx);
-    expect(code).toBe(2);
+    expect(code).toBe(1);
     expect(run.err()).toContain('--port');
   });
 });

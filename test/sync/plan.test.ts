@@ -146,6 +146,8 @@ describe('renderPlan', () => {
         'Changes to category "genesys-tools" (data-actions):',
         '',
         '  + create add',
+        '      + contract.sku: "string"',
+        '      + timeoutSeconds: 7',
         '  ~ update change (id c-1, version 1)',
         '      ~ timeoutSeconds: 7 -> 12',
         '-/+ replace contract (id k-1, version 1)',
@@ -177,6 +179,7 @@ describe('renderPlan', () => {
       delete: 0,
       conflict: 0,
       unchanged: 2,
+      notInFiles: 0,
     });
   });
 
@@ -194,7 +197,14 @@ describe('renderPlan', () => {
         diff: [{ path: 'contract.sku', before: 'string', after: 'integer' }],
         warning: 'the id changes: re-point AI Guides, agents and flows that use 1',
       },
-      { action: 'create', name: 'n' },
+      {
+        action: 'create',
+        name: 'n',
+        attributes: [
+          { path: 'contract.sku', after: 'string' },
+          { path: 'timeoutSeconds', after: 7 },
+        ],
+      },
     ]);
   });
 });

@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import type { EnvConfig } from '../../config.js';
-import { loadEnvConfig } from '../../config.js';
+import { loadConfigFile, loadEnvConfig } from '../../config.js';
 import type { ToolDefinition } from '../../definition/index.js';
 import { loadTools } from '../../definition/index.js';
 import { ConfigError, DefinitionError } from '../../errors.js';
@@ -20,7 +20,9 @@ import { wireServer } from '../wiring.js';
 import { openSession } from './sync-common.js';
 
 const ServeFlagsSchema = z.strictObject({
-  tools: z.string().min(1).default('./tools'),
+  // No default here: absent means the config file's `tools`, else ./tools (as validate, plan).
+  tools: z.string().min(1).optional(),
+  config: z.string().min(1).optional(),
   host: z.string().min(1).default('127.0.0.1'),
   port: z.coerce.number().int().min(0).max(65_535).default(8080),
   insecureNoAuth: z.boolean().default(false),
@@ -98,7 +100,10 @@ async function servableTools(
   flags: ServeFlags,
   ctx: CliContext,
 ): Promise<readonly ToolDefinition[]> {
-  const { tools, issues } = await loadTools([flags.tools], { cwd: ctx.cwd });
+  const file = flags.tools === undefined ? await loadConfigFile(ctx.cwd, flags.config) : undefined;
+  const paths = flags.tools === undefined ? (file?.tools ?? ['./tools']) : [flags.tools];
+  const where = paths.join(', ');
+  const { tools, issues } = await loadTools(paths, { cwd: ctx.cwd });
   for (const issue of issues) {
     ctx.stderr(
       `${issue.severity} ${issue.code}: ${issue.file}${issue.pointer}: ${issue.message}\n`,
@@ -107,7 +112,7 @@ async function servableTools(
   if (issues.some((i) => i.severity === 'error')) {
     throw new DefinitionError(
       'DEFINITION_INVALID',
-      `serve: ${flags.tools} has tool files with errors (listed above); fix them or run validate.`,
+      `serve: ${where} has tool files with errors (listed above); fix them or run validate.`,
     );
   }
   const served = tools.filter((t) => t.handler !== undefined);
@@ -117,7 +122,7 @@ async function servableTools(
   if (served.length === 0) {
     throw new DefinitionError(
       'DEFINITION_NOT_FOUND',
-      `serve: no tool with a handler in ${flags.tools}; write *.tool.ts modules with defineTool().`,
+      `serve: no tool with a handler in ${where}; write *.tool.ts modules with defineTool().`,
     );
   }
   return served;
@@ -181,7 +186,11 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command('serve')
     .description('Serve the tools at POST /api/v1/tools/{name} for Genesys data actions')
-    .option('--tools <dir>', 'tool files or directory', './tools')
+    .option(
+      '--tools <dir>',
+      'tool files or directory (default: the config file\'s "tools", else ./tools)',
+    )
+    .option('--config <file>', 'config file (default: genesys-tools.config.* in the directory)')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 picks a free one)', '8080')
     .option('--metrics-port <port>', 'Prometheus metrics port (0 picks a free one)', '9464')

@@ -2,7 +2,7 @@
  * `genesys-tools validate [paths...] [--target data-actions|gateway] [--json]`: loads tool files
  * and checks them against the capability matrix and the target profile, then the guides and
  * agents of the config file against the tools. Exit 0 when everything is valid (warnings
- * allowed), 1 when anything is not, 2 on usage errors.
+ * allowed), 1 when anything is not or on usage errors.
  */
 import { Option } from 'commander';
 import type { Command } from 'commander';
