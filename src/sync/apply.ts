@@ -50,7 +50,11 @@ export const ApplyOptionsSchema = z.strictObject({
   concurrency: z.number().int().min(1).max(64).default(8),
   /** Carry out replaces (the action id changes). */
   allowReplace: z.boolean().default(false),
-  /** Attempts of one write after ambiguous failures (timeouts, dropped connections, 5xx, 429). */
+  /**
+   * POSTs of one create in all when they fail without saying whether they landed (5xx, timeout,
+   * dropped connection); each is reconciled by listing first. Every other write is retried by the
+   * client alone (its own `maxAttempts`): one retry budget per write.
+   */
   maxAttempts: z.number().int().min(1).max(20).default(5),
   /** First backoff between attempts; doubled each time, at most 16 times this. */
   retryDelayMs: z.number().int().min(0).max(60_000).default(250),
