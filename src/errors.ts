@@ -232,6 +232,12 @@ export const ERROR_CATALOGUE = {
     summary: 'Some changes of an apply failed; the rest were applied.',
     fix: 'Read the listed failures, fix their cause and run apply again: it completes the job.',
   },
+  SYNC_APPLY_STOPPED: {
+    family: 'sync',
+    summary:
+      'An apply stopped because a change could not be recorded (the audit log could not be written); changes in flight finished, no new one started.',
+    fix: 'Fix the cause in the message (disk space, permissions of the audit file) and run apply again: it converges.',
+  },
   SYNC_REPLACE_NOT_ALLOWED: {
     family: 'sync',
     summary: 'The plan replaces a data action (new id) and --allow-replace was not given.',

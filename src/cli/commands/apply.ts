@@ -116,6 +116,7 @@ export async function runApply(
   );
   const audit = await openChangeAudit(ctx, session);
   const progress = progressWriter(ctx, flags.json);
+  let failed = false;
   try {
     return await applyPlan(plan, session.registry, {
       allowReplace: flags.allowReplace,
@@ -123,9 +124,9 @@ export async function runApply(
       ...(flags.settleTimeoutMs === undefined ? {} : { settleTimeoutMs: flags.settleTimeoutMs }),
       ...(flags.deleteWaitMs === undefined ? {} : { deleteWaitMs: flags.deleteWaitMs }),
       signal: ctx.stopSignal,
-      onChange: (e) => {
+      onChange: async (e) => {
         progress.onChange(e);
-        audit.record(e, adopted.has(e.name) && e.kind !== 'delete');
+        await audit.record(e, adopted.has(e.name) && e.kind !== 'delete');
       },
       onNotice: (message) => {
         ctx.stderr(`note: ${message}\n`);
@@ -134,9 +135,15 @@ export async function runApply(
         ? {}
         : { beforeRemovals: bindingsHook(ctx, session, stage, plan, flags.json) }),
     });
+  } catch (error) {
+    failed = true;
+    throw error;
   } finally {
     progress.finish();
-    await audit.close();
+    // After a failed audit write, closing may fail too: the apply's own error says more.
+    await audit.close().catch((error: unknown) => {
+      if (!failed) throw error;
+    });
   }
 }
 

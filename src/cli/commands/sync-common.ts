@@ -255,11 +255,18 @@ export function progressWriter(
   };
 }
 
-/** The audit log of registry changes (DESIGN "Telemetry and audit"), and a hook feeding it. */
+/**
+ * The audit log of registry changes (DESIGN "Telemetry and audit"), and a hook feeding it: each
+ * record is awaited by the change that made it, so a failed write stops the apply cleanly
+ * (SYNC_APPLY_STOPPED) instead of surfacing later as an unhandled rejection.
+ */
 export async function openChangeAudit(
   ctx: CliContext,
   session: SyncSession,
-): Promise<{ record: (e: ChangeEvent, adopt: boolean) => void; close: () => Promise<void> }> {
+): Promise<{
+  record: (e: ChangeEvent, adopt: boolean) => Promise<void>;
+  close: () => Promise<void>;
+}> {
   const { env } = session;
   const log: AuditLog = await createAuditLog(
     {
@@ -268,9 +275,8 @@ export async function openChangeAudit(
     },
     { logger: cliLogger(ctx, env) },
   );
-  const pending: Promise<void>[] = [];
   return {
-    record: (e, adopt) => {
+    record: async (e, adopt) => {
       if (e.outcome === 'skipped') return;
       const change: {
         -readonly [K in keyof RegistryChange]: RegistryChange[K];
@@ -286,11 +292,8 @@ export async function openChangeAudit(
       if (remoteId !== undefined) change.remoteId = remoteId;
       if (e.error !== undefined) change.errorCode = e.error.code;
       if (e.correlationId !== undefined) change.correlationId = e.correlationId;
-      pending.push(log.appendChange(change));
+      await log.appendChange(change);
     },
-    close: async () => {
-      await Promise.all(pending);
-      await log.close();
-    },
+    close: () => log.close(),
   };
 }
