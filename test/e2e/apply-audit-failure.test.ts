@@ -74,5 +74,5 @@ describe('apply when the audit log cannot be written mid-run (built CLI)', () =>
       .split('\n')
       .filter((l) => l.trim() !== '');
     expect(records.length).toBeLessThanOrEqual(count);
-  });
+  }, 120_000);
 });
