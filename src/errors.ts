@@ -239,6 +239,24 @@ export const ERROR_CATALOGUE = {
     summary: 'Some changes of an apply failed; the rest were applied.',
     fix: 'Read the listed failures, fix their cause and run apply again: it completes the job.',
   },
+  SYNC_APPLY_STOPPED: {
+    family: 'sync',
+    summary:
+      'An apply stopped because a change could not be recorded (the audit log could not be written); changes in flight finished, no new one started.',
+    fix: 'Fix the cause in the message (disk space, permissions of the audit file) and run apply again: it converges.',
+  },
+  SYNC_LOCKED: {
+    family: 'sync',
+    summary:
+      'Another apply (or destroy) holds the write lease of this category and integration; nothing was changed.',
+    fix: 'Wait for the run named in the message, or pass --lock-timeout MS to wait for it; in CI, also put the sync jobs in one concurrency group.',
+  },
+  SYNC_LEASE_LOST: {
+    family: 'sync',
+    summary:
+      'The write lease expired without renewal and another run took it over while this apply ran; it stopped.',
+    fix: 'Run plan to see the state and apply again; check that the run was not paused for longer than the lease (120 s).',
+  },
   SYNC_REPLACE_NOT_ALLOWED: {
     family: 'sync',
     summary: 'The plan replaces a data action (new id) and --allow-replace was not given.',

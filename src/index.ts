@@ -1,5 +1,8 @@
 /**
- * The public API of genesys-tools. Named exports only; adding one is an API decision (STYLE §2).
+ * The public API of genesys-tools: define tools, load and validate them, sync them to Genesys
+ * Cloud (one call: `syncTools`, or its steps `planSync`/`planTools` and `applyPlan`), serve them,
+ * and test against the emulator. Named exports only; adding one is an API decision (STYLE §2).
+ * Everything else is internal: the CLI is the supported way to use it.
  */
 export {
   ERROR_CATALOGUE,
@@ -20,144 +23,15 @@ export {
   EmulatorError,
   isGenesysToolsError,
 } from './errors.js';
-export type { ErrorCode, ErrorFamily } from './errors.js';
-export type { Clock, Deps, Logger } from './deps.js';
-export { loadEnvConfig, loadConfigFile } from './config.js';
-export type { EnvConfig, FileConfig } from './config.js';
-export type {
-  ToolDefinition,
-  ToolContext,
-  ToolHandler,
-  JsonSchema,
-  TargetName,
-  RateLimitPolicy,
-  ConcurrencyPolicy,
-  CircuitBreakerPolicy,
-} from './definition/index.js';
-export { RetryableToolError } from './definition/index.js';
-export {
-  defineTool,
-  isToolDefinition,
-  compileParametersValidator,
-  compileOutputValidator,
-  validateTool,
-  loadTools,
-} from './definition/index.js';
-export type {
-  ToolInput,
-  ParameterMap,
-  ParameterSpec,
-  DefinitionIssue,
-  ParameterIssue,
-  ValidationResult,
-  LoadIssue,
-  LoadResult,
-  LoadOptions,
-} from './definition/index.js';
+export type { ErrorCode } from './errors.js';
+export type { ToolDefinition, ToolContext } from './definition/index.js';
+export { defineTool, loadTools, RetryableToolError } from './definition/index.js';
+export { createGenesysClient as createClient } from './genesys/index.js';
+export type { GenesysClient } from './genesys/index.js';
+export type { Registry } from './registry/index.js';
+export { planSync, applyPlan } from './sync/index.js';
+export type { Plan, ApplyResult, ChangeEvent } from './sync/index.js';
+export { createRegistry, planTools, syncTools, validateTools } from './sync-tools.js';
+export type { SyncToolsOptions, SyncToolsResult } from './sync-tools.js';
+export { createToolServer } from './server/index.js';
 export { createEmulator } from './emulator/index.js';
-export type {
-  Emulator,
-  EmulatorCall,
-  EmulatorOptions,
-  EmulatorClient,
-  FaultSettings,
-} from './emulator/index.js';
-export {
-  REGIONS,
-  resolveRegion,
-  createGenesysClient,
-  apiErrorFromResponse,
-  userDefinedCredential,
-  basicAuthCredential,
-  WEB_SERVICES_INTEGRATION_TYPE,
-} from './genesys/index.js';
-export type {
-  Region,
-  GenesysClient,
-  GenesysClientOptions,
-  ClientEvent,
-  Paged,
-  ActionWire,
-  PostActionInputWire,
-  IntegrationWire,
-  CredentialWire,
-  GatewayToolWire,
-  ErrorBodyWire,
-} from './genesys/index.js';
-export {
-  createTelemetry,
-  createLogger,
-  createAuditLog,
-  verifyAuditFiles,
-  orderAuditFiles,
-  canonicalJson,
-  nextAuditRecord,
-} from './telemetry/index.js';
-export type {
-  Telemetry,
-  TelemetryOptions,
-  LoggerOptions,
-  AuditLog,
-  AuditLogOptions,
-  AuditRecord,
-  AuditVerification,
-  RegistryChange,
-} from './telemetry/index.js';
-export {
-  createDataActionsRegistry,
-  createGatewayRegistry,
-  toDataAction,
-  toGatewayTool,
-  comparableDataAction,
-  comparableGatewayTool,
-  DEFAULT_CATEGORY,
-  GATEWAY_MARKER,
-} from './registry/index.js';
-export type {
-  Registry,
-  DesiredEntry,
-  RemoteEntry,
-  ComparableSpec,
-  FieldDiff,
-  DataActionsRegistryOptions,
-  GatewayRegistryOptions,
-  DataActionBody,
-  GatewayToolBody,
-} from './registry/index.js';
-export {
-  planSync,
-  applyPlan,
-  assertApplicable,
-  renderPlan,
-  planToJson,
-  summarisePlan,
-  hasChanges,
-  serialisePlan,
-  parsePlanFile,
-  assertPlanFresh,
-} from './sync/index.js';
-export type {
-  Plan,
-  Change,
-  PlanOptions,
-  PlanSummary,
-  ApplyOptions,
-  ApplyResult,
-  ChangeEvent,
-} from './sync/index.js';
-export { createToolServer, createCachedStatusProvider, noopObserver } from './server/index.js';
-export type {
-  ToolServerOptions,
-  RemoteStatusProvider,
-  RemoteToolStatus,
-  AuditEntry,
-  AuditSink,
-  InvocationObserver,
-  InvocationResult,
-  InvocationSpan,
-  InvocationRequestWire,
-  InvocationSuccessWire,
-  InvocationErrorWire,
-  RegistryWire,
-  RegistryToolWire,
-} from './server/index.js';

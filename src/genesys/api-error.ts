@@ -216,7 +216,7 @@ export function apiErrorFromResponse(
     );
   }
   if (status === 429) {
-    const retryAfterMs = serverRetryAfterMs(headers, request.nowMs ?? Date.now());
+    const retryAfterMs = serverRetryAfterMs(headers, request.nowMs ?? Date.now(), status);
     return new GenesysRateLimitError(
       'GENESYS_RATE_LIMITED',
       `${where} answered ${said}${tail}; retries are exhausted`,

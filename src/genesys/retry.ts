@@ -10,7 +10,7 @@ export interface BackoffPolicy {
   readonly baseMs: number;
   /** Largest computed backoff. */
   readonly maxMs: number;
-  /** Largest wait a server's Retry-After / inin-ratelimit-reset may ask for. */
+  /** Largest wait a server's Retry-After (or a 429's inin-ratelimit-reset) may ask for. */
   readonly retryAfterCapMs: number;
 }
 
@@ -46,15 +46,22 @@ export interface HeaderReader {
 
 /**
  * The wait a server asks for, in milliseconds: `Retry-After` first (delay-seconds or an HTTP
- * date, RFC 9110 §10.2.3), then Genesys' `inin-ratelimit-reset` (seconds to the window's reset,
- * reference §3). Undefined when neither is present or parsable.
+ * date, RFC 9110 §10.2.3), then, on a 429 only, Genesys' `inin-ratelimit-reset` (seconds to the
+ * rate-limit window's reset, reference §3). Genesys sends `inin-ratelimit-*` on every answer, so
+ * on a 5xx it says nothing about when the server recovers: a 5xx without `Retry-After` is
+ * retried after the backoff. Undefined when no hint applies.
  */
-export function serverRetryAfterMs(headers: HeaderReader, nowMs: number): number | undefined {
+export function serverRetryAfterMs(
+  headers: HeaderReader,
+  nowMs: number,
+  status: number,
+): number | undefined {
   const retryAfter = headers.get('retry-after');
   if (retryAfter !== null) {
     const parsed = parseRetryAfterMs(retryAfter, nowMs);
     if (parsed !== undefined) return parsed;
   }
+  if (status !== 429) return undefined;
   const reset = headers.get('inin-ratelimit-reset');
   if (reset !== null && /^\s*\d+(\.\d+)?\s*$/.test(reset)) return Math.round(Number(reset) * 1000);
   return undefined;

@@ -1,7 +1,7 @@
 /**
  * The HTTP pipeline of the client (DESIGN "src/genesys/"): token, client-side rate limit,
- * per-attempt timeout, retries with `Retry-After` / `inin-ratelimit-reset` / capped jittered
- * backoff, a total deadline, one renewal after a 401, events and redacted logs.
+ * per-attempt timeout, retries with `Retry-After` (a 429's `inin-ratelimit-reset`) / capped
+ * jittered backoff, a total deadline, one renewal after a 401, events and redacted logs.
  */
 import type { Deps } from '../deps.js';
 import type { GenesysApiError } from '../errors.js';
@@ -227,7 +227,7 @@ export function createTransport(
       return { kind: 'failure', error, outcome: result.outcome, hintMs: undefined };
     }
     const { status, headers } = result.response;
-    const hintMs = serverRetryAfterMs(headers, clock.nowMs());
+    const hintMs = serverRetryAfterMs(headers, clock.nowMs(), status);
     const error = apiErrorFromResponse(status, result.body, headers, {
       ...info,
       nowMs: clock.nowMs(),

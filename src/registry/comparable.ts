@@ -3,10 +3,7 @@
  * defaults and whitespace make no diff).
  */
 import type { JsonValue } from './registry.js';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord } from '../is-record.js';
 
 /**
  * Turns any value into sorted, trimmed JSON: object keys sorted, `undefined` dropped, strings

@@ -16,7 +16,15 @@ import {
   readFull,
 } from './data-actions-read.js';
 import { findIntegration, prepareIntegration } from './integration-prepare.js';
-import type { DesiredEntry, InvokeResult, Registry, RemoteEntry, WriteResult } from './registry.js';
+import { acquireLease } from './write-lease.js';
+import type {
+  ComparableSpec,
+  DesiredEntry,
+  InvokeResult,
+  Registry,
+  RemoteEntry,
+  WriteResult,
+} from './registry.js';
 import { baseName } from './registry.js';
 import {
   carriedDigest,
@@ -78,7 +86,18 @@ export function parseRegistryOptions<S extends z.ZodType>(
  * (which covers contract and templates, which the listing does not show) and every field the
  * listing does show compares equal.
  */
-function settledByListing(action: Record<string, unknown>, desired: DesiredEntry): boolean {
+/**
+ * What the comparable form carries as `integrationId` for the integration this registry uses: the
+ * desired form is then the same whether or not the integration is known yet (no hidden order
+ * between `desired()` and `list()`); an action in another integration still differs (a replace).
+ */
+export const THIS_INTEGRATION = "(this registry's integration)";
+
+function settledByListing(
+  action: Record<string, unknown>,
+  desired: DesiredEntry,
+  local: (spec: ComparableSpec) => ComparableSpec,
+): boolean {
   const desiredConfig = recordOf(desired.body.config);
   if (carriedDigest(action) !== carriedDigest(desired.body)) return false;
   const config = recordOf(action.config);
@@ -100,7 +119,7 @@ function settledByListing(action: Record<string, unknown>, desired: DesiredEntry
       },
     },
   };
-  const spec = comparableDataAction(filled);
+  const spec = local(comparableDataAction(filled));
   return (
     comparableText(spec.fixed) === comparableText(desired.spec.fixed) &&
     comparableText(spec.mutable) === comparableText(desired.spec.mutable)
@@ -119,13 +138,17 @@ export function createDataActionsRegistry(
     parseRegistryOptions(DataActionsRegistryOptionsSchema, input, 'createDataActionsRegistry'),
   );
   let integrationId: string | undefined = options.integrationId;
+  const local = (spec: ComparableSpec): ComparableSpec =>
+    integrationId !== undefined && spec.fixed.integrationId === integrationId
+      ? { ...spec, fixed: { ...spec.fixed, integrationId: THIS_INTEGRATION } }
+      : spec;
 
   const toEntry = (action: Record<string, unknown>, shown = action): RemoteEntry => ({
     id: stringField(action, 'id') ?? '',
     name: stringField(action, 'name') ?? '',
     version: numberField(action, 'version'),
     managed: stringField(action, 'category') === options.category,
-    spec: comparableDataAction(action),
+    spec: local(comparableDataAction(action)),
     status: 'published',
     endpoint: stringField(recordOf(recordOf(action.config).request), 'requestUrlTemplate'),
     modifiedAt: stringField(action, 'dateModified'),
@@ -156,7 +179,7 @@ export function createDataActionsRegistry(
       const name = baseName(stringField(action, 'name') ?? '');
       const desired = desiredFor?.(name);
       const alone = perName.get(name) === 1;
-      if (desired !== undefined && alone && settledByListing(action, desired)) {
+      if (desired !== undefined && alone && settledByListing(action, desired, local)) {
         return { ...toEntry(action), spec: desired.spec };
       }
       const full = await readFull(client, stringField(action, 'id') ?? '', signal);
@@ -186,12 +209,18 @@ export function createDataActionsRegistry(
     target: 'data-actions',
     scope: `category "${options.category}"`,
     desired: (tool: ToolDefinition): DesiredEntry => {
+      // Pure: the integration is filled in by create() once prepare() has found it.
       const body = toDataAction(tool, {
         executionUrl: options.executionUrl,
         category: options.category,
-        integrationId: integrationId ?? '',
+        integrationId: '',
       });
-      return { name: tool.name, spec: comparableDataAction(body), body };
+      const spec = comparableDataAction(body);
+      return {
+        name: tool.name,
+        spec: { ...spec, fixed: { ...spec.fixed, integrationId: THIS_INTEGRATION } },
+        body,
+      };
     },
     list: async (names, callOptions = {}) => {
       const { signal, desiredFor } = callOptions;
@@ -217,6 +246,12 @@ export function createDataActionsRegistry(
     get: async (id, callOptions = {}) => toEntry(await readAction(client, id, callOptions.signal)),
     prepare: async (callOptions = {}) => {
       integrationId = await prepareIntegration(client, options, callOptions.signal);
+    },
+    // The lease lives in the integration's config: one is made (as prepare does) when there is none.
+    lease: async (holder, leaseOptions) => {
+      await knownIntegration(leaseOptions.signal);
+      integrationId ??= await prepareIntegration(client, options, leaseOptions.signal);
+      return acquireLease(client, integrationId, options.category, holder, leaseOptions);
     },
     create: async (desired, callOptions = {}): Promise<WriteResult> => {
       const response = await client.transport.send({

@@ -3,6 +3,7 @@
  * draft-04 keywords, `$schema`/2020-12 features treated as unsupported).
  */
 import type { JsonSchema } from '../definition/index.js';
+import { isRecord } from '../is-record.js';
 
 // zod's `.int()` adds the safe-integer bounds (STYLE §13); they say nothing a contract needs.
 const SAFE_MAX = Number.MAX_SAFE_INTEGER;
@@ -16,10 +17,6 @@ const DROPPED = new Set([
   'readOnly',
   'writeOnly',
 ]);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function convertMap(value: unknown): unknown {
   if (!isRecord(value)) return value;

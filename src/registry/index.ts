@@ -36,3 +36,5 @@ export { createGatewayRegistry, GatewayRegistryOptionsSchema } from './gateway-t
 export type { GatewayRegistryOptions } from './gateway-target.js';
 export { findLeftovers, removeLeftovers } from './integration-cleanup.js';
 export type { Leftovers, LeftoverSettings } from './integration-cleanup.js';
+export { acquireLease, describeHolder, LEASE_KEY } from './write-lease.js';
+export type { LeaseHolder, LeaseOptions, WriteLease } from './write-lease.js';

@@ -3,6 +3,7 @@
  * through a target-neutral, comparable form so that `plan` never needs to know the target.
  */
 import type { TargetName, ToolDefinition } from '../definition/index.js';
+import type { LeaseHolder, LeaseOptions, WriteLease } from './write-lease.js';
 
 /** A plain JSON value as the comparison sees it. */
 export type JsonValue =
@@ -108,6 +109,12 @@ export interface Registry {
   get(id: string, options?: CallOptions): Promise<RemoteEntry>;
   /** Readies the target for changes (integration, credential, enabling); idempotent. */
   prepare(options?: CallOptions): Promise<void>;
+  /**
+   * Takes the write lease of the managed scope, arbitrated by the platform (data actions: a
+   * compare-and-swap on the integration config's version). Absent on targets without one.
+   * @throws SyncError SYNC_LOCKED naming the holder when another live run holds it after the wait.
+   */
+  lease?(holder: LeaseHolder, options: LeaseOptions): Promise<WriteLease>;
   /**
    * Creates a registration, named `options.name` when given (a replace's temporary name). Not
    * retried here: the caller re-lists after an ambiguous failure.

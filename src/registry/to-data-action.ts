@@ -7,6 +7,7 @@ import type { JsonSchema, ToolDefinition } from '../definition/index.js';
 import { comparableText, normaliseJson, normaliseObject } from './comparable.js';
 import { toDraft04 } from './draft04.js';
 import type { ComparableSpec, JsonValue } from './registry.js';
+import { isRecord } from '../is-record.js';
 
 /** The category that marks the actions this project manages, unless configured otherwise. */
 export const DEFAULT_CATEGORY = 'genesys-tools';
@@ -144,10 +145,6 @@ export function carriedDigest(action: unknown): string | undefined {
     if (key.toLowerCase() === SPEC_HEADER.toLowerCase() && typeof value === 'string') return value;
   }
   return undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function record(value: unknown): Record<string, unknown> {

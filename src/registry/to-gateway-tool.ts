@@ -5,6 +5,7 @@ import type { ToolDefinition } from '../definition/index.js';
 import { normaliseJson, normaliseObject } from './comparable.js';
 import type { ComparableSpec } from './registry.js';
 import { toolEndpoint } from './to-data-action.js';
+import { isRecord } from '../is-record.js';
 
 /** The marker value of `managedBy` on the gateway tools this project manages. */
 export const GATEWAY_MARKER = 'genesys-tools';
@@ -39,10 +40,6 @@ export function toGatewayTool(tool: ToolDefinition, settings: GatewaySettings): 
     },
     managedBy: settings.marker,
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The comparable form of a gateway tool, desired or as the gateway answers it. */

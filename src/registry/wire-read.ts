@@ -3,10 +3,9 @@
  * `unknown`, narrowed by guards (STYLE §3).
  */
 
-/** True for a plain JSON object. */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord } from '../is-record.js';
+
+export { isRecord };
 
 /** The object, or an empty one. */
 export function recordOf(value: unknown): Record<string, unknown> {

@@ -3,7 +3,7 @@
  * `applyPlan`).
  */
 import { isGenesysToolsError, SyncError } from '../errors.js';
-import type { ApplyResult, ChangeEvent, Outcome } from './apply.js';
+import type { ApplyResult, ChangeEvent, Outcome } from './apply-types.js';
 import type { Plan } from './plan.js';
 
 /**
@@ -57,13 +57,13 @@ export function summary(events: readonly ChangeEvent[]) {
 
 /**
  * The result, or the SyncError that says what was done.
- * @throws SyncError SYNC_ABORTED, SYNC_APPLY_FAILED
+ * @throws SyncError SYNC_ABORTED, SYNC_APPLY_STOPPED, SYNC_APPLY_FAILED
  */
 export function finish(
   events: readonly ChangeEvent[],
   total: number,
   ids: ReadonlyMap<string, string>,
-  aborted: boolean,
+  end: { readonly aborted: boolean; readonly stopped: { readonly cause: unknown } | undefined },
 ): ApplyResult {
   const details = summary(events);
   const result = {
@@ -73,7 +73,33 @@ export function finish(
     skipped: details.skipped,
     ids,
   };
-  if (aborted) {
+  if (end.stopped !== undefined) {
+    const applied = events.filter((e) => e.outcome === 'applied');
+    const cause = errorInfo(end.stopped.cause);
+    throw new SyncError(
+      'SYNC_APPLY_STOPPED',
+      `apply stopped because recording a change failed (${cause.code}: ${cause.message}); the changes in flight finished, no new one was started: ${result.applied} of ${total} applied${
+        applied.length === 0
+          ? ''
+          : ` (${applied
+              .slice(0, 10)
+              .map((e) => `${e.kind} "${e.name}"`)
+              .join(', ')}${applied.length > 10 ? ', ...' : ''})`
+      }, ${result.failed} failed, ${result.skipped} not done. Fix the cause and run apply again: it converges.`,
+      {
+        cause: end.stopped.cause,
+        details: {
+          ...details,
+          applied: applied.map((e) => ({
+            name: e.name,
+            action: e.kind,
+            id: e.remoteId ?? e.previousId,
+          })),
+        },
+      },
+    );
+  }
+  if (end.aborted) {
     throw new SyncError(
       'SYNC_ABORTED',
       `apply interrupted: ${result.applied} of ${total} changes applied, ${result.skipped} not done; run apply again to finish`,

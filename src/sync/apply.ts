@@ -7,105 +7,23 @@
  * 4. renames: a replace's new action takes the tool's name once the old one is gone;
  * then waits (bounded) until the listing shows what was created and hides what was deleted.
  */
-import { z } from 'zod';
-import type { Clock } from '../deps.js';
+import type { z } from 'zod';
 import { systemClock } from '../deps.js';
-import { GenesysApiError, SyncError } from '../errors.js';
+import { SyncError } from '../errors.js';
 import { assertApplicable, errorInfo, finish, summary } from './apply-outcome.js';
-import type { Registry, RemoteEntry } from '../registry/index.js';
+import { createRecorder } from './apply-recorder.js';
+import type { Progress, Work } from './apply-recorder.js';
+import { ApplyOptionsSchema } from './apply-types.js';
+import type { ApplyOptions, ApplyResult } from './apply-types.js';
+import type { Registry } from '../registry/index.js';
 import { replacingName } from '../registry/index.js';
 import { backoffMs, createChangeRunner, isAmbiguousFailure } from './change-runner.js';
-import type { Change } from './plan.js';
 import type { Plan } from './plan.js';
 
-export { backoffMs, isAmbiguousFailure, assertApplicable };
+export { backoffMs, isAmbiguousFailure, assertApplicable, ApplyOptionsSchema };
+export type { ApplyOptions, ApplyResult, ChangeEvent, Outcome } from './apply-types.js';
 
-/** What happened to one change. */
-export type Outcome = 'applied' | 'failed' | 'skipped';
-
-/** One change carried out (or not): what the audit log and the progress lines see. */
-export interface ChangeEvent {
-  readonly kind: Exclude<Change['kind'], 'unchanged' | 'conflict'>;
-  readonly name: string;
-  readonly outcome: Outcome;
-  /** The registration's id after the change (the new id of a create or replace). */
-  readonly remoteId: string | undefined;
-  /** The id a replace or delete removed. */
-  readonly previousId: string | undefined;
-  /** Correlation id of the last write of the change. */
-  readonly correlationId: string | undefined;
-  /** True when a create was found already landed after an ambiguous failure. */
-  readonly reconciled: boolean;
-  readonly error: { readonly code: string; readonly message: string } | undefined;
-  /** Changes finished so far, and in all. */
-  readonly done: number;
-  readonly total: number;
-}
-
-const fn = <T>() => z.custom<T>((v) => typeof v === 'function', 'expected a function');
-
-/** Options of `applyPlan`; defaults live here. */
-export const ApplyOptionsSchema = z.strictObject({
-  /** Changes in flight at once (the client's rate limiter paces the requests). */
-  concurrency: z.number().int().min(1).max(64).default(8),
-  /** Carry out replaces (the action id changes). */
-  allowReplace: z.boolean().default(false),
-  /** Attempts of one write after ambiguous failures (timeouts, dropped connections, 5xx, 429). */
-  maxAttempts: z.number().int().min(1).max(20).default(5),
-  /** First backoff between attempts; doubled each time, at most 16 times this. */
-  retryDelayMs: z.number().int().min(0).max(60_000).default(250),
-  /** How long the org may take to list a new action or unlist a deleted one (reference §10.2). */
-  settleTimeoutMs: z.number().int().min(0).max(600_000).default(10_000),
-  /** How long a deleted action may still read as present (the Terraform provider waits 30 s). */
-  deleteWaitMs: z.number().int().min(0).max(600_000).default(30_000),
-  /** Interval of the consistency polls. */
-  pollIntervalMs: z.number().int().min(1).max(60_000).default(500),
-  signal: z
-    .custom<AbortSignal>((v) => v instanceof AbortSignal, 'expected an AbortSignal')
-    .optional(),
-  clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null, 'expected a Clock').optional(),
-  onChange: fn<(event: ChangeEvent) => void>().optional(),
-  /**
-   * Runs after the creates and updates, before anything is deleted, with the id each tool's
-   * registration now has (tool name → id). Throwing stops the apply before any delete.
-   */
-  beforeRemovals: fn<(ids: ReadonlyMap<string, string>) => Promise<void>>().optional(),
-  /** Things worth telling that are not failures (the listing has not caught up yet). */
-  onNotice: fn<(message: string) => void>().optional(),
-});
-
-/** Options of `applyPlan` as callers write them. */
-export type ApplyOptions = z.input<typeof ApplyOptionsSchema>;
 type Parsed = Readonly<z.output<typeof ApplyOptionsSchema>>;
-
-/** The result of an apply that completed. */
-export interface ApplyResult {
-  readonly events: readonly ChangeEvent[];
-  readonly applied: number;
-  readonly failed: number;
-  readonly skipped: number;
-  /** Tool name → the id of its registration after the apply. */
-  readonly ids: ReadonlyMap<string, string>;
-}
-
-interface Done {
-  readonly remoteId: string | undefined;
-  readonly previousId: string | undefined;
-  readonly correlationId: string | undefined;
-  readonly reconciled: boolean;
-}
-
-type Work = Exclude<Change, { kind: 'unchanged' | 'conflict' }>;
-
-/** Where a change stands between phases. */
-interface Progress {
-  readonly change: Work;
-  /** The registration after phase 1 (the new one of a replace). */
-  entry?: RemoteEntry;
-  correlationId?: string | undefined;
-  reconciled?: boolean;
-  finished: boolean;
-}
 
 /** A rename is an update whose only reason may be a replace's temporary name. */
 function isRename(change: Work): boolean {
@@ -128,7 +46,8 @@ async function pool<T>(items: readonly T[], limit: number, task: (item: T) => Pr
 /**
  * Carries out `plan` on `registry`. Every change is attempted even when others fail.
  * @throws SyncError SYNC_UNMANAGED_CONFLICT or SYNC_REPLACE_NOT_ALLOWED before touching anything;
- *   SYNC_ABORTED when the signal aborts; SYNC_BINDINGS_FAILED when `beforeRemovals` throws
+ *   SYNC_ABORTED when the signal aborts; SYNC_APPLY_STOPPED when `onChange` throws (the changes
+ *   in flight finish, no new one starts); SYNC_BINDINGS_FAILED when `beforeRemovals` throws
  *   (nothing was deleted); SYNC_APPLY_FAILED when some changes failed (details list them). Errors
  *   of `registry.prepare()` pass through.
  */
@@ -153,41 +72,10 @@ export async function applyPlan(
   }
   if (work.some((c) => c.kind !== 'delete')) await registry.prepare({ signal: options.signal });
 
-  // A function, not a narrowed property: the signal changes while we await.
-  const aborted = (): boolean => options.signal?.aborted === true;
   const run = createChangeRunner(registry, { ...options, signal: options.signal, clock });
-  const events: ChangeEvent[] = [];
-  const record = (p: Progress, outcome: Outcome, done: Partial<Done>, error?: unknown): void => {
-    p.finished = true;
-    const event: ChangeEvent = {
-      kind: p.change.kind,
-      name: p.change.name,
-      outcome,
-      remoteId: done.remoteId,
-      previousId: done.previousId,
-      correlationId:
-        done.correlationId ?? (error instanceof GenesysApiError ? error.correlationId : undefined),
-      reconciled: done.reconciled ?? false,
-      error: error === undefined ? undefined : errorInfo(error),
-      done: events.length + 1,
-      total: work.length,
-    };
-    events.push(event);
-    options.onChange?.(event);
-  };
-  // One step of a change: skipped once aborted, recorded as failed when it throws.
-  const step = async (p: Progress, body: () => Promise<void>): Promise<void> => {
-    if (p.finished) return;
-    if (aborted()) {
-      record(p, 'skipped', {});
-      return;
-    }
-    try {
-      await body();
-    } catch (error) {
-      record(p, aborted() ? 'skipped' : 'failed', {}, error);
-    }
-  };
+  const recorder = createRecorder(work.length, options);
+  const { record, step, halted } = recorder;
+  const aborted = (): boolean => options.signal?.aborted === true;
   const progress: Progress[] = work.map((change) => ({ change, finished: false }));
   const created: string[] = [];
   const removed: string[] = [];
@@ -202,7 +90,7 @@ export async function applyPlan(
         if (c.kind === 'update') {
           const r = await run.update(c.remote, c.desired);
           ids.set(c.name, r.entry.id);
-          record(p, 'applied', { remoteId: r.entry.id, correlationId: r.correlationId });
+          await record(p, 'applied', { remoteId: r.entry.id, correlationId: r.correlationId });
           return;
         }
         if (c.kind !== 'create' && c.kind !== 'replace') return;
@@ -213,7 +101,7 @@ export async function applyPlan(
         ids.set(c.name, r.entry.id);
         created.push(r.entry.id);
         if (c.kind === 'create') {
-          record(p, 'applied', {
+          await record(p, 'applied', {
             remoteId: r.entry.id,
             correlationId: r.correlationId,
             reconciled: r.reconciled,
@@ -227,15 +115,15 @@ export async function applyPlan(
   );
 
   // 2. Re-point what uses the old ids; a failure stops here, before anything is deleted.
-  if (options.beforeRemovals !== undefined && !aborted()) {
+  if (options.beforeRemovals !== undefined && !halted()) {
     try {
       await options.beforeRemovals(ids);
     } catch (error) {
-      for (const p of progress) if (!p.finished) record(p, 'skipped', {});
+      for (const p of progress) if (!p.finished) await record(p, 'skipped', {});
       throw new SyncError(
         'SYNC_BINDINGS_FAILED',
         `${errorInfo(error).message}; no action was deleted, so nothing points at a deleted action. Fix the cause and run apply again: it converges.`,
-        { cause: error, details: summary(events) },
+        { cause: error, details: summary(recorder.events) },
       );
     }
   }
@@ -251,7 +139,7 @@ export async function applyPlan(
         const correlationId = await run.remove(c.remote.id);
         removed.push(c.remote.id);
         if (c.kind === 'delete') {
-          record(p, 'applied', { previousId: c.remote.id, correlationId });
+          await record(p, 'applied', { previousId: c.remote.id, correlationId });
         } else {
           p.correlationId = correlationId ?? p.correlationId;
         }
@@ -267,12 +155,12 @@ export async function applyPlan(
         const c = p.change;
         if (c.kind === 'update') {
           const r = await run.update(c.remote, c.desired);
-          record(p, 'applied', { remoteId: r.entry.id, correlationId: r.correlationId });
+          await record(p, 'applied', { remoteId: r.entry.id, correlationId: r.correlationId });
           return;
         }
         if (c.kind !== 'replace' || p.entry === undefined) return;
         const r = await run.update(p.entry, c.desired);
-        record(p, 'applied', {
+        await record(p, 'applied', {
           remoteId: r.entry.id,
           previousId: c.remote.id,
           correlationId: p.correlationId ?? r.correlationId,
@@ -283,7 +171,7 @@ export async function applyPlan(
 
   // The listing lags (reference §10.2): wait until it shows what was made, so that a plan right
   // after this apply sees it.
-  if (!aborted() && (created.length > 0 || removed.length > 0)) {
+  if (!halted() && (created.length > 0 || removed.length > 0)) {
     const settled = await run
       .until(async () => {
         const listed = await registry.listedIds({ signal: options.signal });
@@ -296,5 +184,8 @@ export async function applyPlan(
       );
     }
   }
-  return finish(events, work.length, ids, aborted());
+  return finish(recorder.events, work.length, ids, {
+    aborted: aborted(),
+    stopped: recorder.stopped(),
+  });
 }

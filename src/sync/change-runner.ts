@@ -1,8 +1,11 @@
 /**
  * The writes of one change, with the platform's retry and consistency rules (issue 5 "apply",
- * reference §10.2): one retry budget per write; a create whose outcome is unknown is reconciled by
- * re-listing by name until the listing lag has passed, never by a blind second create; a delete is
- * done when the action reads as gone (bounded); a 409 re-reads and retries once.
+ * reference §10.2). One retry budget per write: reads, updates and deletes are retried by the
+ * client's transport alone (its `maxAttempts`, 429s included), never again here; a create (a POST,
+ * which the transport does not repeat after a 5xx, timeout or dropped connection) is reconciled by
+ * re-listing by name until the listing lag has passed, never by a blind second create, and re-sent
+ * here at most `maxAttempts` times in all. A delete is done when the action reads as gone
+ * (bounded); a 409 re-reads and retries once.
  */
 import type { Clock } from '../deps.js';
 import {
@@ -16,6 +19,7 @@ import { comparableText } from '../registry/index.js';
 
 /** What the runner needs of the apply options. */
 export interface RunnerOptions {
+  /** POSTs of one create in all (the transport retries everything else itself). */
   readonly maxAttempts: number;
   readonly retryDelayMs: number;
   /** How long the platform may take to list a new action (and unlist a deleted one). */
@@ -33,6 +37,11 @@ export function isAmbiguousFailure(error: unknown): boolean {
     error instanceof GenesysApiError &&
     (error.code === 'GENESYS_UNAVAILABLE' || error.code === 'GENESYS_RATE_LIMITED')
   );
+}
+
+/** True when a POST failed without an answer saying whether it landed (5xx, timeout, drop). */
+function isUnsure(error: unknown): boolean {
+  return error instanceof GenesysApiError && error.code === 'GENESYS_UNAVAILABLE';
 }
 
 /** Backoff before attempt `attempt + 1`: doubling from `baseMs`, capped at 16 × base. */
@@ -79,17 +88,6 @@ export function createChangeRunner(registry: Registry, options: RunnerOptions): 
     }
   };
 
-  const retrying = async <T>(write: () => Promise<T>): Promise<T> => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await write();
-      } catch (error) {
-        if (!isAmbiguousFailure(error) || attempt >= options.maxAttempts) throw error;
-        await clock.sleep(backoffMs(attempt, options.retryDelayMs), signal);
-      }
-    }
-  };
-
   // A POST that failed ambiguously may have landed, and the listing may show it late: re-list by
   // name until the listing lag has passed before sending it again (reference §10.2).
   const create: ChangeRunner['create'] = async (desired, name = desired.name) => {
@@ -97,10 +95,11 @@ export function createChangeRunner(registry: Registry, options: RunnerOptions): 
       try {
         return { ...(await registry.create(desired, { ...call, name })), reconciled: false };
       } catch (error) {
-        if (!isAmbiguousFailure(error) || attempt >= options.maxAttempts) throw error;
+        // A 429 was already retried by the transport (Genesys answers it before doing anything).
+        if (!isUnsure(error) || attempt >= options.maxAttempts) throw error;
         let landed: RemoteEntry | undefined;
         await until(async () => {
-          const found = await retrying(() => registry.findManaged(name, call));
+          const found = await registry.findManaged(name, call);
           landed = found.find((f) => sameSpec(f, desired)) ?? found[0];
           return landed !== undefined;
         }, options.settleTimeoutMs);
@@ -117,7 +116,7 @@ export function createChangeRunner(registry: Registry, options: RunnerOptions): 
     const deadline = clock.nowMs() + options.settleTimeoutMs;
     for (;;) {
       try {
-        return await retrying(write);
+        return await write();
       } catch (error) {
         if (!(error instanceof GenesysNotFoundError) || clock.nowMs() >= deadline) throw error;
         await clock.sleep(options.pollIntervalMs, signal);
@@ -136,13 +135,13 @@ export function createChangeRunner(registry: Registry, options: RunnerOptions): 
       if (sameSpec(fresh, desired) && fresh.name === desired.name) {
         return { entry: fresh, correlationId: error.correlationId };
       }
-      return retrying(() => registry.update(fresh, desired, call));
+      return registry.update(fresh, desired, call);
     }
   };
 
   const gone = async (id: string): Promise<boolean> => {
     try {
-      await retrying(() => registry.get(id, call));
+      await registry.get(id, call);
       return false;
     } catch (error) {
       if (error instanceof GenesysNotFoundError) return true;
@@ -153,7 +152,7 @@ export function createChangeRunner(registry: Registry, options: RunnerOptions): 
   const remove: ChangeRunner['remove'] = async (id) => {
     let correlationId: string | undefined;
     try {
-      correlationId = (await retrying(() => registry.remove(id, call))).correlationId;
+      correlationId = (await registry.remove(id, call)).correlationId;
     } catch (error) {
       // Already gone (an earlier attempt landed, or someone else removed it): that is the goal.
       if (!(error instanceof GenesysNotFoundError)) throw error;

@@ -9,6 +9,7 @@ import { AuditError } from '../errors.js';
 import { GENESIS_HASH, hashOfRecord } from './audit-record.js';
 import { canonicalJson } from './canonical-json.js';
 import { duplicateKey } from './duplicate-keys.js';
+import { isRecord } from '../is-record.js';
 
 /** Where the chain first breaks. `line` is 1-based. */
 export interface AuditBreak {
@@ -44,10 +45,6 @@ type LineCheck = { ok: true; hash: string; prev: string } | { ok: false; reason:
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
-function isRecordObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
  * Lines written before issue 14 are `JSON.stringify` of the record in the writer's field order
  * (invocations then carried `parametersSha256`); later lines are canonical JSON. Either form has
@@ -76,7 +73,7 @@ export function checkAuditLine(line: string, expectedPrev: string | undefined): 
   } catch {
     return { ok: false, reason: 'not a JSON record (changed or torn)' };
   }
-  if (!isRecordObject(parsed)) return { ok: false, reason: 'not a JSON object' };
+  if (!isRecord(parsed)) return { ok: false, reason: 'not a JSON object' };
   const { hash, prev } = parsed;
   if (typeof hash !== 'string' || !HEX64.test(hash)) {
     return { ok: false, reason: 'no valid "hash" field' };

@@ -62,13 +62,17 @@ describe('retry decisions', () => {
     expect(parseRetryAfterMs(value, NOW)).toBe(expected);
   });
 
-  it.each<[Record<string, string>, number | undefined]>([
-    [{ 'retry-after': '2', 'inin-ratelimit-reset': '40' }, 2_000],
-    [{ 'inin-ratelimit-reset': '40' }, 40_000],
-    [{ 'retry-after': 'garbage', 'inin-ratelimit-reset': '3' }, 3_000],
-    [{}, undefined],
-  ])('server hint of %j is %s ms', (headers, expected) => {
-    expect(serverRetryAfterMs(new Headers(headers), NOW)).toBe(expected);
+  it.each<[Record<string, string>, number, number | undefined]>([
+    [{ 'retry-after': '2', 'inin-ratelimit-reset': '40' }, 429, 2_000],
+    [{ 'inin-ratelimit-reset': '40' }, 429, 40_000],
+    [{ 'retry-after': 'garbage', 'inin-ratelimit-reset': '3' }, 429, 3_000],
+    [{}, 429, undefined],
+    // Genesys sends inin-ratelimit-reset on every answer: it says nothing about a 5xx.
+    [{ 'inin-ratelimit-reset': '60' }, 500, undefined],
+    [{ 'inin-ratelimit-reset': '60' }, 503, undefined],
+    [{ 'retry-after': '2', 'inin-ratelimit-reset': '60' }, 503, 2_000],
+  ])('server hint of %j on %s is %s ms', (headers, status, expected) => {
+    expect(serverRetryAfterMs(new Headers(headers), NOW, status)).toBe(expected);
   });
 
   it.each<[number, number | undefined, number, number]>([

@@ -235,6 +235,24 @@ describe('retries', () => {
     });
   });
 
+  it('retries a 5xx after the backoff, not after the inin-ratelimit-reset every answer carries', async () => {
+    // Genesys sends inin-ratelimit-reset (seconds to the rate-limit window's reset, up to 60) on
+    // every answer; read as the wait of a 500, one fault stalled apply for a minute.
+    const s = await setup((_, n) =>
+      n < 2
+        ? { status: 500, body: {}, headers: { 'inin-ratelimit-reset': '60' } }
+        : { ...OK_LISTING, headers: { 'inin-ratelimit-reset': '60' } },
+    );
+    const started = s.clock.nowMs();
+    await list(s);
+    expect(s.server.apiCalls()).toHaveLength(3);
+    // baseMs 500 doubled, equal jitter at random 0.5: 375 then 750.
+    expect(
+      s.events.filter((e) => e.type === 'retry').map((e) => e.type === 'retry' && e.delayMs),
+    ).toEqual([375, 750]);
+    expect(s.clock.nowMs() - started).toBeLessThan(2_000);
+  });
+
   it('caps a Retry-After longer than retryAfterCapMs', async () => {
     const s = await setup(
       (_, n) =>

@@ -147,4 +147,22 @@ describe('apply under faults', () => {
     expect(all).toHaveLength(60);
     expect(hasChanges(await plan(registry, tools))).toBe(false);
   }, 120_000);
+
+  it('spends one retry budget per write: an update that keeps failing is sent maxAttempts times, not 25', async () => {
+    const { registry, emulator } = await setup();
+    const tools = [makeTools(1)[0]!];
+    await planAndApply(registry, tools);
+    emulator.setFaults({
+      rules: [
+        { method: 'PATCH', path: '/api/v2/integrations/actions/*', errorRate: 1, errorStatus: 500 },
+      ],
+    });
+    emulator.clearCalls();
+    const changed = [{ ...tools[0]!, timeoutMs: 7000 }];
+    const failed = await planAndApply(registry, changed).catch((e: unknown) => e);
+    expect(failed).toMatchObject({ code: 'SYNC_APPLY_FAILED' });
+    const patches = emulator.calls.filter((c) => c.method === 'PATCH');
+    // The client's maxAttempts (5) in all: apply no longer retries on top of the transport.
+    expect(patches).toHaveLength(5);
+  });
 });

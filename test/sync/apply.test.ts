@@ -263,6 +263,65 @@ describe('applyPlan', () => {
   });
 });
 
+describe('applyPlan when onChange fails (an audit record cannot be written)', () => {
+  it('records every change once, starts no new write, lets the one in flight finish, and says what was done', async () => {
+    const f = fakeRegistry();
+    const events: ChangeEvent[] = [];
+    let inFlight = 0;
+    let maxSeenAfterStop = 0;
+    let stoppedAt = -1;
+    const started: string[] = [];
+    const slow = f.registry.create.bind(f.registry);
+    f.registry.create = async (d, o) => {
+      started.push(d.name);
+      inFlight++;
+      try {
+        // Let the other worker reach its write before this one answers.
+        await new Promise((resolve) => setImmediate(resolve));
+        return await slow(d, o);
+      } finally {
+        inFlight--;
+      }
+    };
+    const names = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const error: unknown = await applyPlan(
+      planSync(
+        names.map((n) => desired(n)),
+        [],
+        opts,
+      ),
+      f.registry,
+      {
+        concurrency: 2,
+        onChange: async (e) => {
+          events.push(e);
+          if (stoppedAt >= 0) maxSeenAfterStop = Math.max(maxSeenAfterStop, started.length);
+          if (e.name === 'a') {
+            stoppedAt = started.length;
+            throw new Error('EFBIG: file too large');
+          }
+        },
+      },
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'SYNC_APPLY_STOPPED' });
+    expect((error as Error).message).toMatch(/EFBIG: file too large/);
+    expect((error as Error).message).toMatch(/2 of 6 applied \(create "a", create "b"\)/);
+    // The first change stays applied (not recorded again as failed), each change has one event.
+    expect(events.filter((e) => e.name === 'a')).toEqual([
+      expect.objectContaining({ outcome: 'applied' }),
+    ]);
+    expect(new Set(events.map((e) => e.name)).size).toBe(events.length);
+    expect(events.filter((e) => e.outcome === 'applied').map((e) => e.name)).toEqual(['a', 'b']);
+    expect(events.filter((e) => e.outcome === 'skipped')).toHaveLength(4);
+    // b was in flight when a's record failed; nothing started after.
+    expect(stoppedAt).toBe(2);
+    expect(f.calls.filter((c) => c.startsWith('create'))).toEqual(['create a', 'create b']);
+    expect(maxSeenAfterStop).toBe(2);
+    expect(inFlight).toBe(0);
+    expect(f.store.size).toBe(2);
+  });
+});
+
 describe('retry decisions', () => {
   it.each([
     [new GenesysUnavailableError('GENESYS_UNAVAILABLE', 'x', { status: 503 }), true],

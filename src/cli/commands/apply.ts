@@ -19,6 +19,7 @@ import {
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { syncOptions } from './plan.js';
+import { lockTimeoutOf, withWriteLease } from './write-lease.js';
 import type { BindingsStage } from './bindings-stage.js';
 import {
   bindingsHook,
@@ -46,6 +47,7 @@ interface ApplyFlags extends SyncFlags {
   readonly updateCredential?: boolean;
   readonly settleTimeout?: string;
   readonly deleteWait?: string;
+  readonly lockTimeout?: string;
 }
 
 function msOf(flag: string, value: string | undefined): number | undefined {
@@ -103,12 +105,18 @@ export async function runApply(
     concurrency: number;
     settleTimeoutMs?: number | undefined;
     deleteWaitMs?: number | undefined;
+    /** The run's signal (interrupt, lost lease); ctx.stopSignal when absent. */
+    signal?: AbortSignal | undefined;
+    /** Approval was already given (apply asks before it takes the write lease). */
+    approved?: boolean | undefined;
   },
   stage?: BindingsStage,
 ): Promise<ApplyResult | undefined> {
   if (!hasChanges(plan) && !stageHasChanges(stage)) return undefined;
   assertApplicable(plan, { allowReplace: flags.allowReplace });
-  await approve(ctx, 'Do you want to perform these actions?', flags.autoApprove);
+  if (flags.approved !== true) {
+    await approve(ctx, 'Do you want to perform these actions?', flags.autoApprove);
+  }
   const adopted = new Set(
     plan.changes
       .filter((c) => (c.kind === 'update' || c.kind === 'replace') && c.adopt)
@@ -116,16 +124,17 @@ export async function runApply(
   );
   const audit = await openChangeAudit(ctx, session);
   const progress = progressWriter(ctx, flags.json);
+  let failed = false;
   try {
     return await applyPlan(plan, session.registry, {
       allowReplace: flags.allowReplace,
       concurrency: flags.concurrency,
       ...(flags.settleTimeoutMs === undefined ? {} : { settleTimeoutMs: flags.settleTimeoutMs }),
       ...(flags.deleteWaitMs === undefined ? {} : { deleteWaitMs: flags.deleteWaitMs }),
-      signal: ctx.stopSignal,
-      onChange: (e) => {
+      signal: flags.signal ?? ctx.stopSignal,
+      onChange: async (e) => {
         progress.onChange(e);
-        audit.record(e, adopted.has(e.name) && e.kind !== 'delete');
+        await audit.record(e, adopted.has(e.name) && e.kind !== 'delete');
       },
       onNotice: (message) => {
         ctx.stderr(`note: ${message}\n`);
@@ -134,9 +143,15 @@ export async function runApply(
         ? {}
         : { beforeRemovals: bindingsHook(ctx, session, stage, plan, flags.json) }),
     });
+  } catch (error) {
+    failed = true;
+    throw error;
   } finally {
     progress.finish();
-    await audit.close();
+    // After a failed audit write, closing may fail too: the apply's own error says more.
+    await audit.close().catch((error: unknown) => {
+      if (!failed) throw error;
+    });
   }
 }
 
@@ -196,6 +211,10 @@ export function register(program: Command, ctx: CliContext): void {
       'how long a deleted action may still read as present (default 30000)',
     )
     .option(
+      '--lock-timeout <ms>',
+      'wait up to this long for the write lease another apply holds (default 0: fail at once, naming the holder)',
+    )
+    .option(
       '--update-credential',
       'write GENESYS_TOOLS_BEARER_TOKEN into the integration credential even when no tool changes (token rotation)',
     )
@@ -203,54 +222,84 @@ export function register(program: Command, ctx: CliContext): void {
       const session = await openSession(ctx, flags);
       const json = flags.json === true;
       const concurrency = concurrencyOf(flags.concurrency);
-      let plan: Plan;
+      const lockTimeoutMs = lockTimeoutOf(flags.lockTimeout);
+      const autoApprove = flags.autoApprove === true;
+      const allowReplace = flags.allowReplace === true;
       const binds = (session.file?.guides.length ?? 0) + (session.file?.agents.length ?? 0) > 0;
       const tools =
         flags.plan === undefined || binds ? await loadDesiredTools(ctx, paths, session) : [];
-      if (flags.plan === undefined) {
-        plan = (
-          await makePlan(
+      const planNow = async (signal: AbortSignal) => {
+        const plan =
+          flags.plan === undefined
+            ? (
+                await makePlan(
+                  session,
+                  tools,
+                  { prune: flags.prune === true, adopt: flags.adopt === true },
+                  signal,
+                )
+              ).plan
+            : await savedPlan(ctx, session, flags.plan);
+        // Guides and agents are planned afresh (their plan holds no state worth saving).
+        return { plan, stage: await planBindingsStage(ctx, session, tools, plan) };
+      };
+      const shown = (p: { plan: Plan; stage: BindingsStage | undefined }): string =>
+        `${renderPlan(p.plan)}${p.stage === undefined ? '' : renderBindingsStage(p.stage)}`;
+      const first = await planNow(ctx.stopSignal);
+      if (!json) ctx.stdout(shown(first));
+      if (hasChanges(first.plan) || stageHasChanges(first.stage)) {
+        assertApplicable(first.plan, { allowReplace });
+        await approve(ctx, 'Do you want to perform these actions?', autoApprove);
+        // Another apply may be writing: take the scope's write lease, then plan again under it.
+        await withWriteLease(ctx, session, lockTimeoutMs, async (signal) => {
+          const now = await planNow(signal);
+          if (JSON.stringify(planToJson(now.plan)) !== JSON.stringify(planToJson(first.plan))) {
+            if (!autoApprove) {
+              throw new SyncError(
+                'SYNC_PLAN_STALE',
+                'the org changed while this apply waited for the write lease (another run wrote to it); nothing was changed. Run apply again to see the new plan.',
+              );
+            }
+            if (!json) {
+              ctx.stdout(
+                `The org changed while this apply waited for the write lease; planned again:\n${shown(now)}`,
+              );
+            }
+          }
+          const result = await runApply(
+            ctx,
             session,
-            tools,
-            { prune: flags.prune === true, adopt: flags.adopt === true },
-            ctx.stopSignal,
-          )
-        ).plan;
-      } else {
-        plan = await savedPlan(ctx, session, flags.plan);
-      }
-      // Guides and agents are planned afresh (their plan holds no state worth saving).
-      const stage = await planBindingsStage(ctx, session, tools, plan);
-      if (!json)
-        ctx.stdout(`${renderPlan(plan)}${stage === undefined ? '' : renderBindingsStage(stage)}`);
-      const result = await runApply(
-        ctx,
-        session,
-        plan,
-        {
-          autoApprove: flags.autoApprove === true,
-          allowReplace: flags.allowReplace === true,
-          json,
-          concurrency,
-          settleTimeoutMs: msOf('--settle-timeout', flags.settleTimeout),
-          deleteWaitMs: msOf('--delete-wait', flags.deleteWait),
-        },
-        stage,
-      );
-      printResult(ctx, plan, result, json);
-      // The credential's secret cannot be read back, so it is written whenever apply changes
-      // something; rotating the token alone needs this explicit flag.
-      if (flags.updateCredential === true && result === undefined) {
-        await approve(
-          ctx,
-          'Write the bearer token into the integration credential?',
-          flags.autoApprove === true,
-        );
-        await session.registry.prepare({ signal: ctx.stopSignal });
-        if (!json)
-          ctx.stdout(
-            'Credential updated: the data actions now send the first GENESYS_TOOLS_BEARER_TOKEN.\n',
+            now.plan,
+            {
+              autoApprove,
+              allowReplace,
+              json,
+              concurrency,
+              settleTimeoutMs: msOf('--settle-timeout', flags.settleTimeout),
+              deleteWaitMs: msOf('--delete-wait', flags.deleteWait),
+              signal,
+              approved: true,
+            },
+            now.stage,
           );
+          printResult(ctx, now.plan, result, json);
+        });
+      } else {
+        printResult(ctx, first.plan, undefined, json);
+        // The credential's secret cannot be read back, so it is written whenever apply changes
+        // something; rotating the token alone needs this explicit flag.
+        if (flags.updateCredential === true) {
+          await approve(
+            ctx,
+            'Write the bearer token into the integration credential?',
+            autoApprove,
+          );
+          await session.registry.prepare({ signal: ctx.stopSignal });
+          if (!json)
+            ctx.stdout(
+              'Credential updated: the data actions now send the first GENESYS_TOOLS_BEARER_TOKEN.\n',
+            );
+        }
       }
       ctx.exitCode = EXIT.ok;
     });

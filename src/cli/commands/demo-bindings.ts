@@ -24,7 +24,7 @@ export interface DemoSync {
   readonly file: FileConfig;
   readonly say: (line: string) => void;
   /** Records each change in the audit log (and prints it). */
-  readonly onChange: (e: ChangeEvent) => void;
+  readonly onChange: (e: ChangeEvent) => Promise<void>;
 }
 
 function indent(text: string): string {

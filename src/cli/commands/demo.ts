@@ -147,22 +147,20 @@ export async function runDemo(ctx: CliContext, raw: Record<string, unknown>): Pr
     const actions = createDataActionsRegistry({ executionUrl: serverUrl, bearerToken }, client);
     registry = actions;
     const names = tools.map((t) => t.name);
-    const changes: Promise<void>[] = [];
-    const onChange = (e: ChangeEvent): void => {
-      // The SIEM sees registry changes as well as calls (DESIGN "Telemetry and audit").
+    const onChange = async (e: ChangeEvent): Promise<void> => {
+      // The SIEM sees registry changes as well as calls (DESIGN "Telemetry and audit"); awaited,
+      // so that a failed write stops the apply cleanly (SYNC_APPLY_STOPPED).
       if (e.outcome !== 'skipped') {
-        changes.push(
-          wiring.auditLog.appendChange({
-            time: new Date().toISOString(),
-            actor: client.clientId,
-            action: e.kind,
-            tool: e.name,
-            target: 'data-actions',
-            outcome: e.outcome === 'applied' ? 'success' : 'error',
-            ...(e.remoteId === undefined ? {} : { remoteId: e.remoteId }),
-            ...(e.correlationId === undefined ? {} : { correlationId: e.correlationId }),
-          }),
-        );
+        await wiring.auditLog.appendChange({
+          time: new Date().toISOString(),
+          actor: client.clientId,
+          action: e.kind,
+          tool: e.name,
+          target: 'data-actions',
+          outcome: e.outcome === 'applied' ? 'success' : 'error',
+          ...(e.remoteId === undefined ? {} : { remoteId: e.remoteId }),
+          ...(e.correlationId === undefined ? {} : { correlationId: e.correlationId }),
+        });
       }
       const ids =
         e.kind === 'replace'
@@ -175,7 +173,6 @@ export async function runDemo(ctx: CliContext, raw: Record<string, unknown>): Pr
     const demo: DemoSync = { ctx, env, client, registry: actions, file, say, onChange };
     say(`4. plan against the emulator (${flags.config}):`);
     const result = await planAndApply(demo, tools, false);
-    await Promise.all(changes);
     say(
       `5. applied ${result.applied} change(s): integration, credential and data actions are in place, and the tools reach the model:`,
     );
@@ -213,7 +210,6 @@ export async function runDemo(ctx: CliContext, raw: Record<string, unknown>): Pr
       "9. a contract change: check_inventory's sku gets minLength 3 (in a copy of the definition). Genesys cannot change a contract in place, so the action is replaced (new id); the guide and agent are re-pointed before the old action is deleted:",
     );
     const replaced = await planAndApply(demo, changed, true);
-    await Promise.all(changes);
     const oldId = action.id;
     await printBindings(demo, replaced.ids);
     say(

@@ -1,10 +1,11 @@
 /** `genesys-tools destroy [--auto-approve]`: removes every managed tool from the org (issue 5). */
 import type { Command } from 'commander';
-import { renderPlan } from '../../sync/index.js';
+import { hasChanges, renderPlan } from '../../sync/index.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { printResult, runApply } from './apply.js';
 import { syncOptions } from './plan.js';
+import { lockTimeoutOf, withWriteLease } from './write-lease.js';
 import type { SyncFlags, SyncSession } from './sync-common.js';
 import { approve, makePlan, openSession } from './sync-common.js';
 import {
@@ -16,6 +17,7 @@ import {
 interface DestroyFlags extends SyncFlags {
   readonly autoApprove?: boolean;
   readonly removeIntegration?: boolean;
+  readonly lockTimeout?: string;
 }
 
 /** Says what destroy left behind, and removes it with --remove-integration when it is ours. */
@@ -67,21 +69,38 @@ export function register(program: Command, ctx: CliContext): void {
   )
     .option('--auto-approve', 'do not ask (CI)')
     .option(
+      '--lock-timeout <ms>',
+      'wait up to this long for the write lease another apply holds (default 0: fail at once, naming the holder)',
+    )
+    .option(
       '--remove-integration',
       'also delete the integration and credential this project made, when no action uses them',
     )
     .action(async (flags: DestroyFlags) => {
       const session = await openSession(ctx, flags, { executionUrl: false });
       const json = flags.json === true;
-      const { plan } = await makePlan(session, [], { destroy: true }, ctx.stopSignal);
-      if (!json) ctx.stdout(renderPlan(plan));
-      const result = await runApply(ctx, session, plan, {
-        autoApprove: flags.autoApprove === true,
-        allowReplace: false,
-        json,
-        concurrency: 8,
-      });
-      printResult(ctx, plan, result, json);
+      const lockTimeoutMs = lockTimeoutOf(flags.lockTimeout);
+      const first = (await makePlan(session, [], { destroy: true }, ctx.stopSignal)).plan;
+      if (!hasChanges(first)) {
+        if (!json) ctx.stdout(renderPlan(first));
+        printResult(ctx, first, undefined, json);
+      } else {
+        if (!json) ctx.stdout(renderPlan(first));
+        await approve(ctx, 'Do you want to perform these actions?', flags.autoApprove === true);
+        // Planned again under the write lease, as apply does: what is there now is deleted.
+        await withWriteLease(ctx, session, lockTimeoutMs, async (signal) => {
+          const { plan } = await makePlan(session, [], { destroy: true }, signal);
+          const result = await runApply(ctx, session, plan, {
+            autoApprove: flags.autoApprove === true,
+            allowReplace: false,
+            json,
+            concurrency: 8,
+            signal,
+            approved: true,
+          });
+          printResult(ctx, plan, result, json);
+        });
+      }
       await leftovers(ctx, session, flags);
       ctx.exitCode = EXIT.ok;
     });

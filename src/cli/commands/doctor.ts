@@ -17,6 +17,7 @@ import { cliLogger } from '../wiring.js';
 import { runProbe } from './probe.js';
 import type { ProbeReport } from './probe-report.js';
 import { renderProbeReport } from './probe-report.js';
+import { isRecord } from '../../is-record.js';
 
 /** The outcome of one check. */
 export interface DoctorCheck {
@@ -244,10 +245,6 @@ function fixFor(error: {
       : `Set ${variables.join(' and ')}.`;
   }
   return ERROR_CATALOGUE[error.code].fix;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
 }
 
 const MARK = { ok: '✓', fail: '✗', skip: '-' } as const;

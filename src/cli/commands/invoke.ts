@@ -10,14 +10,11 @@ import { EXIT } from '../exit-codes.js';
 import { syncOptions } from './plan.js';
 import type { SyncFlags } from './sync-common.js';
 import { openSession } from './sync-common.js';
+import { isRecord } from '../../is-record.js';
 
 interface InvokeFlags extends SyncFlags {
   readonly param?: string[];
   readonly input?: string;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The declared type of each input, from the registration's contract or schema. */

@@ -5,6 +5,7 @@
 import { isGenesysToolsError } from '../../errors.js';
 import type { JsonValue } from '../../registry/index.js';
 import { normaliseJson } from '../../registry/index.js';
+import { isRecord } from '../../is-record.js';
 
 /**
  * ok: the platform answered as the project assumes; differs: it answered, differently (the
@@ -59,10 +60,6 @@ export const PROBE_CHECKS = [
 
 /** A check's name. */
 export type ProbeCheck = (typeof PROBE_CHECKS)[number];
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** `CODE (status): message` of any error, one line. */
 export function describeError(error: unknown): string {

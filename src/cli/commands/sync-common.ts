@@ -11,10 +11,10 @@ import { loadTools } from '../../definition/index.js';
 import { ConfigError, DefinitionError, SyncError } from '../../errors.js';
 import type { GenesysClient } from '../../genesys/index.js';
 import { createGenesysClient } from '../../genesys/index.js';
-import type { DesiredEntry, Registry } from '../../registry/index.js';
+import type { Registry } from '../../registry/index.js';
 import { createDataActionsRegistry, createGatewayRegistry } from '../../registry/index.js';
 import type { ChangeEvent, Plan, PlanOptions } from '../../sync/index.js';
-import { planSync } from '../../sync/index.js';
+import { planTools } from '../../sync-tools.js';
 import type { AuditLog, RegistryChange } from '../../telemetry/index.js';
 import { createAuditLog } from '../../telemetry/index.js';
 import type { CliContext } from '../context.js';
@@ -155,29 +155,15 @@ export async function loadDesiredTools(
   return tools;
 }
 
-/** Lists the remote state and plans against `tools`. */
+/** Lists the remote state and plans against `tools` (the library's `planTools`). */
 export async function makePlan(
   session: SyncSession,
   tools: readonly ToolDefinition[],
   options: Pick<PlanOptions, 'prune' | 'adopt' | 'destroy'>,
   signal: AbortSignal,
 ): Promise<{ plan: Plan; names: string[] }> {
-  const names = tools.map((t) => t.name);
-  const byName = new Map(tools.map((t) => [t.name, t]));
-  // List first: it finds the integration the desired actions name; the desired forms are asked
-  // for lazily, so that an action the listing settles is not read in full.
-  const desiredFor = (name: string): DesiredEntry | undefined => {
-    const tool = byName.get(name);
-    return tool === undefined ? undefined : session.registry.desired(tool);
-  };
-  const remote = await session.registry.list(names, { signal, desiredFor });
-  const desired = tools.map((t) => session.registry.desired(t));
-  const plan = planSync(desired, remote, {
-    target: session.registry.target,
-    scope: session.registry.scope,
-    ...options,
-  });
-  return { plan, names };
+  const plan = await planTools(session.registry, tools, { ...options, signal });
+  return { plan, names: tools.map((t) => t.name) };
 }
 
 /**
@@ -255,11 +241,18 @@ export function progressWriter(
   };
 }
 
-/** The audit log of registry changes (DESIGN "Telemetry and audit"), and a hook feeding it. */
+/**
+ * The audit log of registry changes (DESIGN "Telemetry and audit"), and a hook feeding it: each
+ * record is awaited by the change that made it, so a failed write stops the apply cleanly
+ * (SYNC_APPLY_STOPPED) instead of surfacing later as an unhandled rejection.
+ */
 export async function openChangeAudit(
   ctx: CliContext,
   session: SyncSession,
-): Promise<{ record: (e: ChangeEvent, adopt: boolean) => void; close: () => Promise<void> }> {
+): Promise<{
+  record: (e: ChangeEvent, adopt: boolean) => Promise<void>;
+  close: () => Promise<void>;
+}> {
   const { env } = session;
   const log: AuditLog = await createAuditLog(
     {
@@ -268,9 +261,8 @@ export async function openChangeAudit(
     },
     { logger: cliLogger(ctx, env) },
   );
-  const pending: Promise<void>[] = [];
   return {
-    record: (e, adopt) => {
+    record: async (e, adopt) => {
       if (e.outcome === 'skipped') return;
       const change: {
         -readonly [K in keyof RegistryChange]: RegistryChange[K];
@@ -286,11 +278,8 @@ export async function openChangeAudit(
       if (remoteId !== undefined) change.remoteId = remoteId;
       if (e.error !== undefined) change.errorCode = e.error.code;
       if (e.correlationId !== undefined) change.correlationId = e.correlationId;
-      pending.push(log.appendChange(change));
+      await log.appendChange(change);
     },
-    close: async () => {
-      await Promise.all(pending);
-      await log.close();
-    },
+    close: () => log.close(),
   };
 }

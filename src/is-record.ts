@@ -1,0 +1,6 @@
+/** The one guard for "a plain JSON object" (a leaf any room may import, like errors.ts). */
+
+/** True for a plain JSON object (not null, not an array). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

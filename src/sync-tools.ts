@@ -1,0 +1,157 @@
+/**
+ * The library's one call that syncs (issue 15 item 14): load the tool files, plan against the
+ * registry, apply, in that order. Wires rooms together, like the CLI and `index.ts` (STYLE §1).
+ */
+import type { TargetName, ToolDefinition } from './definition/index.js';
+import { loadTools, validateTool } from './definition/index.js';
+import type { DefinitionIssue } from './definition/index.js';
+import { DefinitionError } from './errors.js';
+import type { GenesysClient } from './genesys/index.js';
+import type {
+  DataActionsRegistryOptions,
+  GatewayRegistryOptions,
+  Registry,
+} from './registry/index.js';
+import { createDataActionsRegistry, createGatewayRegistry } from './registry/index.js';
+import type { ApplyOptions, ApplyResult, Plan, PlanOptions } from './sync/index.js';
+import { applyPlan, hasChanges, planSync } from './sync/index.js';
+
+/** Options of `createRegistry`: the target and its settings. */
+export type RegistryOptions =
+  | ({ readonly target?: 'data-actions' } & DataActionsRegistryOptions)
+  | ({ readonly target: 'gateway' } & GatewayRegistryOptions);
+
+/**
+ * The registry of a target on a Genesys client (data actions unless `target: 'gateway'`).
+ * @throws ConfigError CONFIG_INVALID for bad options.
+ */
+export function createRegistry(options: RegistryOptions, client: GenesysClient): Registry {
+  // The registries' option schemas are strict: `target` is not theirs.
+  const withoutTarget = Object.fromEntries(
+    Object.entries(options).filter(([key]) => key !== 'target'),
+  );
+  return options.target === 'gateway'
+    ? createGatewayRegistry(withoutTarget as GatewayRegistryOptions, client)
+    : createDataActionsRegistry(withoutTarget as DataActionsRegistryOptions, client);
+}
+
+/** Every problem of every tool for `target` (empty when all are valid). */
+export function validateTools(
+  tools: readonly ToolDefinition[],
+  target: TargetName,
+): readonly (DefinitionIssue & { readonly tool: string })[] {
+  return tools.flatMap((t) => validateTool(t, target).map((i) => ({ ...i, tool: t.name })));
+}
+
+/**
+ * Lists the remote state, then plans `tools` against it. The order is this function's business:
+ * the listing is asked for the desired forms lazily, so a settled action is not read in full.
+ */
+export async function planTools(
+  registry: Registry,
+  tools: readonly ToolDefinition[],
+  options: Pick<PlanOptions, 'prune' | 'adopt' | 'destroy'> & {
+    readonly signal?: AbortSignal | undefined;
+  } = {},
+): Promise<Plan> {
+  const byName = new Map(tools.map((t) => [t.name, t]));
+  const remote = await registry.list(
+    tools.map((t) => t.name),
+    {
+      signal: options.signal,
+      desiredFor: (name) => {
+        const tool = byName.get(name);
+        return tool === undefined ? undefined : registry.desired(tool);
+      },
+    },
+  );
+  return planSync(
+    tools.map((t) => registry.desired(t)),
+    remote,
+    {
+      target: registry.target,
+      scope: registry.scope,
+      ...(options.prune === undefined ? {} : { prune: options.prune }),
+      ...(options.adopt === undefined ? {} : { adopt: options.adopt }),
+      ...(options.destroy === undefined ? {} : { destroy: options.destroy }),
+    },
+  );
+}
+
+/** Options of `syncTools`. */
+export interface SyncToolsOptions extends Pick<
+  ApplyOptions,
+  'allowReplace' | 'concurrency' | 'onChange' | 'signal' | 'settleTimeoutMs' | 'deleteWaitMs'
+> {
+  readonly registry: Registry;
+  /** Tool files or directories (loaded with `loadTools`), or tools already defined. */
+  readonly tools: readonly string[] | readonly ToolDefinition[];
+  /** Base of relative paths (default the process's working directory). */
+  readonly cwd?: string;
+  /** Delete managed registrations no tool defines. */
+  readonly prune?: boolean;
+  /** Take over unmanaged registrations that carry a wanted name. */
+  readonly adopt?: boolean;
+}
+
+/** What `syncTools` did. */
+export interface SyncToolsResult {
+  readonly plan: Plan;
+  /** Undefined when the plan had nothing to change. */
+  readonly result: ApplyResult | undefined;
+}
+
+function isPathList(tools: SyncToolsOptions['tools']): tools is readonly string[] {
+  return tools.every((t) => typeof t === 'string');
+}
+
+/**
+ * Makes the registry's scope match the tools: loads them (refusing any with errors, since a
+ * missing tool would look like a deletion), plans, applies.
+ * @throws DefinitionError DEFINITION_INVALID (or the first issue's code) listing every problem.
+ * @throws SyncError as `applyPlan` (SYNC_APPLY_FAILED, SYNC_REPLACE_NOT_ALLOWED, ...).
+ */
+export async function syncTools(options: SyncToolsOptions): Promise<SyncToolsResult> {
+  const { registry } = options;
+  let tools: readonly ToolDefinition[];
+  if (isPathList(options.tools)) {
+    const loaded = await loadTools(options.tools, {
+      cwd: options.cwd ?? process.cwd(),
+      target: registry.target,
+    });
+    const errors = loaded.issues.filter((i) => i.severity === 'error');
+    if (errors.length > 0) {
+      throw new DefinitionError(
+        errors[0]?.code ?? 'DEFINITION_INVALID',
+        `${errors.length} problem${errors.length === 1 ? '' : 's'} in the tool files; nothing was planned:\n${errors
+          .map(
+            (i) => `  ${i.file}${i.pointer === '' ? '' : ` ${i.pointer}`}: ${i.code}: ${i.message}`,
+          )
+          .join('\n')}`,
+        {
+          details: {
+            issues: errors.map((i) => ({ file: i.file, pointer: i.pointer, code: i.code })),
+          },
+        },
+      );
+    }
+    tools = loaded.tools;
+  } else {
+    tools = options.tools;
+  }
+  const plan = await planTools(registry, tools, {
+    ...(options.prune === undefined ? {} : { prune: options.prune }),
+    ...(options.adopt === undefined ? {} : { adopt: options.adopt }),
+    signal: options.signal,
+  });
+  if (!hasChanges(plan)) return { plan, result: undefined };
+  const result = await applyPlan(plan, registry, {
+    ...(options.allowReplace === undefined ? {} : { allowReplace: options.allowReplace }),
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...(options.onChange === undefined ? {} : { onChange: options.onChange }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.settleTimeoutMs === undefined ? {} : { settleTimeoutMs: options.settleTimeoutMs }),
+    ...(options.deleteWaitMs === undefined ? {} : { deleteWaitMs: options.deleteWaitMs }),
+  });
+  return { plan, result };
+}
