@@ -18,6 +18,7 @@ import { untilStopped } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { wireServer } from '../wiring.js';
 import { openSession } from './sync-common.js';
+import { formatIssue } from './validate.js';
 
 const ServeFlagsSchema = z.strictObject({
   tools: z.string().min(1).default('./tools'),
@@ -99,11 +100,7 @@ async function servableTools(
   ctx: CliContext,
 ): Promise<readonly ToolDefinition[]> {
   const { tools, issues } = await loadTools([flags.tools], { cwd: ctx.cwd });
-  for (const issue of issues) {
-    ctx.stderr(
-      `${issue.severity} ${issue.code}: ${issue.file}${issue.pointer}: ${issue.message}\n`,
-    );
-  }
+  for (const issue of issues) ctx.stderr(`${formatIssue(issue)}\n`);
   if (issues.some((i) => i.severity === 'error')) {
     throw new DefinitionError(
       'DEFINITION_INVALID',
