@@ -12,6 +12,7 @@ import { isGenesysToolsError } from '../errors.js';
 import type { CliContext } from './context.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { COMMANDS } from './commands/index.js';
+import { packageVersion } from './version.js';
 
 /** Builds the commander program with every command registered. */
 export function buildProgram(ctx: CliContext): Command {
@@ -19,6 +20,7 @@ export function buildProgram(ctx: CliContext): Command {
     .description(
       'Define tools once; validate them, register them with Genesys Cloud as Web Services data actions, serve, observe and audit them.',
     )
+    .version(packageVersion(), '-v, --version', 'print the version of genesys-tools')
     .option('--debug', 'print stack traces of errors')
     .showHelpAfterError()
     .exitOverride()
