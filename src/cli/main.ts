@@ -12,6 +12,7 @@ import { isGenesysToolsError } from '../errors.js';
 import type { CliContext } from './context.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { COMMANDS } from './commands/index.js';
+import { cliStyle } from './style.js';
 import { packageVersion } from './version.js';
 
 /** Builds the commander program with every command registered. */
@@ -51,7 +52,10 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
       if (json) {
         ctx.stdout(`${JSON.stringify({ error: error.toJSON() }, null, 2)}\n`);
       } else {
-        ctx.stderr(`error ${error.code}: ${error.message}\n  fix: ${error.fix}\n`);
+        const style = cliStyle(ctx, json);
+        ctx.stderr(
+          `${style.error(`error ${error.code}:`)} ${error.message}\n  ${style.dim('fix:')} ${error.fix}\n`,
+        );
       }
       if (argv.includes('--debug') && error.stack !== undefined) ctx.stderr(`${error.stack}\n`);
       return exitCodeFor(error.code);
