@@ -19,9 +19,14 @@ describe('genesys-tools emulator', () => {
     const text = out();
     const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(text)?.[1];
     expect(url).toBeDefined();
-    expect(text).toContain(
-      `GENESYS_CLOUD_API_URL=${url!} GENESYS_CLOUD_LOGIN_URL=${url!} GENESYS_CLOUD_CLIENT_ID=cli-id GENESYS_CLOUD_CLIENT_SECRET=cli-secret`,
-    );
+    for (const line of [
+      `export GENESYS_CLOUD_API_URL=${url!}`,
+      `export GENESYS_CLOUD_LOGIN_URL=${url!}`,
+      'export GENESYS_CLOUD_CLIENT_ID=cli-id',
+      'export GENESYS_CLOUD_CLIENT_SECRET=cli-secret',
+    ]) {
+      expect(text).toContain(line);
+    }
     const token = await fetch(`${url!}/oauth/token`, {
       method: 'POST',
       headers: {
