@@ -45,6 +45,11 @@ export const ERROR_CATALOGUE = {
     summary: 'A command was called with wrong arguments.',
     fix: 'Run the command with --help for its usage.',
   },
+  CONFIG_PORT_IN_USE: {
+    family: 'config',
+    summary: 'A port the command was told to listen on is taken by another process.',
+    fix: 'Stop the other process, or choose another port with the flag named in the message (0 picks a free one).',
+  },
   // definition
   DEFINITION_INVALID: {
     family: 'definition',

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { defineTool } from '../../src/index.js';
+import { defineTool } from 'genesys-tools';
 
 /** A stable pseudo inventory level in 0..999 for a SKU (and warehouse). */
 export function inventoryLevel(sku: string, warehouseId?: string): number {

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { defineTool } from '../../src/index.js';
+import { defineTool } from 'genesys-tools';
 
 const STATUSES = ['received', 'packed', 'shipped', 'delivered'] as const;
 

@@ -12,6 +12,8 @@ import { isGenesysToolsError } from '../errors.js';
 import type { CliContext } from './context.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { COMMANDS } from './commands/index.js';
+import { cliStyle } from './style.js';
+import { packageVersion } from './version.js';
 
 /** Builds the commander program with every command registered. */
 export function buildProgram(ctx: CliContext): Command {
@@ -19,6 +21,7 @@ export function buildProgram(ctx: CliContext): Command {
     .description(
       'Define tools once; validate them, register them with Genesys Cloud as Web Services data actions, serve, observe and audit them.',
     )
+    .version(packageVersion(), '-v, --version', 'print the version of genesys-tools')
     .option('--debug', 'print stack traces of errors')
     .showHelpAfterError()
     .exitOverride()
@@ -49,18 +52,20 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
       if (json) {
         ctx.stdout(`${JSON.stringify({ error: error.toJSON() }, null, 2)}\n`);
       } else {
-        ctx.stderr(`error ${error.code}: ${error.message}\n  fix: ${error.fix}\n`);
+        const style = cliStyle(ctx, json);
+        ctx.stderr(
+          `${style.error(`error ${error.code}:`)} ${error.message}\n  ${style.dim('fix:')} ${error.fix}\n`,
+        );
       }
       if (argv.includes('--debug') && error.stack !== undefined) ctx.stderr(`${error.stack}\n`);
       return exitCodeFor(error.code);
     }
+    // One format for every error (issue 15 item 17): an error that is not ours has no code of
+    // the catalogue, so it is shown as UNEXPECTED with the way to learn more.
     const message = error instanceof Error ? error.message : String(error);
-    ctx.stderr(`error: ${message}\n`);
-    if (isAddressInUse(error)) {
-      ctx.stderr(
-        "  fix: another process listens on that port; stop it, or choose another port with the command's --port flags (0 picks a free one)\n",
-      );
-    }
+    ctx.stderr(
+      `error UNEXPECTED: ${message}\n  fix: run again with --debug for the stack trace; if it persists, report it with that trace\n`,
+    );
     if (argv.includes('--debug') && error instanceof Error && error.stack !== undefined) {
       ctx.stderr(`${error.stack}\n`);
     }
@@ -68,18 +73,8 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
   }
 }
 
-function isAddressInUse(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && error.code === 'EADDRINUSE';
-}
-
-/** The process's own context: real stdio, env and signals. */
-export function processContext(): CliContext {
-  const stop = new AbortController();
-  const onSignal = (): void => {
-    stop.abort(new Error('stopped by signal'));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+/** The process's own context: real stdio and env; `stopSignal` fires on SIGINT/SIGTERM. */
+export function processContext(stopSignal: AbortSignal): CliContext {
   const isTty = process.stdout.isTTY && process.stdin.isTTY;
   return {
     env: process.env,
@@ -99,7 +94,7 @@ export function processContext(): CliContext {
         }
       : undefined,
     exitCode: 0,
-    stopSignal: stop.signal,
+    stopSignal,
   };
 }
 
@@ -114,7 +109,16 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
-  const ctx = processContext();
-  const code = await runCli(process.argv.slice(2), ctx);
+  const stop = new AbortController();
+  const onSignal = (): void => {
+    stop.abort(new Error('stopped by signal'));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const code = await runCli(process.argv.slice(2), processContext(stop.signal));
+  // Once the command has ended a signal ends the process again (the default action): a handle
+  // left open by mistake must never make the process deaf to SIGTERM (issue 15 item 5).
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
   process.exitCode = code;
 }

@@ -3,9 +3,12 @@
  * `ToolDefinition` (DESIGN "Tool definition"), reporting every problem at once.
  */
 import { z } from 'zod';
-import { DefinitionError, InvocationError } from '../errors.js';
+import { DefinitionError } from '../errors.js';
 import type { DefinitionIssue } from './issues.js';
-import { fromZodIssue, issue, toPointer } from './issues.js';
+import { fromZodIssue, issue } from './issues.js';
+import { POLICY_KEYS, PolicyShape } from './policy-schema.js';
+import type { PlainToolInput, SchemaInput, ToolInput, ZodToolInput } from './tool-input.js';
+import { zodHandler } from './zod-handler.js';
 import { MAX_DESCRIPTION, checkCapabilities } from './capability-matrix.js';
 import { parameterMapSchema } from './parameter-map.js';
 import {
@@ -14,41 +17,22 @@ import {
   isZodSchema,
   zodToJsonSchema,
 } from './to-json-schema.js';
-import type { ParameterMap } from './to-json-schema.js';
-import type { JsonSchema, ToolContext, ToolDefinition, ToolHandler } from './types.js';
+import type { JsonSchema, ToolDefinition, ToolHandler } from './types.js';
+
+export type {
+  HandlerResult,
+  PlainToolInput,
+  SchemaInput,
+  ToolInput,
+  ToolInputBase,
+  ZodToolInput,
+} from './tool-input.js';
 
 /** Tool names (DESIGN "Tool definition"). */
 export const TOOL_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 
 /** Brand on every ToolDefinition; `Symbol.for` so a second copy of this module (tsx) agrees. */
 export const TOOL_BRAND: unique symbol = Symbol.for('genesys-tools.tool-definition');
-
-const policyInt = (min: number, max: number) => z.int().min(min).max(max);
-
-/** Policy fields with their ranges and defaults; shared with the manifest format. */
-export const PolicyShape = {
-  rateLimit: z
-    .strictObject({
-      requestsPerMinute: policyInt(1, 1_000_000),
-      // A burst larger than this is no limit at all; 10,000 also bounds the bucket's memory.
-      burstSize: policyInt(1, 10_000),
-    })
-    .default({ requestsPerMinute: 60, burstSize: 10 }),
-  // Genesys stops a data action at 60 s (reference §7.4), so a longer timeout can never be used.
-  timeoutMs: policyInt(1, 60_000).default(5000),
-  retries: policyInt(0, 5).default(1),
-  concurrency: z
-    .strictObject({ maxConcurrent: policyInt(1, 10_000), maxQueue: policyInt(0, 100_000) })
-    .default({ maxConcurrent: 50, maxQueue: 100 }),
-  circuitBreaker: z
-    .strictObject({
-      consecutiveFailures: policyInt(1, 1000),
-      halfOpenAfterMs: policyInt(1, 3_600_000),
-    })
-    .default({ consecutiveFailures: 5, halfOpenAfterMs: 30_000 }),
-} as const;
-
-const POLICY_KEYS: ReadonlySet<string> = new Set(Object.keys(PolicyShape));
 
 const DefinitionInputSchema = z.strictObject({
   name: z.string(),
@@ -66,46 +50,6 @@ const DefinitionInputSchema = z.strictObject({
   handler: z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function').optional(),
   source: z.string().optional(),
 });
-
-/** A schema as an author may write it: zod, or a plain JSON Schema object. */
-export type SchemaInput = z.ZodType | JsonSchema;
-
-/** What every way of writing a tool has in common (DESIGN "Tool definition"). */
-export interface ToolInputBase {
-  /** `^[A-Za-z][A-Za-z0-9_-]{0,63}$`, unique across the loaded tools. */
-  readonly name: string;
-  /** What the tool does, for the LLM; at most 255 characters. */
-  readonly description: string;
-  /** The output: zod, or a plain JSON Schema object. Optional. */
-  readonly output?: SchemaInput;
-  readonly rateLimit?: { readonly requestsPerMinute: number; readonly burstSize: number };
-  readonly timeoutMs?: number;
-  readonly retries?: number;
-  readonly concurrency?: { readonly maxConcurrent: number; readonly maxQueue: number };
-  readonly circuitBreaker?: {
-    readonly consecutiveFailures: number;
-    readonly halfOpenAfterMs: number;
-  };
-  /** The file the tool comes from (set by `loadTools`). */
-  readonly source?: string;
-}
-
-/** A tool whose parameters are a zod object: the handler's parameters are `z.output` of it. */
-export interface ZodToolInput<S extends z.ZodType<Record<string, unknown>>> extends ToolInputBase {
-  readonly input: S;
-  readonly parameters?: never;
-  readonly handler?: ToolHandler<z.output<S>>;
-}
-
-/** A tool whose parameters are a plain JSON Schema object or the simple parameter map. */
-export interface PlainToolInput extends ToolInputBase {
-  readonly input?: JsonSchema;
-  readonly parameters?: ParameterMap;
-  readonly handler?: ToolHandler;
-}
-
-/** Any way of writing a tool. */
-export type ToolInput = ZodToolInput<z.ZodType<Record<string, unknown>>> | PlainToolInput;
 
 /** The outcome of building a tool: the definition, or every problem found. */
 export type BuildResult =
@@ -225,34 +169,6 @@ function nameIssues(data: DefinitionData, badKeys: ReadonlySet<string>): Definit
 }
 
 /**
- * Wraps a zod-typed handler so it receives what its type promises: the parameters parsed by the
- * zod schema (defaults, transforms and refinements applied). A refinement JSON Schema cannot
- * express fails here as INVALID_PARAMETERS.
- */
-function zodHandler(schema: z.ZodType, handler: (...args: never[]) => unknown): ToolHandler {
-  // The overload signature typed `handler` as ToolHandler<z.output<schema>>; the parse proves it.
-  const typed = handler as ToolHandler<unknown>;
-  return (parameters: Record<string, unknown>, context: ToolContext) => {
-    const parsed = schema.safeParse(parameters);
-    if (!parsed.success) {
-      throw new InvocationError(
-        'INVALID_PARAMETERS',
-        'the parameters do not match the tool schema',
-        {
-          details: {
-            issues: parsed.error.issues.map((i) => ({
-              path: toPointer(i.path),
-              message: i.message,
-            })),
-          },
-        },
-      );
-    }
-    return typed(parsed.data, context);
-  };
-}
-
-/**
  * Builds a tool without throwing: the canonical frozen definition, or every problem found
  * (definition fields, policies, schema building and the capability matrix).
  */
@@ -318,10 +234,13 @@ export function summariseIssues(name: string, issues: readonly DefinitionIssue[]
  *   named after an Object.prototype member, DEFINITION_INPUT_TYPE_LIST for a type list in the
  *   parameter map).
  */
-export function defineTool<S extends z.ZodType<Record<string, unknown>>>(
-  input: ZodToolInput<S>,
+export function defineTool<
+  S extends z.ZodType<Record<string, unknown>>,
+  O extends SchemaInput = SchemaInput,
+>(input: ZodToolInput<S, O>): ToolDefinition;
+export function defineTool<O extends SchemaInput = SchemaInput>(
+  input: PlainToolInput<O>,
 ): ToolDefinition;
-export function defineTool(input: PlainToolInput): ToolDefinition;
 export function defineTool(input: ToolInput): ToolDefinition {
   const result = buildTool(input);
   if (result.ok) return result.tool;

@@ -18,6 +18,7 @@ export type {
   ZodToolInput,
   PlainToolInput,
   SchemaInput,
+  HandlerResult,
   BuildResult,
 } from './define-tool.js';
 export type { ParameterMap, ParameterSpec } from './to-json-schema.js';

@@ -8,7 +8,7 @@ import type { Logger } from '../deps.js';
 import { InvocationError } from '../errors.js';
 import type { CallerAuth } from './caller-auth.js';
 import type { AuditSink } from './observer.js';
-import type { RemoteStatusProvider, RemoteToolStatus } from './options.js';
+import type { RemoteStatus, RemoteStatusProvider } from './options.js';
 import type { CircuitName, ToolPolicies } from './policies.js';
 import type { ToolDefinition } from '../definition/index.js';
 
@@ -26,6 +26,8 @@ export interface RegistryToolWire {
 export interface RegistryWire {
   readonly total_tools: number;
   readonly stale: boolean;
+  /** Seconds since the org was last read; null when it never was (or no org is configured). */
+  readonly age_seconds: number | null;
   readonly tools: readonly RegistryToolWire[];
 }
 
@@ -38,11 +40,12 @@ export function parameterNames(tool: ToolDefinition): readonly string[] {
 /** Builds the registry view; tools the org does not know are `unregistered`. */
 export function registryView(
   tools: readonly { readonly tool: ToolDefinition; readonly policies: ToolPolicies }[],
-  remote: { readonly tools: Readonly<Record<string, RemoteToolStatus>>; readonly stale: boolean },
+  remote: RemoteStatus,
 ): RegistryWire {
   return {
     total_tools: tools.length,
     stale: remote.stale,
+    age_seconds: remote.ageMs === undefined ? null : Math.floor(remote.ageMs / 1000),
     tools: tools.map(({ tool, policies }) => {
       const reg = Object.hasOwn(remote.tools, tool.name) ? remote.tools[tool.name] : undefined;
       return {
@@ -83,10 +86,11 @@ export function readiness(
 
 const registrySchema = {
   type: 'object',
-  required: ['total_tools', 'stale', 'tools'],
+  required: ['total_tools', 'stale', 'age_seconds', 'tools'],
   properties: {
     total_tools: { type: 'integer' },
     stale: { type: 'boolean' },
+    age_seconds: { type: ['integer', 'null'] },
     tools: {
       type: 'array',
       items: {

@@ -2,7 +2,12 @@
 export { createToolServer, noopObserver } from './create-tool-server.js';
 export { createCachedStatusProvider } from './status-provider.js';
 export { ToolServerOptionsSchema, bearerTokenProblem, MIN_TOKEN_LENGTH } from './options.js';
-export type { ToolServerOptions, RemoteStatusProvider, RemoteToolStatus } from './options.js';
+export type {
+  ToolServerOptions,
+  RemoteStatus,
+  RemoteStatusProvider,
+  RemoteToolStatus,
+} from './options.js';
 export type {
   AuditEntry,
   AuditRefusal,

@@ -17,10 +17,15 @@ export interface RemoteToolStatus {
  * Gives the registry endpoint each tool's registration (data action version, published or not).
  * The CLI wires one built with `createCachedStatusProvider`; the server never imports the client.
  */
-export type RemoteStatusProvider = () => Promise<{
+export type RemoteStatusProvider = () => Promise<RemoteStatus>;
+
+/** What a remote-status provider answers: the registrations, whether they are stale, their age. */
+export interface RemoteStatus {
   readonly tools: Readonly<Record<string, RemoteToolStatus>>;
   readonly stale: boolean;
-}>;
+  /** Milliseconds since the org was last read; absent when it never was. */
+  readonly ageMs?: number;
+}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 

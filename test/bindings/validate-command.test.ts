@@ -34,9 +34,12 @@ describe('genesys-tools validate: guides and agents of the config file', () => {
     const r = await run(['validate'], dir);
     expect(r.code).toBe(1);
     expect(r.stdout.split('\n')).toEqual([
-      'genesys-tools.config.yaml:/guides/0/tools/1/tool: no tool "ghost" (tools: check_inventory); Use the name of a tool the tool files define (genesys-tools validate lists them), or add the tool.',
-      'genesys-tools.config.yaml:/guides/0/instruction: the instruction names {{Action.Stock}} but the guide binds no tool labelled "Stock" (labels: CheckInventory, Ghost); Bind a tool with that label to the guide, or correct the name in the instruction.',
-      'genesys-tools.config.yaml:/guides/0/tools/0: warning: the instruction never names {{Action.CheckInventory}}; Name the action as {{Action.Label}} in the instruction so that the guide can call it, or unbind it.',
+      'error BINDING_UNKNOWN_TOOL: genesys-tools.config.yaml:/guides/0/tools/1/tool: no tool "ghost" (tools: check_inventory)',
+      '  fix: Use the name of a tool the tool files define (genesys-tools validate lists them), or add the tool.',
+      'error BINDING_UNBOUND_LABEL: genesys-tools.config.yaml:/guides/0/instruction: the instruction names {{Action.Stock}} but the guide binds no tool labelled "Stock" (labels: CheckInventory, Ghost)',
+      '  fix: Bind a tool with that label to the guide, or correct the name in the instruction.',
+      'warning BINDING_LABEL_NOT_USED: genesys-tools.config.yaml:/guides/0/tools/0: the instruction never names {{Action.CheckInventory}}',
+      '  fix: Name the action as {{Action.Label}} in the instruction so that the guide can call it, or unbind it.',
       'INVALID: 1 valid tool, 2 errors, 1 warning (target data-actions)',
       '',
     ]);

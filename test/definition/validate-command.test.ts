@@ -56,7 +56,8 @@ describe('genesys-tools validate', () => {
     const r = await run(['validate'], dir);
     expect(r.code).toBe(1);
     expect(r.stdout.split('\n')).toEqual([
-      'tools/dated.yaml:4:16:/parameters/sku/type: "date" is not allowed; use string with format "date"',
+      'error DEFINITION_UNSUPPORTED_TYPE: tools/dated.yaml:4:16:/parameters/sku/type: "date" is not allowed',
+      '  fix: use string with format "date"',
       'INVALID: 1 valid tool, 1 error, 0 warnings (target data-actions)',
       '',
     ]);
@@ -83,7 +84,9 @@ describe('genesys-tools validate', () => {
     const dir = project({ 'five.yaml': FIVE });
     const r = await run(['validate', 'five.yaml'], dir);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('five.yaml:4:3:/parameters: warning: 5 inputs;');
+    expect(r.stdout).toMatch(
+      /^warning DEFINITION_\w+: five\.yaml:4:3:\/parameters: 5 inputs.*\n {2}fix: /m,
+    );
     expect(r.stdout).toContain('1 warning');
   });
 
@@ -145,9 +148,10 @@ describe('genesys-tools validate', () => {
     const r = await run(['validate'], dir);
     expect(r.code).toBe(1);
     expect(r.stdout.split('\n')).toEqual([
-      'tools/nullable.yaml:6:18:/input/properties/sku/type: "type" is a list (["string","null"]); ' +
-        'Genesys accepts exactly one type per input and drops null inputs; ' +
-        'an optional input is one that is not required: in zod write .optional() instead of ' +
+      'error DEFINITION_INPUT_TYPE_LIST: tools/nullable.yaml:6:18:/input/properties/sku/type: ' +
+        '"type" is a list (["string","null"]); ' +
+        'Genesys accepts exactly one type per input and drops null inputs',
+      '  fix: an optional input is one that is not required: in zod write .optional() instead of ' +
         '.nullable(); in a manifest drop "null" from "type" and leave the input out of "required"',
       'INVALID: 0 valid tools, 1 error, 0 warnings (target data-actions)',
       '',
@@ -220,7 +224,7 @@ describe('genesys-tools validate', () => {
     expect(r.stdout).toContain(
       'tools/p.yaml:4:34:/parameters/code/pattern: "^(a+)+$" may backtrack',
     );
-    expect(r.stdout).toContain('e.g. ^(a+)+$ as ^a+$');
+    expect(r.stdout).toMatch(/^ {2}fix: .*e\.g\. \^\(a\+\)\+\$ as \^a\+\$/m);
   });
 
   it('accepts the example tools', async () => {

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onTestFinished } from 'vitest';
 
@@ -66,10 +68,11 @@ export function startDaemon(
   args: readonly string[],
   env: Record<string, string>,
   ready: RegExp,
+  cwd = ROOT,
 ): Promise<Daemon> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: ROOT,
+      cwd,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -115,4 +118,14 @@ export function startDaemon(
       }
     });
   });
+}
+
+/**
+ * Makes `genesys-tools` (this repository, built) and `zod` resolvable from a project in `dir`, as
+ * `npm install` would: symlinks in its node_modules.
+ */
+export function linkPackage(dir: string): void {
+  mkdirSync(join(dir, 'node_modules'), { recursive: true });
+  symlinkSync(ROOT, join(dir, 'node_modules', 'genesys-tools'), 'dir');
+  symlinkSync(join(ROOT, 'node_modules', 'zod'), join(dir, 'node_modules', 'zod'), 'dir');
 }

@@ -19,9 +19,14 @@ describe('genesys-tools emulator', () => {
     const text = out();
     const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(text)?.[1];
     expect(url).toBeDefined();
-    expect(text).toContain(
-      `GENESYS_CLOUD_API_URL=${url!} GENESYS_CLOUD_LOGIN_URL=${url!} GENESYS_CLOUD_CLIENT_ID=cli-id GENESYS_CLOUD_CLIENT_SECRET=cli-secret`,
-    );
+    for (const line of [
+      `export GENESYS_CLOUD_API_URL=${url!}`,
+      `export GENESYS_CLOUD_LOGIN_URL=${url!}`,
+      'export GENESYS_CLOUD_CLIENT_ID=cli-id',
+      'export GENESYS_CLOUD_CLIENT_SECRET=cli-secret',
+    ]) {
+      expect(text).toContain(line);
+    }
     const token = await fetch(`${url!}/oauth/token`, {
       method: 'POST',
       headers: {
@@ -74,10 +79,15 @@ describe('genesys-tools emulator', () => {
     expect(clientsFromFlags(flags)).toEqual(expected);
   });
 
-  it('startBanner names both hosts and the four variables', () => {
-    const banner = startBanner('http://127.0.0.1:1234', { id: 'i', secret: 's' });
-    expect(banner).toContain(
-      'GENESYS_CLOUD_API_URL=http://127.0.0.1:1234 GENESYS_CLOUD_LOGIN_URL=http://127.0.0.1:1234 GENESYS_CLOUD_CLIENT_ID=i GENESYS_CLOUD_CLIENT_SECRET=s',
+  it('startBanner names both hosts and exports the four variables, quoting what a shell would split', () => {
+    const banner = startBanner('http://127.0.0.1:1234', { id: 'i', secret: "it's $ecret" });
+    expect(banner.split('\n')).toEqual(
+      expect.arrayContaining([
+        '  export GENESYS_CLOUD_API_URL=http://127.0.0.1:1234',
+        '  export GENESYS_CLOUD_LOGIN_URL=http://127.0.0.1:1234',
+        '  export GENESYS_CLOUD_CLIENT_ID=i',
+        `  export GENESYS_CLOUD_CLIENT_SECRET='it'\\''s $ecret'`,
+      ]),
     );
   });
 });

@@ -140,6 +140,7 @@ describe('the registry endpoint', () => {
       remoteStatus: async () => ({
         tools: { check_inventory: { version: 3, status: 'published' } },
         stale: false,
+        ageMs: 12_345,
       }),
     });
     const res = await app.inject({ method: 'GET', url: '/api/v1/tools/registry', headers: auth });
@@ -147,6 +148,7 @@ describe('the registry endpoint', () => {
     expect(res.json()).toEqual({
       total_tools: 2,
       stale: false,
+      age_seconds: 12,
       tools: [
         {
           name: 'check_inventory',
@@ -195,7 +197,11 @@ describe('createCachedStatusProvider', () => {
       clock,
     );
     const [first, second] = await Promise.all([provider(), provider()]);
-    expect(first).toEqual({ tools: { a: { version: 1, status: 'published' } }, stale: false });
+    expect(first).toEqual({
+      tools: { a: { version: 1, status: 'published' } },
+      stale: false,
+      ageMs: 0,
+    });
     expect(second).toEqual(first);
     await clock.advance(59_999);
     expect((await provider()).tools['a']?.version).toBe(1);
@@ -221,6 +227,7 @@ describe('createCachedStatusProvider', () => {
     expect(await provider()).toEqual({
       tools: { a: { version: 1, status: 'published' } },
       stale: true,
+      ageMs: 1000,
     });
     up = true;
     expect((await provider()).stale).toBe(false);

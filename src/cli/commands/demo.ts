@@ -13,6 +13,7 @@ import type { ToolDefinition } from '../../definition/index.js';
 import { loadTools } from '../../definition/index.js';
 import { createEmulator, DEFAULT_CLIENT } from '../../emulator/index.js';
 import type { Emulator } from '../../emulator/index.js';
+import { exportLines } from './emulator.js';
 import { ConfigError, DefinitionError, SyncError } from '../../errors.js';
 import { createGenesysClient } from '../../genesys/index.js';
 import { createDataActionsRegistry } from '../../registry/index.js';
@@ -217,16 +218,16 @@ export async function runDemo(ctx: CliContext, raw: Record<string, unknown>): Pr
     );
 
     say('10. where to look:');
-    say(`   registry   ${serverUrl}/api/v1/tools/registry`);
+    // The registry endpoint asks for the caller credential, so the line says how to send it:
+    // the token exists for this run only and the server listens on this machine.
+    say(
+      `   registry   curl -H 'Authorization: Bearer ${bearerToken}' ${serverUrl}/api/v1/tools/registry`,
+    );
     say(`   health     ${serverUrl}/healthz  ${serverUrl}/readyz`);
     say(`   metrics    ${wiring.telemetry.metricsUrl ?? '(off)'}`);
     say(`   audit log  ${wiring.auditFile}`);
-    say(
-      `   emulator   GENESYS_CLOUD_API_URL=${emulatorUrl} GENESYS_CLOUD_LOGIN_URL=${emulatorUrl}`,
-    );
-    say(
-      `              GENESYS_CLOUD_CLIENT_ID=${DEFAULT_CLIENT.id} GENESYS_CLOUD_CLIENT_SECRET=${DEFAULT_CLIENT.secret}`,
-    );
+    say('   emulator   (paste into your shell)');
+    for (const line of exportLines(emulatorUrl, DEFAULT_CLIENT)) say(`              ${line}`);
 
     if (!flags.once) {
       say('serving until Ctrl-C');

@@ -35,19 +35,34 @@ export interface DoctorReport {
   readonly notChecked: readonly string[];
 }
 
-/** One read per permission (reference §1); the writes are listed as not checked. */
-const PERMISSION_READS = [
+/**
+ * One read per permission (reference §1); the rest of the README's permission table is listed as
+ * not checked (a test keeps the two equal).
+ */
+export const PERMISSION_READS = [
   { permission: 'integrations:integration:view', route: '/api/v2/integrations' },
   { permission: 'integrations:action:view', route: '/api/v2/integrations/actions' },
 ] as const;
 
-const NOT_CHECKED = [
+export const NOT_CHECKED = [
   'integrations:integration:add',
   'integrations:integration:edit',
+  'integrations:integration:delete',
   'integrations:action:add',
   'integrations:action:edit',
   'integrations:action:delete',
   'integrations:action:execute',
+  'aiStudio:guide:view',
+  'aiStudio:guideVersion:view',
+  'aiStudio:guideVersion:add',
+  'aiStudio:guideVersionJob:add',
+  'aiStudio:guideVersionJob:view',
+  'agentic:virtualAgent:view',
+  'agentic:virtualAgentVersion:view',
+  'agentic:virtualAgentVersion:add',
+  'agentic:virtualAgentVersionJob:add',
+  'agentic:virtualAgentJob:view',
+  'architect:dependencyTracking:view',
 ] as const;
 
 /** Registers `doctor`. */

@@ -140,11 +140,30 @@ export function startBanner(
   return [
     `Genesys Cloud emulator listening on ${url}`,
     `  login host: ${url}/oauth/token   API host: ${url}/api/v2`,
-    'Point genesys-tools at it with:',
-    `  GENESYS_CLOUD_API_URL=${url} GENESYS_CLOUD_LOGIN_URL=${url} GENESYS_CLOUD_CLIENT_ID=${client.id} GENESYS_CLOUD_CLIENT_SECRET=${client.secret}`,
+    'Point genesys-tools at it (paste into your shell):',
+    ...exportLines(url, client).map((line) => `  ${line}`),
     'Press Ctrl+C to stop.',
     '',
   ].join('\n');
+}
+
+/** `export NAME=value` lines for a POSIX shell that point genesys-tools at the emulator. */
+export function exportLines(
+  url: string,
+  client: { readonly id: string; readonly secret: string },
+): readonly string[] {
+  const variables: readonly (readonly [string, string])[] = [
+    ['GENESYS_CLOUD_API_URL', url],
+    ['GENESYS_CLOUD_LOGIN_URL', url],
+    ['GENESYS_CLOUD_CLIENT_ID', client.id],
+    ['GENESYS_CLOUD_CLIENT_SECRET', client.secret],
+  ];
+  return variables.map(([name, value]) => `export ${name}=${shellQuote(value)}`);
+}
+
+/** A value as one POSIX shell word: bare when it is safe, else in single quotes. */
+export function shellQuote(value: string): string {
+  return /^[\w.:/@%+,=-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
 async function run(raw: Record<string, unknown>, ctx: CliContext): Promise<void> {

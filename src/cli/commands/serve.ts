@@ -18,6 +18,7 @@ import { untilStopped } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { wireServer } from '../wiring.js';
 import { openSession } from './sync-common.js';
+import { formatIssue } from './validate.js';
 
 const ServeFlagsSchema = z.strictObject({
   // No default here: absent means the config file's `tools`, else ./tools (as validate, plan).
@@ -104,11 +105,7 @@ async function servableTools(
   const paths = flags.tools === undefined ? (file?.tools ?? ['./tools']) : [flags.tools];
   const where = paths.join(', ');
   const { tools, issues } = await loadTools(paths, { cwd: ctx.cwd });
-  for (const issue of issues) {
-    ctx.stderr(
-      `${issue.severity} ${issue.code}: ${issue.file}${issue.pointer}: ${issue.message}\n`,
-    );
-  }
+  for (const issue of issues) ctx.stderr(`${formatIssue(issue)}\n`);
   if (issues.some((i) => i.severity === 'error')) {
     throw new DefinitionError(
       'DEFINITION_INVALID',
@@ -128,6 +125,20 @@ async function servableTools(
   return served;
 }
 
+/** Runs `listen`; a taken port becomes CONFIG_PORT_IN_USE naming the address and its flag. */
+async function onPortInUse<T>(where: string, listen: () => Promise<T>): Promise<T> {
+  try {
+    return await listen();
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') {
+      throw new ConfigError('CONFIG_PORT_IN_USE', `serve: ${where} is in use by another process.`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
 /** Runs the server until `ctx.stopSignal`; resolves once it has drained and closed. */
 export async function runServe(ctx: CliContext, raw: Record<string, unknown>): Promise<void> {
   const flags = parseFlags(raw);
@@ -137,16 +148,20 @@ export async function runServe(ctx: CliContext, raw: Record<string, unknown>): P
   requireAuth(env, flags, ctx);
   const tools = await servableTools(flags, ctx);
   const session = await statusSession(ctx, env);
-  const wiring = await wireServer(ctx, env, {
-    tools,
-    metricsPort: flags.metricsPort,
-    // Metrics listen on the same interface as the server (a container's 0.0.0.0 included).
-    metricsHost: flags.host,
-    ...(flags.auditFile === undefined ? {} : { auditFile: flags.auditFile }),
-    ...(flags.auditMaxFiles === undefined ? {} : { auditMaxFiles: flags.auditMaxFiles }),
-    ...(flags.auditMaxBytes === undefined ? {} : { auditMaxBytes: flags.auditMaxBytes }),
-    ...(session === undefined ? {} : { registry: () => session }),
-  });
+  const wiring = await onPortInUse(
+    `${flags.host}:${String(flags.metricsPort)} (--metrics-port)`,
+    () =>
+      wireServer(ctx, env, {
+        tools,
+        metricsPort: flags.metricsPort,
+        // Metrics listen on the same interface as the server (a container's 0.0.0.0 included).
+        metricsHost: flags.host,
+        ...(flags.auditFile === undefined ? {} : { auditFile: flags.auditFile }),
+        ...(flags.auditMaxFiles === undefined ? {} : { auditMaxFiles: flags.auditMaxFiles }),
+        ...(flags.auditMaxBytes === undefined ? {} : { auditMaxBytes: flags.auditMaxBytes }),
+        ...(session === undefined ? {} : { registry: () => session }),
+      }),
+  );
   const app = await createToolServer(
     {
       tools: [...tools],
@@ -165,7 +180,17 @@ export async function runServe(ctx: CliContext, raw: Record<string, unknown>): P
     },
     { logger: wiring.logger },
   );
-  const address = await app.listen({ host: flags.host, port: flags.port });
+  let address: string;
+  try {
+    address = await onPortInUse(`${flags.host}:${String(flags.port)} (--port)`, () =>
+      app.listen({ host: flags.host, port: flags.port }),
+    );
+  } catch (error) {
+    // Close what was opened (the metrics port, the audit file) so the process ends at once.
+    await app.close();
+    await wiring.close();
+    throw error;
+  }
   ctx.stdout(`serving ${tools.length} tool(s) at ${address}\n`);
   for (const t of tools) ctx.stdout(`  POST ${address}/api/v1/tools/${t.name}\n`);
   ctx.stdout(`  registry ${address}/api/v1/tools/registry, health ${address}/healthz\n`);

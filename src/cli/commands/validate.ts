@@ -28,13 +28,15 @@ const DEFAULT_TOOLS_PATH = 'tools';
 type ShownIssue = Pick<LoadIssue, 'file' | 'pointer' | 'message' | 'hint' | 'severity'> &
   Partial<Pick<LoadIssue, 'line' | 'column' | 'tool'>> & { readonly code: string };
 
-/** One human line per issue: `file[:line:col]:pointer: [warning: ]message; hint`. */
+/**
+ * An issue in the CLI's one error format (issue 15 item 17): `error CODE: where: message` (or
+ * `warning CODE: ...`), then `  fix: hint`; `where` is `file[:line:col][:pointer]`.
+ */
 export function formatIssue(i: ShownIssue): string {
   const where =
     i.line === undefined ? i.file : `${i.file}:${String(i.line)}:${String(i.column ?? 1)}`;
   const at = i.pointer === '' ? where : `${where}:${i.pointer}`;
-  const severity = i.severity === 'warning' ? 'warning: ' : '';
-  return `${at}: ${severity}${i.message}; ${i.hint}`;
+  return `${i.severity} ${i.code}: ${at}: ${i.message}\n  fix: ${i.hint}`;
 }
 
 function plural(n: number, word: string): string {
