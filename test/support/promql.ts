@@ -29,13 +29,13 @@ export function metricNames(expr: string): Set<string> {
     .replace(/\[[^\]]*\]/g, ' ') // range and subquery durations
     .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ');
   const names = new Set<string>();
-  for (const m of stripped.matchAll(/[a-zA-Z_:][a-zA-Z0-9_:]*/g)) {
+  // Tokens starting with a digit (numbers, `5m` durations after `offset`) are skipped whole.
+  for (const m of stripped.matchAll(/[a-zA-Z0-9_:.]+/g)) {
     const name = m[0];
     const after = stripped.slice((m.index ?? 0) + name.length).trimStart();
     if (after.startsWith('(')) continue; // a function call or aggregation
     if (KEYWORDS.has(name.toLowerCase())) continue;
-    if (/^\d/.test(name)) continue;
-    // Durations and numbers like 5m or 1e3 were removed or never match the pattern's first char.
+    if (/^[\d.]/.test(name)) continue;
     names.add(name);
   }
   return names;
