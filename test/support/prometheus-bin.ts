@@ -29,6 +29,7 @@ export function requireBinary(ctx: TestContext, name: 'promtool' | 'prometheus')
   if (found !== undefined) return found;
   const reason = `${name} is not installed (apt-get install --no-install-recommends prometheus)`;
   if (process.env.CI === 'true') throw new Error(`${reason}; CI must run this test`);
+  console.warn(`skipped "${ctx.task.name}": ${reason}`);
   return ctx.skip(reason);
 }
 
