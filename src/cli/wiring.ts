@@ -84,6 +84,12 @@ export async function wireServer(
   const telemetry = await createTelemetry(
     {
       toolNames: options.tools.map((t) => t.name),
+      toolPolicies: options.tools.map((t) => ({
+        name: t.name,
+        timeoutMs: t.timeoutMs,
+        requestsPerMinute: t.rateLimit.requestsPerMinute,
+        burstSize: t.rateLimit.burstSize,
+      })),
       metricsPort: options.metricsPort,
       ...(options.metricsHost === undefined ? {} : { metricsHost: options.metricsHost }),
       ...(env.serviceName === undefined ? {} : { serviceName: env.serviceName }),

@@ -33,7 +33,11 @@ export type { AuditLogOptions } from './audit-log-options.js';
 export type AuditEvent =
   | { readonly type: 'head'; readonly hash: string; readonly trigger: 'rotation' | 'shutdown' }
   | { readonly type: 'file-dropped'; readonly bytes: number }
-  | { readonly type: 'sink'; readonly healthy: boolean };
+  | { readonly type: 'sink'; readonly healthy: boolean }
+  /** Records that reached the sink, per batch. */
+  | { readonly type: 'written'; readonly records: number }
+  /** Records that were not written (sink failure, over maxRecordBytes); their appends rejected. */
+  | { readonly type: 'failed'; readonly records: number };
 
 /** Effects of the audit log: the clock owns the batch, refusal and probe timers. */
 export interface AuditLogDeps {
@@ -175,6 +179,8 @@ export async function createAuditLog(
         p.reject(error);
       }
     }
+    if (written.length < batch.length)
+      onEvent({ type: 'failed', records: batch.length - written.length });
     if (written.length === 0) return;
     try {
       await output.write(Buffer.from(lines.join(''), 'utf8'));
@@ -182,9 +188,11 @@ export async function createAuditLog(
       const failure = writeFailed('write', error);
       logger.error({ err: failure, records: written.length }, 'audit write failed');
       sinkFailed(written.length);
+      onEvent({ type: 'failed', records: written.length });
       for (const p of written) p.reject(failure);
       return;
     }
+    onEvent({ type: 'written', records: written.length });
     // The chain advances only over records that reached the disk.
     head = hash;
     for (const p of written) p.resolve();

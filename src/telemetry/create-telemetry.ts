@@ -16,6 +16,8 @@ import { toolLabel } from './labels.js';
 import { createInstruments } from './metrics.js';
 import type { ClientEvent } from './metrics.js';
 import { parseOptions } from './options.js';
+import { unitSuffixViews } from './prometheus-names.js';
+import { startRuntimeMetrics } from './runtime-metrics.js';
 import { createTracing } from './tracing.js';
 import type { IncomingHeaders } from './tracing.js';
 
@@ -28,6 +30,20 @@ export const TelemetryOptionsSchema = z
     metricsHost: z.string().min(1).default('127.0.0.1'),
     /** The served tools: the only values of the tool label besides `_unknown`. */
     toolNames: z.array(z.string().min(1)).readonly(),
+    /** The served tools' policies, exported as gauges (timeout budget, rate limit). */
+    toolPolicies: z
+      .array(
+        z.strictObject({
+          name: z.string().min(1),
+          timeoutMs: z.number().int().positive(),
+          requestsPerMinute: z.number().positive(),
+          burstSize: z.number().int().positive(),
+        }),
+      )
+      .readonly()
+      .default([]),
+    /** Process CPU and memory, event-loop delay, GC and heap metrics. */
+    runtimeMetrics: z.boolean().default(true),
     /** 'otlp' when an endpoint is given, else 'none' (spans keep real ids but are not exported). */
     traceExporter: z.enum(['otlp', 'none']).optional(),
     /** Base URL as in OTEL_EXPORTER_OTLP_ENDPOINT; `/v1/traces` is appended. */
@@ -116,11 +132,21 @@ export async function createTelemetry(
   const served: ReadonlySet<string> = new Set(o.toolNames);
   const resource = resourceFromAttributes({ 'service.name': o.serviceName });
 
-  // Our own server instead of the exporter's: it binds port 0 and reports the real port.
-  const exporter = new PrometheusExporter({ preventServerStart: true });
-  const serializer = new PrometheusSerializer();
-  const meterProvider = new MeterProvider({ resource, readers: [exporter] });
-  const instruments = createInstruments(meterProvider.getMeter('genesys-tools'), o.toolNames);
+  // Our own server instead of the exporter's: it binds port 0 and reports the real port. No
+  // `otel_scope_name` label on every series: each name belongs to one meter, so it told nothing.
+  const exporter = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
+  const serializer = new PrometheusSerializer('', false, undefined, false, true);
+  const meterProvider = new MeterProvider({
+    resource,
+    readers: [exporter],
+    views: unitSuffixViews(),
+  });
+  const instruments = createInstruments(
+    meterProvider.getMeter('genesys-tools'),
+    o.toolNames,
+    o.toolPolicies,
+  );
+  const runtime = o.runtimeMetrics ? startRuntimeMetrics(meterProvider) : undefined;
   const otlpEndpoint = o.traceExporter === 'none' ? undefined : o.otlpEndpoint;
   const tracing = createTracing({ resource, otlpEndpoint });
 
@@ -185,6 +211,7 @@ export async function createTelemetry(
           s.closeAllConnections();
         });
       }
+      runtime?.stop();
       await Promise.all([meterProvider.shutdown(), tracing.shutdown()]);
     },
   };

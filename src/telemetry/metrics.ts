@@ -1,16 +1,18 @@
 /**
- * The instruments of the server and the API client on one MeterProvider per telemetry instance
- * (no module-level state). Durations in seconds with explicit buckets: the SDK's defaults are for
- * milliseconds and would squash a seconds histogram into a few buckets (DESIGN).
+ * The execution server's instruments on one MeterProvider per telemetry instance (no module-level
+ * state): invocation durations and outcomes, in-flight calls, and per tool the breaker state and
+ * the policies an operator compares the traffic with (timeout budget, rate limit). The client's
+ * and the audit log's instruments are in client-metrics.ts and audit-metrics.ts.
  */
-import type { Attributes, Meter } from '@opentelemetry/api';
+import type { Attributes, Meter, ObservableResult } from '@opentelemetry/api';
 import type { AuditEvent } from './audit-log.js';
-import { ATTR, CIRCUIT_VALUE, errorLabel, methodLabel, routeLabel } from './labels.js';
+import { createAuditInstruments } from './audit-metrics.js';
+import { createClientInstruments } from './client-metrics.js';
+import type { ClientEvent } from './client-metrics.js';
+import { ATTR, CIRCUIT_VALUE, errorLabel } from './labels.js';
+import { DURATION_BUCKETS_S } from './metric-buckets.js';
 
-/** Bucket bounds in seconds: 5 ms .. 60 s (the invocation deadline is at most 60 s). */
-export const DURATION_BUCKETS_S = [
-  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 30, 60,
-] as const;
+export type { ClientEvent } from './client-metrics.js';
 
 /** Error codes counted as rejections (refused before the handler ran to protect the service). */
 export const REJECTION_CODES: ReadonlySet<string> = new Set([
@@ -19,39 +21,21 @@ export const REJECTION_CODES: ReadonlySet<string> = new Set([
   'CIRCUIT_OPEN',
 ]);
 
-/** Events of the API client (the genesys room emits them; shape copied, not imported). */
-export type ClientEvent =
-  | {
-      readonly type: 'request';
-      readonly method: string;
-      readonly route: string;
-      readonly status: number;
-      readonly durationMs: number;
-      readonly attempt: number;
-      readonly correlationId?: string;
-    }
-  | {
-      readonly type: 'retry';
-      readonly method: string;
-      readonly route: string;
-      readonly attempt: number;
-      readonly delayMs: number;
-      readonly reason: string;
-    }
-  | {
-      readonly type: 'rate-limited';
-      readonly method: string;
-      readonly route: string;
-      readonly retryAfterMs?: number;
-    }
-  | { readonly type: 'token'; readonly outcome: 'renewed' | 'failed'; readonly durationMs: number };
-
 /** How an invocation ended, for the instruments. */
 export interface InvocationOutcome {
   readonly outcome: 'success' | 'error';
   readonly errorCode?: string;
   readonly httpStatus: number;
   readonly durationMs: number;
+}
+
+/** A served tool's policies, exported as gauges so that rules can compare traffic with them. */
+export interface ToolPolicyInfo {
+  readonly name: string;
+  /** The whole invocation's budget (the tool's `timeoutMs`). */
+  readonly timeoutMs: number;
+  readonly requestsPerMinute: number;
+  readonly burstSize: number;
 }
 
 /** Records measurements; every label value is bounded by the caller or here. */
@@ -63,17 +47,31 @@ export interface Instruments {
   auditEvent(event: AuditEvent): void;
 }
 
-/**
- * The first 52 bits of a hex hash as a number (exact in a double): a gauge cannot carry the hash
- * itself, and a label with it would make one series per record (labels stay bounded). With the
- * full hash in the log line, it lets a scraper anchor the chain head. Pure.
- */
-export function hashPrefixValue(hash: string): number {
-  return Number.parseInt(hash.slice(0, 13), 16);
+/** One gauge series per tool policy, read from `policies` at each collection. */
+function policyGauge(
+  meter: Meter,
+  name: string,
+  description: string,
+  unit: string,
+  value: (p: ToolPolicyInfo) => number,
+  policies: readonly ToolPolicyInfo[],
+): void {
+  meter
+    .createObservableGauge(name, { description, unit })
+    .addCallback((result: ObservableResult) => {
+      for (const p of policies) result.observe(value(p), { [ATTR.tool]: p.name });
+    });
 }
 
-/** Builds the instruments on `meter`; `tools` are the served tool names (circuit gauge series). */
-export function createInstruments(meter: Meter, tools: readonly string[]): Instruments {
+/**
+ * Builds the instruments on `meter`; `tools` are the served tool names (circuit gauge series),
+ * `policies` the served tools' policies (those of tools not served are ignored).
+ */
+export function createInstruments(
+  meter: Meter,
+  tools: readonly string[],
+  policies: readonly ToolPolicyInfo[] = [],
+): Instruments {
   const duration = meter.createHistogram('http.server.request.duration', {
     description: 'Duration of tool invocations on the execution server.',
     unit: 's',
@@ -99,48 +97,31 @@ export function createInstruments(meter: Meter, tools: readonly string[]): Instr
     .addCallback((result) => {
       for (const [tool, value] of circuit) result.observe(value, { [ATTR.tool]: tool });
     });
-  const clientRequests = meter.createCounter('genesys_tools.client.requests', {
-    description: 'HTTP requests of the Genesys Cloud API client (status 0: network error).',
-  });
-  const clientDuration = meter.createHistogram('genesys_tools.client.request.duration', {
-    description: 'Duration of Genesys Cloud API requests.',
-    unit: 's',
-    advice: { explicitBucketBoundaries: [...DURATION_BUCKETS_S] },
-  });
-  const clientRetries = meter.createCounter('genesys_tools.client.retries', {
-    description: 'Retries of Genesys Cloud API requests.',
-  });
-  const clientRateLimited = meter.createCounter('genesys_tools.client.rate_limited', {
-    description: 'HTTP 429 answers from Genesys Cloud.',
-  });
-  const tokenRenewals = meter.createCounter('genesys_tools.client.token.renewals', {
-    description: 'OAuth token renewals of the API client, by outcome.',
-  });
-
-  const filesDropped = meter.createCounter('genesys_tools.audit.files_dropped', {
-    description: 'Audit files deleted by the retention bound (maxFiles, maxTotalBytes).',
-  });
-  const audit = { healthy: 1, headPrefix: undefined as number | undefined };
-  meter
-    .createObservableGauge('genesys_tools.audit.sink_healthy', {
-      description: 'Whether the audit sink writes (1) or has failed until a probe succeeds (0).',
-    })
-    .addCallback((result) => {
-      result.observe(audit.healthy);
-    });
-  meter
-    .createObservableGauge('genesys_tools.audit.head_hash_prefix', {
-      description:
-        'First 52 bits of the audit chain head hash, set at rotation and shutdown (the full hash is logged as "audit chain head").',
-    })
-    .addCallback((result) => {
-      if (audit.headPrefix !== undefined) result.observe(audit.headPrefix);
-    });
-
-  const route = (method: string, template: string): Attributes => ({
-    [ATTR.method]: methodLabel(method),
-    [ATTR.route]: routeLabel(template),
-  });
+  const served = policies.filter((p) => circuit.has(p.name));
+  policyGauge(
+    meter,
+    'genesys_tools.tool.timeout_seconds',
+    "The tool's timeout: the budget of a whole invocation, retries included.",
+    's',
+    (p) => p.timeoutMs / 1000,
+    served,
+  );
+  policyGauge(
+    meter,
+    'genesys_tools.tool.rate_limit_per_minute',
+    "The tool's rate limit: calls admitted per minute, per replica unless the limit is shared.",
+    '{call}/min',
+    (p) => p.requestsPerMinute,
+    served,
+  );
+  policyGauge(
+    meter,
+    'genesys_tools.tool.rate_limit_burst',
+    "The tool's rate-limit burst: calls admitted at once after an idle period.",
+    '{call}',
+    (p) => p.burstSize,
+    served,
+  );
 
   return {
     invocationStarted: (tool) => {
@@ -163,37 +144,7 @@ export function createInstruments(meter: Meter, tools: readonly string[]): Instr
     circuitChanged: (tool, state) => {
       if (circuit.has(tool)) circuit.set(tool, CIRCUIT_VALUE[state]);
     },
-    auditEvent: (event) => {
-      switch (event.type) {
-        case 'file-dropped':
-          filesDropped.add(1);
-          return;
-        case 'sink':
-          audit.healthy = event.healthy ? 1 : 0;
-          return;
-        case 'head':
-          audit.headPrefix = hashPrefixValue(event.hash);
-          return;
-      }
-    },
-    clientEvent: (event) => {
-      switch (event.type) {
-        case 'request': {
-          const attrs = { ...route(event.method, event.route), [ATTR.status]: event.status };
-          clientRequests.add(1, attrs);
-          clientDuration.record(event.durationMs / 1000, attrs);
-          return;
-        }
-        case 'retry':
-          clientRetries.add(1, route(event.method, event.route));
-          return;
-        case 'rate-limited':
-          clientRateLimited.add(1, route(event.method, event.route));
-          return;
-        case 'token':
-          tokenRenewals.add(1, { [ATTR.outcome]: event.outcome });
-          return;
-      }
-    },
+    clientEvent: createClientInstruments(meter),
+    auditEvent: createAuditInstruments(meter),
   };
 }

@@ -49,7 +49,7 @@ describe('createTelemetry metrics', () => {
     });
     const m = await scrape(t);
     const tool = { gen_ai_tool_name: 'check_inventory' };
-    expect(m.types.get('http_server_request_duration')).toBe('histogram');
+    expect(m.types.get('http_server_request_duration_seconds')).toBe('histogram');
     expect(valueOf(m, 'genesys_tools_invocation_successes_total', tool)).toBe(2);
     expect(
       valueOf(m, 'genesys_tools_invocation_errors_total', {
@@ -58,11 +58,15 @@ describe('createTelemetry metrics', () => {
       }),
     ).toBe(1);
     const ok = { ...tool, http_response_status_code: '200' };
-    expect(valueOf(m, 'http_server_request_duration_count', ok)).toBe(2);
-    expect(valueOf(m, 'http_server_request_duration_sum', ok)).toBeCloseTo(0.72);
-    expect(valueOf(m, 'http_server_request_duration_bucket', { ...ok, le: '0.025' })).toBe(1);
-    expect(valueOf(m, 'http_server_request_duration_bucket', { ...ok, le: '0.75' })).toBe(2);
-    expect(valueOf(m, 'http_server_request_duration_bucket', { ...ok, le: '60' })).toBe(2);
+    expect(valueOf(m, 'http_server_request_duration_seconds_count', ok)).toBe(2);
+    expect(valueOf(m, 'http_server_request_duration_seconds_sum', ok)).toBeCloseTo(0.72);
+    expect(valueOf(m, 'http_server_request_duration_seconds_bucket', { ...ok, le: '0.025' })).toBe(
+      1,
+    );
+    expect(valueOf(m, 'http_server_request_duration_seconds_bucket', { ...ok, le: '0.75' })).toBe(
+      2,
+    );
+    expect(valueOf(m, 'http_server_request_duration_seconds_bucket', { ...ok, le: '60' })).toBe(2);
     expect(valueOf(m, 'genesys_tools_invocation_in_flight', tool)).toBe(0);
   });
 
@@ -202,7 +206,8 @@ describe('createTelemetry metrics', () => {
   });
 
   it('serves the same exposition on /metrics as collectPrometheusText and 404 elsewhere', async () => {
-    const t = await telemetry();
+    // Without the process metrics, whose values change between two collections.
+    const t = await telemetry({ runtimeMetrics: false });
     call(t, 'check_inventory', { outcome: 'success', httpStatus: 200, durationMs: 5 });
     const served = await (await fetch(t.metricsUrl!)).text();
     expect(served).toBe(await t.collectPrometheusText());

@@ -198,11 +198,11 @@ export async function runDemo(ctx: CliContext, raw: Record<string, unknown>): Pr
     say('8. metrics of the call (Prometheus exposition):');
     for (const line of metrics.split('\n')) {
       if (
-        /^(genesys_tools_invocation_successes_total|http_server_request_duration_count)\{/.test(
+        /^(genesys_tools_invocation_successes_total|http_server_request_duration_seconds_count)\{/.test(
           line,
         )
       ) {
-        say(`   ${line.replace(/,?otel_scope_name="[^"]*"/, '')}`);
+        say(`   ${line}`);
       }
     }
 
