@@ -16,6 +16,7 @@ import {
 } from './to-json-schema.js';
 import type { ParameterMap } from './to-json-schema.js';
 import type { JsonSchema, ToolContext, ToolDefinition, ToolHandler } from './types.js';
+import { DEFAULT_ON_STORE_DOWN } from './types.js';
 
 /** Tool names (DESIGN "Tool definition"). */
 export const TOOL_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
@@ -32,8 +33,12 @@ export const PolicyShape = {
       requestsPerMinute: policyInt(1, 1_000_000),
       // A burst larger than this is no limit at all; 10,000 also bounds the bucket's memory.
       burstSize: policyInt(1, 10_000),
+      // When the limit is shared in Redis and Redis is unreachable: serve a per-replica share of
+      // the limit (availability), or refuse with STORE_UNAVAILABLE (a backend that must never get
+      // more). README "Several replicas".
+      onStoreDown: z.enum(['local-share', 'closed']).default(DEFAULT_ON_STORE_DOWN),
     })
-    .default({ requestsPerMinute: 60, burstSize: 10 }),
+    .default({ requestsPerMinute: 60, burstSize: 10, onStoreDown: DEFAULT_ON_STORE_DOWN }),
   // Genesys stops a data action at 60 s (reference §7.4), so a longer timeout can never be used.
   timeoutMs: policyInt(1, 60_000).default(5000),
   retries: policyInt(0, 5).default(1),
@@ -78,7 +83,11 @@ export interface ToolInputBase {
   readonly description: string;
   /** The output: zod, or a plain JSON Schema object. Optional. */
   readonly output?: SchemaInput;
-  readonly rateLimit?: { readonly requestsPerMinute: number; readonly burstSize: number };
+  readonly rateLimit?: {
+    readonly requestsPerMinute: number;
+    readonly burstSize: number;
+    readonly onStoreDown?: 'local-share' | 'closed';
+  };
   readonly timeoutMs?: number;
   readonly retries?: number;
   readonly concurrency?: { readonly maxConcurrent: number; readonly maxQueue: number };

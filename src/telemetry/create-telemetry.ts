@@ -16,6 +16,8 @@ import { toolLabel } from './labels.js';
 import { createInstruments } from './metrics.js';
 import type { ClientEvent } from './metrics.js';
 import { parseOptions } from './options.js';
+import { createSharedStateInstruments } from './shared-state-metrics.js';
+import type { SharedStateEvent } from './shared-state-metrics.js';
 import { createTracing } from './tracing.js';
 import type { IncomingHeaders } from './tracing.js';
 
@@ -73,6 +75,8 @@ export interface Telemetry {
   readonly onClientEvent: (event: ClientEvent) => void;
   /** Listener for the audit log's events; pass it as is (`onEvent: telemetry.onAuditEvent`). */
   readonly onAuditEvent: (event: AuditEvent) => void;
+  /** Listener for the shared state's events (Redis up/down, calls that found it down). */
+  readonly onSharedStateEvent: (event: SharedStateEvent) => void;
   /** `http://host:port/metrics`, or undefined when no metrics server runs. */
   readonly metricsUrl: string | undefined;
   /** The current Prometheus exposition text. */
@@ -121,6 +125,10 @@ export async function createTelemetry(
   const serializer = new PrometheusSerializer();
   const meterProvider = new MeterProvider({ resource, readers: [exporter] });
   const instruments = createInstruments(meterProvider.getMeter('genesys-tools'), o.toolNames);
+  const onSharedStateEvent = createSharedStateInstruments(
+    meterProvider.getMeter('genesys-tools'),
+    served,
+  );
   const otlpEndpoint = o.traceExporter === 'none' ? undefined : o.otlpEndpoint;
   const tracing = createTracing({ resource, otlpEndpoint });
 
@@ -170,6 +178,7 @@ export async function createTelemetry(
     onAuditEvent: (event) => {
       instruments.auditEvent(event);
     },
+    onSharedStateEvent,
     metricsUrl,
     collectPrometheusText: async () => {
       const { resourceMetrics } = await exporter.collect();

@@ -38,6 +38,7 @@ export type {
   TelemetryOptions,
 } from './create-telemetry.js';
 export type { ClientEvent } from './metrics.js';
+export type { SharedStateEvent } from './shared-state-metrics.js';
 export { DURATION_BUCKETS_S } from './metrics.js';
 export { createLogger } from './logger.js';
 export type { LoggerOptions } from './logger.js';
