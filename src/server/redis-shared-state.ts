@@ -27,7 +27,7 @@ export const RedisSharedStateOptionsSchema = z.strictObject({
     .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'expected letters, digits, _ . : -')
     .default('genesys-tools'),
   /** Longest a call waits for one Redis command before the store counts as down for it. */
-  commandTimeoutMs: z.int().min(10).max(10_000).default(250),
+  commandTimeoutMs: z.int().min(10).max(10_000).default(1000),
   /** Longest a connection attempt takes. */
   connectTimeoutMs: z.int().min(10).max(60_000).default(2000),
 });
