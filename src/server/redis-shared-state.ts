@@ -80,8 +80,10 @@ export async function createRedisSharedState(
   });
 
   let up: boolean | undefined;
+  let closing = false;
   const setUp = (next: boolean, why: string): void => {
-    if (next === up) return;
+    // Closing at shutdown is no outage: no warning, no gauge change.
+    if (next === up || closing) return;
     up = next;
     if (next) logger.info({}, 'shared state store (Redis) is up');
     else logger.warn({ reason: why }, 'shared state store (Redis) is down');
@@ -152,6 +154,7 @@ export async function createRedisSharedState(
       onEvent({ type: 'store-down-call', ...event });
     },
     close: async () => {
+      closing = true;
       await client.quit().catch(() => {
         client.disconnect();
       });
