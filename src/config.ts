@@ -94,6 +94,13 @@ export const EnvSchema = z.object({
   ),
   GENESYS_TOOLS_SIGNING_SECRET: list,
   GENESYS_TOOLS_AUDIT_FILE: z.string().min(1).optional(),
+  /** Redis shared by the server's replicas (rate limits, replay cache); unset: in process. */
+  GENESYS_TOOLS_REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^rediss?:\/\/\S+$/, 'expected a redis:// or rediss:// URL')
+      .optional(),
+  ),
   GENESYS_TOOLS_AUDIT_HMAC_KEY: optionalString.pipe(
     z.string().min(32, 'expected at least 32 characters').optional(),
   ),
@@ -123,6 +130,8 @@ export interface EnvConfig {
   readonly signingSecrets: readonly string[];
   /** The server's audit log (default `./audit/audit.jsonl`). */
   readonly auditFile: string;
+  /** Redis shared by the replicas (a secret when it carries a password). */
+  readonly redisUrl: string | undefined;
   /**
    * The audit log of `apply` and `destroy`: GENESYS_TOOLS_AUDIT_FILE when set, else
    * `./audit/changes.jsonl`, so that the CLI and a running server never share a chain by default.
@@ -224,6 +233,7 @@ export function loadEnvConfig(
     basicAuth: Object.freeze(e.GENESYS_TOOLS_BASIC_AUTH),
     signingSecrets: Object.freeze(e.GENESYS_TOOLS_SIGNING_SECRET),
     auditFile: e.GENESYS_TOOLS_AUDIT_FILE ?? './audit/audit.jsonl',
+    redisUrl: e.GENESYS_TOOLS_REDIS_URL,
     changeAuditFile: e.GENESYS_TOOLS_AUDIT_FILE ?? './audit/changes.jsonl',
     auditHmacKey: e.GENESYS_TOOLS_AUDIT_HMAC_KEY,
     logLevel: e.LOG_LEVEL,

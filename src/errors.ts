@@ -427,6 +427,12 @@ export const ERROR_CATALOGUE = {
     summary: "The tool's concurrency limit and queue are full.",
     fix: 'Retry shortly, or raise the tool concurrency limit.',
   },
+  STORE_UNAVAILABLE: {
+    family: 'invocation',
+    summary:
+      "The shared store (Redis, GENESYS_TOOLS_REDIS_URL) that holds the tool's rate limit or the signed-call replay cache is unreachable, and the policy is to refuse rather than guess.",
+    fix: 'Bring Redis back (see /readyz and genesys_tools_shared_state_up); or give the tool rateLimit.onStoreDown: local-share to serve a per-replica share of the limit meanwhile.',
+  },
   CIRCUIT_OPEN: {
     family: 'invocation',
     summary: "The tool's circuit breaker is open after repeated failures.",
@@ -628,6 +634,7 @@ const INVOCATION_STATUS = {
   RATE_LIMITED: 429,
   OVERLOADED: 503,
   CIRCUIT_OPEN: 503,
+  STORE_UNAVAILABLE: 503,
   TOOL_EXECUTION_TIMEOUT: 504,
   EXECUTION_FAILURE: 500,
   // nginx's "client closed request": recorded in logs, metrics and the audit, never sent.

@@ -15,6 +15,7 @@ import { createCachedStatusProvider } from '../server/index.js';
 import type { AuditLog, Telemetry } from '../telemetry/index.js';
 import { createAuditLog, createLogger, createTelemetry } from '../telemetry/index.js';
 import type { CliContext } from './context.js';
+import { redisUrlSecrets } from './shared-state.js';
 
 /** What the server is wired to. */
 export interface ServerWiring {
@@ -58,6 +59,7 @@ export function cliLogger(
     ...env.signingSecrets,
     ...(env.clientSecret === undefined ? [] : [env.clientSecret]),
     ...(env.auditHmacKey === undefined ? [] : [env.auditHmacKey]),
+    ...redisUrlSecrets(env.redisUrl),
     ...extraSecrets,
   ];
   return createLogger({

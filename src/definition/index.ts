@@ -8,8 +8,9 @@ export type {
   RateLimitPolicy,
   ConcurrencyPolicy,
   CircuitBreakerPolicy,
+  StoreDownPolicy,
 } from './types.js';
-export { JSON_SCHEMA_2020_12 } from './types.js';
+export { JSON_SCHEMA_2020_12, DEFAULT_ON_STORE_DOWN } from './types.js';
 export { RetryableToolError, isRetryableToolError } from './retryable.js';
 export { defineTool, buildTool, isToolDefinition, TOOL_NAME_PATTERN } from './define-tool.js';
 export type {

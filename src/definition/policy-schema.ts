@@ -4,6 +4,7 @@
  * the README's "Writing a tool" quotes them.
  */
 import { z } from 'zod';
+import { DEFAULT_ON_STORE_DOWN } from './types.js';
 
 const policyInt = (min: number, max: number) => z.int().min(min).max(max);
 
@@ -14,8 +15,12 @@ export const PolicyShape = {
       requestsPerMinute: policyInt(1, 1_000_000),
       // A burst larger than this is no limit at all; 10,000 also bounds the bucket's memory.
       burstSize: policyInt(1, 10_000),
+      // When the limit is shared in Redis and Redis is unreachable: serve a per-replica share of
+      // the limit (availability), or refuse with STORE_UNAVAILABLE (a backend that must never get
+      // more). README "Several replicas".
+      onStoreDown: z.enum(['local-share', 'closed']).default(DEFAULT_ON_STORE_DOWN),
     })
-    .default({ requestsPerMinute: 60, burstSize: 10 }),
+    .default({ requestsPerMinute: 60, burstSize: 10, onStoreDown: DEFAULT_ON_STORE_DOWN }),
   // Genesys stops a data action at 60 s (reference §7.4), so a longer timeout can never be used.
   timeoutMs: policyInt(1, 60_000).default(5000),
   retries: policyInt(0, 5).default(1),

@@ -24,7 +24,11 @@ export interface ToolInputBase<O extends SchemaInput = SchemaInput> {
   readonly description: string;
   /** The output: zod, or a plain JSON Schema object. Optional. */
   readonly output?: O;
-  readonly rateLimit?: { readonly requestsPerMinute: number; readonly burstSize: number };
+  readonly rateLimit?: {
+    readonly requestsPerMinute: number;
+    readonly burstSize: number;
+    readonly onStoreDown?: 'local-share' | 'closed';
+  };
   readonly timeoutMs?: number;
   readonly retries?: number;
   readonly concurrency?: { readonly maxConcurrent: number; readonly maxQueue: number };

@@ -15,7 +15,19 @@ export const JSON_SCHEMA_2020_12 = 'https://json-schema.org/draft/2020-12/schema
 export interface RateLimitPolicy {
   readonly requestsPerMinute: number;
   readonly burstSize: number;
+  /**
+   * With the limit shared in Redis and Redis unreachable: `local-share` admits calls against
+   * this replica's share of the limit, `closed` refuses them with STORE_UNAVAILABLE. Optional
+   * so that hand-built definitions stay valid; absent means DEFAULT_ON_STORE_DOWN.
+   */
+  readonly onStoreDown?: StoreDownPolicy;
 }
+
+/** What a shared rate limit does while its store is unreachable. */
+export type StoreDownPolicy = 'local-share' | 'closed';
+
+/** The default of `rateLimit.onStoreDown`: availability, with each replica serving its share. */
+export const DEFAULT_ON_STORE_DOWN: StoreDownPolicy = 'local-share';
 
 /** Bulkhead: calls running at once, and calls allowed to wait for a slot. */
 export interface ConcurrencyPolicy {

@@ -8,6 +8,7 @@ import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../deps.js';
 import { basicAuthSecrets } from '../redact.js';
 import type { ResolvedAuthOptions } from './options.js';
+import type { SharedState } from './shared-state.js';
 
 type HeaderValue = string | readonly string[] | undefined;
 /** Incoming headers, lower-case names (Node's `IncomingHttpHeaders` satisfies it). */
@@ -20,7 +21,9 @@ export type AuthRefusal =
   | 'bad-signature'
   | 'stale-signature'
   | 'replayed-signature'
-  | 'malformed-signature';
+  | 'malformed-signature'
+  /** The replay cache is in the shared store and the store cannot answer: refused (fail closed). */
+  | 'replay-store-unavailable';
 
 /** The outcome of checking a call's credentials. */
 export type AuthResult =
@@ -148,8 +151,11 @@ export interface CallerAuth {
    * must be checked with `checkSignature` once the raw body is there.
    */
   checkHeaders(headers: Headers): AuthResult | 'needs-body';
-  /** Checks a signed call against its raw body and remembers its id. */
-  checkSignature(headers: Headers, rawBody: string): AuthResult;
+  /**
+   * Checks a signed call against its raw body and remembers its id: at once with the in-process
+   * replay cache, through a promise with the shared one.
+   */
+  checkSignature(headers: Headers, rawBody: string): AuthResult | Promise<AuthResult>;
   /** The secrets, for redaction of anything that might echo them. */
   readonly secrets: readonly string[];
 }
@@ -161,12 +167,30 @@ export function createCallerAuth(
     readonly replayCacheSize: number;
   },
   clock: Clock,
+  shared?: SharedState,
 ): CallerAuth {
   const bearer = options.bearerTokens.map(sha256);
   const basic = options.basicAuth.map(sha256);
   const keys = options.signingSecrets.map(signingKey);
   // An id older than the tolerance is refused as stale anyway, so it need not be remembered longer.
-  const replay = createReplayCache(options.replayCacheSize, 2 * options.toleranceSeconds * 1000);
+  const replayTtlMs = 2 * options.toleranceSeconds * 1000;
+  const replay = createReplayCache(options.replayCacheSize, replayTtlMs);
+
+  /**
+   * The shared replay cache fails closed: accepting a signed call whose id no replica can check
+   * would let a captured message be replayed for the whole tolerance (README "Several replicas").
+   */
+  const rememberShared = async (store: SharedState, id: string): Promise<AuthResult> => {
+    let first: boolean;
+    try {
+      // The id is the caller's string: hashed, so the key has a fixed length.
+      first = await store.rememberOnce(sha256(id).toString('hex'), replayTtlMs);
+    } catch {
+      store.storeDownCall({ use: 'replay', action: 'refused' });
+      return { ok: false, reason: 'replay-store-unavailable' };
+    }
+    return first ? { ok: true, method: 'signature' } : { ok: false, reason: 'replayed-signature' };
+  };
 
   const checkHeaders = (headers: Headers): AuthResult | 'needs-body' => {
     if (options.insecureNoAuth) return { ok: true, method: 'none' };
@@ -199,7 +223,7 @@ export function createCallerAuth(
       : { ok: false, reason: 'wrong-credentials' };
   };
 
-  const checkSignature = (headers: Headers, rawBody: string): AuthResult => {
+  const checkSignature = (headers: Headers, rawBody: string): AuthResult | Promise<AuthResult> => {
     const signed = signatureHeaders(headers);
     if (signed === undefined || signed === 'partial') {
       return { ok: false, reason: 'malformed-signature' };
@@ -212,6 +236,7 @@ export function createCallerAuth(
     );
     if (verdict !== 'ok') return { ok: false, reason: verdict };
     // Remember the id only once the signature is proven, so forged calls cannot fill the cache.
+    if (shared !== undefined) return rememberShared(shared, signed.id);
     if (!replay.remember(signed.id, nowMs)) return { ok: false, reason: 'replayed-signature' };
     return { ok: true, method: 'signature' };
   };

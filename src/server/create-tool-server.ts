@@ -50,6 +50,7 @@ function serveTools(options: ResolvedServerOptions, deps: Deps, observer: Invoca
         deps.logger.warn({ tool: tool.name, circuit: state }, 'circuit state changed');
         observer.circuitChanged(tool.name, state);
       },
+      shared: options.sharedState,
     });
     served.set(tool.name, {
       tool,
@@ -83,6 +84,7 @@ export async function createToolServer(
       replayCacheSize: options.replayCacheSize,
     },
     deps.clock,
+    options.sharedState,
   );
 
   const app = Fastify({
@@ -159,6 +161,7 @@ export async function createToolServer(
     remoteStatus: options.remoteStatus,
     isDraining: () => draining,
     audit: options.audit,
+    sharedState: options.sharedState,
     logger: deps.logger,
   });
   await app.register((scope, _opts, done) => {

@@ -10,6 +10,7 @@ import type { CallerAuth } from './caller-auth.js';
 import type { AuditSink } from './observer.js';
 import type { RemoteStatus, RemoteStatusProvider } from './options.js';
 import type { CircuitName, ToolPolicies } from './policies.js';
+import type { SharedState } from './shared-state.js';
 import type { ToolDefinition } from '../definition/index.js';
 
 /** One tool in the registry view. */
@@ -71,6 +72,11 @@ export interface HealthRoutesOptions {
   readonly isDraining: () => boolean;
   /** The audit sink, whose `healthy()` readiness follows. */
   readonly audit: AuditSink | undefined;
+  /**
+   * The replicas' shared store: `/readyz` names its state as a detail and stays 200 while it is
+   * down, since every replica shares it and a 503 would take them all out of the balancer at once.
+   */
+  readonly sharedState: SharedState | undefined;
   readonly logger: Logger;
 }
 
@@ -116,7 +122,7 @@ const registrySchema = {
 
 const statusSchema = {
   type: 'object',
-  properties: { status: { type: 'string' } },
+  properties: { status: { type: 'string' }, shared_state: { type: 'string' } },
 } as const;
 
 /** Registers the health and registry routes. */
@@ -130,7 +136,9 @@ export function registerHealthRoutes(app: FastifyInstance, options: HealthRoutes
     { schema: { response: { 200: statusSchema, 503: statusSchema } } },
     (_request, reply) => {
       const { code, status } = readiness(options.isDraining(), options.audit?.healthy?.() ?? true);
-      return reply.code(code).send({ status });
+      const shared = options.sharedState;
+      if (shared === undefined) return reply.code(code).send({ status });
+      return reply.code(code).send({ status, shared_state: shared.isUp() ? 'up' : 'down' });
     },
   );
 
@@ -142,9 +150,16 @@ export function registerHealthRoutes(app: FastifyInstance, options: HealthRoutes
       // signed GET signs the empty body.
       const verdict = options.auth.checkHeaders(request.headers);
       const checked =
-        verdict === 'needs-body' ? options.auth.checkSignature(request.headers, '') : verdict;
+        verdict === 'needs-body' ? await options.auth.checkSignature(request.headers, '') : verdict;
       if (!checked.ok) {
         options.logger.warn({ reason: checked.reason }, 'registry caller refused');
+        if (checked.reason === 'replay-store-unavailable') {
+          throw new InvocationError(
+            'STORE_UNAVAILABLE',
+            'signed calls are checked for replay in the shared store, which is unreachable; retry shortly.',
+            { retryAfterMs: 1000 },
+          );
+        }
         throw new InvocationError('UNAUTHORIZED', 'credentials are missing or wrong.');
       }
       const remote =

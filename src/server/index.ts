@@ -1,6 +1,10 @@
 /** The server room's public surface (STYLE §2): name each export explicitly. */
 export { createToolServer, noopObserver } from './create-tool-server.js';
 export { createCachedStatusProvider } from './status-provider.js';
+export { createRedisSharedState } from './redis-shared-state.js';
+export type { RedisSharedStateOptions, RedisSharedStateDeps } from './redis-shared-state.js';
+export { sharedWindow, sharedWindowBound } from './shared-state.js';
+export type { SharedState, SharedStateEvent, SharedWindow } from './shared-state.js';
 export { ToolServerOptionsSchema, bearerTokenProblem, MIN_TOKEN_LENGTH } from './options.js';
 export type {
   ToolServerOptions,

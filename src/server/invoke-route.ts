@@ -104,6 +104,14 @@ function unauthorized(): InvocationError {
   return new InvocationError('UNAUTHORIZED', 'credentials are missing or wrong.');
 }
 
+function replayStoreDown(): InvocationError {
+  return new InvocationError(
+    'STORE_UNAVAILABLE',
+    'signed calls are checked for replay in the shared store, which is unreachable; retry shortly.',
+    { retryAfterMs: 1000 },
+  );
+}
+
 /** Registers the invocation route. */
 export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOptions): void {
   const { tools, auth, deps, observer } = options;
@@ -218,10 +226,11 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
     state: CallState,
   ): Promise<FastifyReply> => {
     if (state.needsSignature) {
-      const verdict = auth.checkSignature(request.headers, request.rawBody ?? '');
+      const checking = auth.checkSignature(request.headers, request.rawBody ?? '');
+      const verdict = checking instanceof Promise ? await checking : checking;
       if (!verdict.ok) {
         state.refusal = verdict.reason;
-        throw refused;
+        throw verdict.reason === 'replay-store-unavailable' ? replayStoreDown() : refused;
       }
       trustCaller(state, request.headers);
       if (state.span instanceof DeferredSpan) state.span.trust();
@@ -247,7 +256,8 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
     if (shape !== undefined) throw shape;
     const checked = served.validateParameters(envelope.parameters);
     if (!checked.ok) throw invalidParameters(state.toolName, checked.issues);
-    served.policies.admit();
+    const admitted = served.policies.admit();
+    if (admitted !== undefined) await admitted;
     const output = await runHandler(reply, served, state, envelope.parameters);
     return sendSuccess(reply, state, outcomeDeps, output);
   };

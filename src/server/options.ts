@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { ToolDefinition } from '../definition/index.js';
 import { ConfigError } from '../errors.js';
 import type { AuditSink, InvocationObserver } from './observer.js';
+import type { SharedState } from './shared-state.js';
 
 /** A tool's registration in the org, as the remote-status provider reports it. */
 export interface RemoteToolStatus {
@@ -42,6 +43,11 @@ const observerSchema = z.custom<InvocationObserver>(
 const auditSchema = z.custom<AuditSink>((v) => isObject(v) && typeof v.append === 'function', {
   message: 'expected an AuditSink { append }',
 });
+
+const sharedStateSchema = z.custom<SharedState>(
+  (v) => isObject(v) && typeof v.limiter === 'function' && typeof v.rememberOnce === 'function',
+  { message: 'expected a SharedState (made with createRedisSharedState)' },
+);
 
 const remoteStatusSchema = z.custom<RemoteStatusProvider>((v) => typeof v === 'function', {
   message: 'expected a function returning { tools, stale }',
@@ -114,6 +120,8 @@ export const ToolServerOptionsSchema = z.strictObject({
   observer: observerSchema.optional(),
   audit: auditSchema.optional(),
   remoteStatus: remoteStatusSchema.optional(),
+  /** Rate limits and the replay cache shared by the replicas (Redis); unset: in process. */
+  sharedState: sharedStateSchema.optional(),
   /** How long `close()` waits for in-flight calls before aborting them and dropping connections. */
   drainTimeoutMs: z.number().int().min(0).max(600_000).default(10_000),
   /** Standard Webhooks: accepted distance between `webhook-timestamp` and now (5 minutes). */

@@ -24,8 +24,9 @@ import { InvocationError, asInvocationError } from '../errors.js';
 import type { CallCancellation } from './call-cancellation.js';
 import { createCircuitBreaker } from './circuit-breaker.js';
 import type { CallVerdict, CircuitName } from './circuit-breaker.js';
+import { createSharedAdmission } from './shared-limit.js';
+import type { LimitVerdict, SharedState } from './shared-state.js';
 import { createTokenBucket } from './token-bucket.js';
-import type { TokenBucket } from './token-bucket.js';
 
 export type { CircuitName } from './circuit-breaker.js';
 export { CallCancellation, InFlightCalls } from './call-cancellation.js';
@@ -55,8 +56,13 @@ export interface ToolPolicies {
     finish: (value: T) => T,
     call: CallCancellation,
   ): Promise<PolicyRun<T>>;
-  /** Takes a rate-limit token. @throws InvocationError RATE_LIMITED with retryAfterMs. */
-  admit(): void;
+  /**
+   * Takes a rate-limit token: at once from the in-process bucket, or a promise when the limit is
+   * in the shared store (no promise, hence no extra tick, on the in-process path).
+   * @throws InvocationError RATE_LIMITED with retryAfterMs; STORE_UNAVAILABLE (shared store down,
+   *   tool policy `closed`).
+   */
+  admit(): void | Promise<void>;
   circuit(): CircuitName;
 }
 
@@ -83,9 +89,16 @@ export function verdictOf(error: unknown, cancelled: CallCancellation['reason'])
 /** Builds the policies of one tool. `onCircuit` hears every breaker state change. */
 export function createToolPolicies(
   tool: ToolDefinition,
-  deps: { readonly clock: Clock; readonly onCircuit: (state: CircuitName) => void },
+  deps: {
+    readonly clock: Clock;
+    readonly onCircuit: (state: CircuitName) => void;
+    /** Set: the rate limit is shared by the replicas through this store. */
+    readonly shared?: SharedState | undefined;
+  },
 ): ToolPolicies {
-  const bucket: TokenBucket = createTokenBucket(tool.rateLimit, deps.clock);
+  const shared =
+    deps.shared === undefined ? undefined : createSharedAdmission(tool, deps.shared, deps.clock);
+  const bucket = shared === undefined ? createTokenBucket(tool.rateLimit, deps.clock) : undefined;
   const bulk: BulkheadPolicy = bulkhead(tool.concurrency.maxConcurrent, tool.concurrency.maxQueue);
   const breaker = createCircuitBreaker(tool.circuitBreaker, {
     nowMs: () => deps.clock.nowMs(),
@@ -213,17 +226,23 @@ export function createToolPolicies(
     return error;
   };
 
+  const checkVerdict = (verdict: LimitVerdict): void => {
+    if (verdict.ok) return;
+    throw new InvocationError(
+      'RATE_LIMITED',
+      `tool "${tool.name}" allows ${tool.rateLimit.requestsPerMinute} calls per minute (burst ${tool.rateLimit.burstSize}); retry after the Retry-After time.`,
+      { retryAfterMs: verdict.retryAfterMs },
+    );
+  };
+
   return {
     run,
     admit: () => {
-      const taken = bucket.take();
-      if (!taken.ok) {
-        throw new InvocationError(
-          'RATE_LIMITED',
-          `tool "${tool.name}" allows ${tool.rateLimit.requestsPerMinute} calls per minute (burst ${tool.rateLimit.burstSize}); retry after the Retry-After time.`,
-          { retryAfterMs: taken.retryAfterMs },
-        );
+      if (bucket !== undefined) {
+        checkVerdict(bucket.take());
+        return;
       }
+      return shared?.().then(checkVerdict);
     },
     circuit: () => breaker.circuit,
   };

@@ -18,6 +18,8 @@ import type { ClientEvent } from './metrics.js';
 import { parseOptions } from './options.js';
 import { unitSuffixViews } from './prometheus-names.js';
 import { startRuntimeMetrics } from './runtime-metrics.js';
+import { createSharedStateInstruments } from './shared-state-metrics.js';
+import type { SharedStateEvent } from './shared-state-metrics.js';
 import { createTracing } from './tracing.js';
 import type { IncomingHeaders } from './tracing.js';
 
@@ -89,6 +91,8 @@ export interface Telemetry {
   readonly onClientEvent: (event: ClientEvent) => void;
   /** Listener for the audit log's events; pass it as is (`onEvent: telemetry.onAuditEvent`). */
   readonly onAuditEvent: (event: AuditEvent) => void;
+  /** Listener for the shared state's events (Redis up/down, calls that found it down). */
+  readonly onSharedStateEvent: (event: SharedStateEvent) => void;
   /** `http://host:port/metrics`, or undefined when no metrics server runs. */
   readonly metricsUrl: string | undefined;
   /** The current Prometheus exposition text. */
@@ -147,6 +151,10 @@ export async function createTelemetry(
     o.toolPolicies,
   );
   const runtime = o.runtimeMetrics ? startRuntimeMetrics(meterProvider) : undefined;
+  const onSharedStateEvent = createSharedStateInstruments(
+    meterProvider.getMeter('genesys-tools'),
+    served,
+  );
   const otlpEndpoint = o.traceExporter === 'none' ? undefined : o.otlpEndpoint;
   const tracing = createTracing({ resource, otlpEndpoint });
 
@@ -196,6 +204,7 @@ export async function createTelemetry(
     onAuditEvent: (event) => {
       instruments.auditEvent(event);
     },
+    onSharedStateEvent,
     metricsUrl,
     collectPrometheusText: async () => {
       const { resourceMetrics } = await exporter.collect();

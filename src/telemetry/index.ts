@@ -39,5 +39,6 @@ export type {
 } from './create-telemetry.js';
 export type { ClientEvent } from './metrics.js';
 export { DURATION_BUCKETS_S } from './metric-buckets.js';
+export type { SharedStateEvent } from './shared-state-metrics.js';
 export { createLogger } from './logger.js';
 export type { LoggerOptions } from './logger.js';

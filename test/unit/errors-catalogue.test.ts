@@ -41,6 +41,7 @@ describe('error catalogue', () => {
     ['RATE_LIMITED', 429],
     ['OVERLOADED', 503],
     ['CIRCUIT_OPEN', 503],
+    ['STORE_UNAVAILABLE', 503],
     ['TOOL_EXECUTION_TIMEOUT', 504],
     ['EXECUTION_FAILURE', 500],
   ] as const)('maps wire code %s to HTTP %i', (code, status) => {

@@ -1,6 +1,7 @@
 /**
  * `genesys-tools serve [--tools DIR] [--host] [--port] [--metrics-port] [--audit-file]
- * [--audit-max-files N] [--audit-max-bytes BYTES] [--insecure-no-auth]`:
+ * [--audit-max-files N] [--audit-max-bytes BYTES] [--insecure-no-auth] [--redis-url URL]
+ * [--replicas N]`:
  * loads the tools, serves `POST /api/v1/tools/{name}` for each tool with a handler, prints each
  * endpoint's URL, and runs until SIGTERM/SIGINT (`ctx.stopSignal`), then drains and exits 0.
  */
@@ -17,6 +18,7 @@ import type { CliContext } from '../context.js';
 import { untilStopped } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { wireServer } from '../wiring.js';
+import { openSharedState } from '../shared-state.js';
 import { openSession } from './sync-common.js';
 import { formatIssue } from './validate.js';
 
@@ -40,6 +42,9 @@ const ServeFlagsSchema = z.strictObject({
   connectionTimeoutMs: z.coerce.number().int().min(10).max(600_000).default(10_000),
   maxConnections: z.coerce.number().int().min(1).max(1_000_000).default(1024),
   allowInsecureHttp: z.boolean().default(false),
+  // Several replicas (issue 16 §1): the shared store, and how many replicas share each limit.
+  redisUrl: z.string().min(1).optional(),
+  replicas: z.coerce.number().int().min(1).max(10_000).default(1),
 });
 
 /** The flags of `serve` after parsing. */
@@ -142,9 +147,11 @@ async function onPortInUse<T>(where: string, listen: () => Promise<T>): Promise<
 /** Runs the server until `ctx.stopSignal`; resolves once it has drained and closed. */
 export async function runServe(ctx: CliContext, raw: Record<string, unknown>): Promise<void> {
   const flags = parseFlags(raw);
-  const env = loadEnvConfig(
-    flags.allowInsecureHttp ? { ...ctx.env, GENESYS_TOOLS_ALLOW_INSECURE_HTTP: 'true' } : ctx.env,
-  );
+  const env = loadEnvConfig({
+    ...ctx.env,
+    ...(flags.allowInsecureHttp ? { GENESYS_TOOLS_ALLOW_INSECURE_HTTP: 'true' } : {}),
+    ...(flags.redisUrl === undefined ? {} : { GENESYS_TOOLS_REDIS_URL: flags.redisUrl }),
+  });
   requireAuth(env, flags, ctx);
   const tools = await servableTools(flags, ctx);
   const session = await statusSession(ctx, env);
@@ -162,6 +169,13 @@ export async function runServe(ctx: CliContext, raw: Record<string, unknown>): P
         ...(session === undefined ? {} : { registry: () => session }),
       }),
   );
+  const sharedState = await openSharedState(env.redisUrl, flags.replicas, wiring);
+  // A failed start closes what was opened (the metrics port, the audit file, Redis) and ends.
+  const closeOpened = async (error: unknown): Promise<never> => {
+    await sharedState?.close();
+    await wiring.close();
+    throw error;
+  };
   const app = await createToolServer(
     {
       tools: [...tools],
@@ -177,19 +191,18 @@ export async function runServe(ctx: CliContext, raw: Record<string, unknown>): P
       connectionTimeoutMs: flags.connectionTimeoutMs,
       maxConnections: flags.maxConnections,
       ...(wiring.remoteStatus === undefined ? {} : { remoteStatus: wiring.remoteStatus }),
+      ...(sharedState === undefined ? {} : { sharedState }),
     },
     { logger: wiring.logger },
-  );
+  ).catch(closeOpened);
   let address: string;
   try {
     address = await onPortInUse(`${flags.host}:${String(flags.port)} (--port)`, () =>
       app.listen({ host: flags.host, port: flags.port }),
     );
   } catch (error) {
-    // Close what was opened (the metrics port, the audit file) so the process ends at once.
     await app.close();
-    await wiring.close();
-    throw error;
+    return closeOpened(error);
   }
   ctx.stdout(`serving ${tools.length} tool(s) at ${address}\n`);
   for (const t of tools) ctx.stdout(`  POST ${address}/api/v1/tools/${t.name}\n`);
@@ -201,6 +214,7 @@ export async function runServe(ctx: CliContext, raw: Record<string, unknown>): P
   await untilStopped(ctx);
   ctx.stdout('stopping: draining calls in flight\n');
   await app.close();
+  await sharedState?.close();
   await wiring.close();
   ctx.stdout('stopped\n');
   ctx.exitCode = EXIT.ok;
@@ -240,6 +254,15 @@ export function register(program: Command, ctx: CliContext): void {
     .option(
       '--allow-insecure-http',
       'accept http:// execution, login and API URLs on hosts other than loopback (GENESYS_TOOLS_ALLOW_INSECURE_HTTP=true)',
+    )
+    .option(
+      '--redis-url <url>',
+      'Redis shared by the replicas for rate limits and the replay cache (GENESYS_TOOLS_REDIS_URL)',
+    )
+    .option(
+      '--replicas <n>',
+      'replicas sharing the limits; while Redis is down each serves 1/n of a limit',
+      '1',
     )
     .action(async (options: Record<string, unknown>) => {
       await runServe(ctx, options);
