@@ -1,7 +1,8 @@
 /** The audit log's public types: what it reports, what it needs, what it offers. */
 import type { Clock, Logger } from '../deps.js';
 import type { LineWriter } from './audit-file.js';
-import type { AuditInvocationEntry, AuditRecord, RegistryChange } from './audit-record.js';
+import type { WrittenRecord } from './audit-export.js';
+import type { AuditInvocationEntry, RegistryChange } from './audit-record.js';
 import type { Refusal } from './refusal-tally.js';
 
 /** What the audit log reports to metrics (telemetry's `onAuditEvent`). Never an id. */
@@ -18,7 +19,7 @@ export interface AuditLogDeps {
   readonly stdout: LineWriter;
   readonly onEvent: (event: AuditEvent) => void;
   /** Told of each batch of records once it is written (the OTLP export); must not throw. */
-  readonly onRecords: (records: readonly AuditRecord[]) => void;
+  readonly onRecords: (records: readonly WrittenRecord[]) => void;
 }
 
 /** The durable audit log; it is an `AuditSink` of the server. */

@@ -25,6 +25,7 @@ import type { AuditLock } from './audit-lock.js';
 import { AuditLogOptionsSchema } from './audit-log-options.js';
 import type { AuditLogOptions } from './audit-log-options.js';
 import { auditLine, nextAuditRecord } from './audit-record.js';
+import type { WrittenRecord } from './audit-export.js';
 import type { AuditInput, AuditRecord } from './audit-record.js';
 import type { AuditLog, AuditLogDeps } from './audit-log-types.js';
 import { createBackgroundSync } from './audit-background-sync.js';
@@ -149,13 +150,13 @@ export async function createAuditLog(
     let hash = head;
     const lines: string[] = [];
     const written: Pending[] = [];
-    const records: AuditRecord[] = [];
+    const records: WrittenRecord[] = [];
     for (const p of batch) {
       try {
         const next = serialise(p, hash);
         lines.push(next.line);
         written.push(p);
-        if (onRecords !== undefined) records.push(next.record);
+        if (onRecords !== undefined) records.push(next);
         hash = next.record.hash;
       } catch (error) {
         p.reject(error);
