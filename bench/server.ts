@@ -7,6 +7,8 @@
  *   parameter validation, rate limit, bulkhead, breaker, timeout, retry, output check, OTel metrics
  *   and spans, one pino log line per call (stderr to a file), and the audit log (hash chain,
  *   fsync'ed group commit), all on.
+ * - full, write durability: the same with `--audit-durability write` (issue 18): each record is
+ *   written to the OS before the reply and fsync'ed in the background at most every second.
  * - Fastify alone: the same route answering the same reply; the ceiling of any Fastify server.
  * - bare: node:http, JSON.parse of the body, JSON.stringify of a reply of the same shape.
  * - `--ladder` adds the layers between: the pipeline without telemetry, logs or audit; with
@@ -170,11 +172,12 @@ process.on('SIGTERM', () => { void app.close().then(() => process.exit(0)); });
 `;
 
 /** Each server of the benchmark, in the order of its table. */
-const KINDS = ['full', 'logs', 'telemetry', 'pipeline', 'fastify', 'bare'] as const;
+const KINDS = ['full', 'write', 'logs', 'telemetry', 'pipeline', 'fastify', 'bare'] as const;
 type Kind = (typeof KINDS)[number];
 
 const LABELS: Record<Kind, string> = {
   full: 'full (serve)',
+  write: 'full, --audit-durability write',
   logs: 'pipeline+telemetry+logs',
   telemetry: 'pipeline+telemetry',
   pipeline: 'pipeline',
@@ -194,21 +197,15 @@ interface Server {
 /** Starts a server process; resolves once it prints the URL it serves at. */
 function startServer(kind: Kind, dir: string): Promise<Server> {
   const log = openSync(join(dir, `${kind}.log`), 'w');
+  const serve = [CLI, 'serve', '--tools', join(dir, 'tools'), '--port', '0', '--metrics-port', '0'];
+  // Both serve processes write their own chain in audit/, which `audit verify DIR` checks.
+  const auditFile = ['--audit-file', join(dir, 'audit', `audit.${kind}.jsonl`)];
   const args =
     kind === 'full'
-      ? [
-          CLI,
-          'serve',
-          '--tools',
-          join(dir, 'tools'),
-          '--port',
-          '0',
-          '--metrics-port',
-          '0',
-          '--audit-file',
-          join(dir, 'audit.jsonl'),
-        ]
-      : ['--input-type=module', '-e', kind === 'bare' ? BARE_SERVER : LAYER_SERVER];
+      ? [...serve, ...auditFile]
+      : kind === 'write'
+        ? [...serve, ...auditFile, '--audit-durability', 'write']
+        : ['--input-type=module', '-e', kind === 'bare' ? BARE_SERVER : LAYER_SERVER];
   // --trace-gc: a line per GC on stdout. Full GCs under a steady load mean that per-call objects
   // reach the old generation: each such change cost tens of MB of RSS (see the notes in src/server).
   const proc = spawn(process.execPath, ['--trace-gc', ...args], {
@@ -363,7 +360,9 @@ async function saturate(servers: readonly Server[]): Promise<Map<Kind, Saturatio
 async function main(): Promise<void> {
   if (!existsSync(CLI)) throw new Error('dist/ is missing: run `npm run build` first');
   const ladder = process.argv.includes('--ladder');
-  const kinds = KINDS.filter((k) => ladder || k === 'full' || k === 'fastify' || k === 'bare');
+  const kinds = KINDS.filter(
+    (k) => ladder || k === 'full' || k === 'write' || k === 'fastify' || k === 'bare',
+  );
   const dir = mkdtempSync(join(tmpdir(), 'bench-server-'));
   mkdirSync(join(dir, 'tools'));
   writeFileSync(join(dir, 'tools', 'package.json'), '{"type":"module"}');
@@ -401,16 +400,22 @@ async function main(): Promise<void> {
     console.log(
       `full p99: ${String(full?.p99)} ms at ${String(CONNECTIONS)} connections (goal ≤ 5 ms); full peak RSS: ${String(fullRow?.['peak RSS MB'])} MB (goal ≤ 150 MB)`,
     );
+    const write = sat.get('write');
+    console.log(
+      `write durability / fsync: ${(((write?.reqPerSec ?? 0) / (full?.reqPerSec ?? 1)) * 100).toFixed(1)}% req/s; write / bare: ${(((write?.reqPerSec ?? 0) / (bare?.reqPerSec ?? 1)) * 100).toFixed(1)}% (issue 18 goal ≥ 50%)`,
+    );
     const fullServer = servers[0];
     if (fullServer === undefined) return;
-    let answered = full?.answered ?? 0;
+    let answered = (full?.answered ?? 0) + (write?.answered ?? 0);
     if (process.argv.includes('--long')) answered += await longRun(fullServer);
-    await fullServer.stop();
-    // The log rotates at 64 MB: verify and count the rotated files too.
-    const auditFiles = readdirSync(dir)
-      .filter((f) => f.startsWith('audit.jsonl'))
-      .map((f) => join(dir, f));
-    const verify = spawnSync(process.execPath, [CLI, 'audit', 'verify', ...auditFiles], {
+    for (const server of servers)
+      if (server.kind === 'full' || server.kind === 'write') await server.stop();
+    // The logs rotate at 64 MB: verify and count the rotated files too (one chain per server).
+    const auditDir = join(dir, 'audit');
+    const auditFiles = readdirSync(auditDir)
+      .filter((f) => /\.jsonl(\.[0-9]+)?$/.test(f))
+      .map((f) => join(auditDir, f));
+    const verify = spawnSync(process.execPath, [CLI, 'audit', 'verify', auditDir], {
       encoding: 'utf8',
     });
     const records = auditFiles.reduce(
