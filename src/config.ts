@@ -4,6 +4,7 @@
  * passes it here; names are DESIGN's "Configuration" table.
  */
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 
@@ -32,6 +33,29 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0', ''])
   .optional()
   .transform((v) => v === 'true' || v === '1');
+
+/** What an instance id may be: it is put in file names (DESIGN "Configuration"). */
+const INSTANCE_ID_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/;
+
+/** Where `GENESYS_TOOLS_AUDIT_FILE` (or `--audit-file`) puts the instance id. */
+export const INSTANCE_PLACEHOLDER = '{instance}';
+
+/**
+ * The instance id a host name gives (issue 16, item 3): characters a file name cannot safely hold
+ * become `-`, cut to 64. Pure.
+ */
+export function instanceIdFromHost(host: string): string {
+  const id = host
+    .replace(/[^A-Za-z0-9._-]/g, '-')
+    .replace(/^[.-]+/, '')
+    .slice(0, 64);
+  return id === '' ? 'instance' : id;
+}
+
+/** The audit file of `instanceId`: `{instance}` in the path replaced by the id. Pure. */
+export function auditFileOf(path: string, instanceId: string): string {
+  return path.replaceAll(INSTANCE_PLACEHOLDER, instanceId);
+}
 
 /** The variables holding URLs that carry credentials, checked for plain HTTP (issue 14 §12). */
 const CREDENTIAL_URL_VARIABLES = [
@@ -101,6 +125,16 @@ export const EnvSchema = z.object({
       .regex(/^rediss?:\/\/\S+$/, 'expected a redis:// or rediss:// URL')
       .optional(),
   ),
+  GENESYS_TOOLS_INSTANCE_ID: optionalString.pipe(
+    z
+      .string()
+      .regex(
+        INSTANCE_ID_PATTERN,
+        'expected 1-64 letters, digits, ".", "_" or "-", not first "." or "-"',
+      )
+      .optional(),
+  ),
+  GENESYS_TOOLS_AUDIT_DURABILITY: z.enum(['fsync', 'write']).default('fsync'),
   GENESYS_TOOLS_AUDIT_HMAC_KEY: optionalString.pipe(
     z.string().min(32, 'expected at least 32 characters').optional(),
   ),
@@ -110,6 +144,8 @@ export const EnvSchema = z.object({
   // OpenTelemetry's standard variables (only the ones we act on).
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
   OTEL_SERVICE_NAME: optionalString,
+  /** OTLP/HTTP URL of logs (used as is, as the OTel spec says): audit records are exported there. */
+  OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: optionalUrl,
   /** The client's own limit (reference §3: 300 per token per minute, the platform default). */
   GENESYS_CLOUD_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
 });
@@ -128,10 +164,19 @@ export interface EnvConfig {
   /** Accepted `user:password` pairs. */
   readonly basicAuth: readonly string[];
   readonly signingSecrets: readonly string[];
-  /** The server's audit log (default `./audit/audit.jsonl`). */
+  /**
+   * The server's audit log (default `./audit/audit.{instance}.jsonl`), `{instance}` already
+   * replaced by `instanceId`, so that replicas on one volume each write their own file.
+   */
   readonly auditFile: string;
   /** Redis shared by the replicas (a secret when it carries a password). */
   readonly redisUrl: string | undefined;
+  /** This replica's id, in its audit file's name and records: the variable, else the host name. */
+  readonly instanceId: string;
+  /** `fsync` (the default): a 2xx leaves once its audit record is fsync'ed; `write`: once written. */
+  readonly auditDurability: 'fsync' | 'write';
+  /** OTLP/HTTP URL audit records are also exported to as log records; none when unset. */
+  readonly otlpLogsEndpoint: string | undefined;
   /**
    * The audit log of `apply` and `destroy`: GENESYS_TOOLS_AUDIT_FILE when set, else
    * `./audit/changes.jsonl`, so that the CLI and a running server never share a chain by default.
@@ -148,6 +193,9 @@ export interface EnvConfig {
   /** http:// credential URLs on hosts other than loopback were accepted on purpose. */
   readonly allowInsecureHttp: boolean;
 }
+
+/** The server's audit file when GENESYS_TOOLS_AUDIT_FILE is unset: one file per replica. */
+const DEFAULT_AUDIT_FILE = `./audit/audit.${INSTANCE_PLACEHOLDER}.jsonl`;
 
 /** Secret variables that may instead name a file holding the value (`NAME_FILE`, as Docker secrets). */
 export const SECRET_FILE_VARIABLES = [
@@ -221,6 +269,7 @@ export function loadEnvConfig(
     Object.fromEntries(CREDENTIAL_URL_VARIABLES.map((name) => [name, e[name]])),
     e.GENESYS_TOOLS_ALLOW_INSECURE_HTTP,
   );
+  const instanceId = e.GENESYS_TOOLS_INSTANCE_ID ?? instanceIdFromHost(hostname());
   return Object.freeze({
     region: e.GENESYS_CLOUD_REGION,
     clientId: e.GENESYS_CLOUD_CLIENT_ID,
@@ -232,9 +281,12 @@ export function loadEnvConfig(
     bearerTokens: Object.freeze(e.GENESYS_TOOLS_BEARER_TOKEN),
     basicAuth: Object.freeze(e.GENESYS_TOOLS_BASIC_AUTH),
     signingSecrets: Object.freeze(e.GENESYS_TOOLS_SIGNING_SECRET),
-    auditFile: e.GENESYS_TOOLS_AUDIT_FILE ?? './audit/audit.jsonl',
+    auditFile: auditFileOf(e.GENESYS_TOOLS_AUDIT_FILE ?? DEFAULT_AUDIT_FILE, instanceId),
+    changeAuditFile: auditFileOf(e.GENESYS_TOOLS_AUDIT_FILE ?? './audit/changes.jsonl', instanceId),
     redisUrl: e.GENESYS_TOOLS_REDIS_URL,
-    changeAuditFile: e.GENESYS_TOOLS_AUDIT_FILE ?? './audit/changes.jsonl',
+    instanceId,
+    auditDurability: e.GENESYS_TOOLS_AUDIT_DURABILITY,
+    otlpLogsEndpoint: e.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT,
     auditHmacKey: e.GENESYS_TOOLS_AUDIT_HMAC_KEY,
     logLevel: e.LOG_LEVEL,
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,

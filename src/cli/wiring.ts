@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { EnvConfig } from '../config.js';
+import { auditFileOf } from '../config.js';
 import type { Logger } from '../deps.js';
 import { systemClock } from '../deps.js';
 import { basicAuthSecrets } from '../redact.js';
@@ -12,8 +13,13 @@ import type { ToolDefinition } from '../definition/index.js';
 import type { Registry } from '../registry/index.js';
 import type { RemoteStatusProvider } from '../server/index.js';
 import { createCachedStatusProvider } from '../server/index.js';
-import type { AuditLog, Telemetry } from '../telemetry/index.js';
-import { createAuditLog, createLogger, createTelemetry } from '../telemetry/index.js';
+import type { AuditExporter, AuditLog, Telemetry } from '../telemetry/index.js';
+import {
+  createAuditExporter,
+  createAuditLog,
+  createLogger,
+  createTelemetry,
+} from '../telemetry/index.js';
 import type { CliContext } from './context.js';
 import { redisUrlSecrets } from './shared-state.js';
 
@@ -33,8 +39,12 @@ export interface WiringOptions {
   /** Port of the Prometheus endpoint; false for none. */
   readonly metricsPort: number | false;
   readonly metricsHost?: string;
-  /** Audit file, relative to the context's cwd. */
+  /** Audit file, relative to the context's cwd; `{instance}` in it becomes the instance id. */
   readonly auditFile?: string;
+  /** `fsync` or `write` (issue 18); default the environment's (GENESYS_TOOLS_AUDIT_DURABILITY). */
+  readonly auditDurability?: 'fsync' | 'write';
+  /** With `write` durability: the most time between a record's write and its fsync. */
+  readonly auditFsyncIntervalMs?: number;
   /** Audit retention: most files kept (current included) and most bytes over all; 0: no limit. */
   readonly auditMaxFiles?: number;
   readonly auditMaxBytes?: number;
@@ -101,19 +111,38 @@ export async function wireServer(
     },
     { logger },
   );
-  const auditFile = resolve(ctx.cwd, options.auditFile ?? env.auditFile);
+  const { instanceId } = env;
+  const auditFile = resolve(ctx.cwd, auditFileOf(options.auditFile ?? env.auditFile, instanceId));
+  const exporter: AuditExporter | undefined =
+    env.otlpLogsEndpoint === undefined
+      ? undefined
+      : createAuditExporter({
+          url: env.otlpLogsEndpoint,
+          serviceName: env.serviceName ?? 'genesys-tools',
+          instanceId,
+        });
   let auditLog: AuditLog;
   try {
     auditLog = await createAuditLog(
       {
         file: auditFile,
+        instanceId,
+        durability: options.auditDurability ?? env.auditDurability,
+        ...(options.auditFsyncIntervalMs === undefined
+          ? {}
+          : { fsyncIntervalMs: options.auditFsyncIntervalMs }),
         ...(env.auditHmacKey === undefined ? {} : { hmacKey: env.auditHmacKey }),
         ...(options.auditMaxFiles === undefined ? {} : { maxFiles: options.auditMaxFiles }),
         ...(options.auditMaxBytes === undefined ? {} : { maxTotalBytes: options.auditMaxBytes }),
       },
-      { logger, onEvent: telemetry.onAuditEvent },
+      {
+        logger,
+        onEvent: telemetry.onAuditEvent,
+        ...(exporter === undefined ? {} : { onRecords: exporter.onRecords }),
+      },
     );
   } catch (error) {
+    await exporter?.shutdown();
     await telemetry.shutdown();
     throw error;
   }
@@ -147,6 +176,7 @@ export async function wireServer(
     ...(remoteStatus === undefined ? {} : { remoteStatus }),
     close: async () => {
       await auditLog.close();
+      await exporter?.shutdown();
       await telemetry.shutdown();
     },
   };

@@ -82,7 +82,7 @@ function locked(file: string, lockPath: string, holder: Holder | undefined): Aud
       : '';
   return new AuditError(
     'AUDIT_FILE_LOCKED',
-    `audit file "${file}" is being written by ${who} (lock file "${lockPath}"); give this writer its own audit file${wait}, or delete the lock file if that process is gone`,
+    `audit file "${file}" is being written by ${who} (lock file "${lockPath}"); give this writer its own audit file (replicas: put {instance} in the path and give each its own GENESYS_TOOLS_INSTANCE_ID)${wait}, or delete the lock file if that process is gone`,
     { details: { file, lockFile: lockPath } },
   );
 }

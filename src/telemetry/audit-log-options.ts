@@ -10,6 +10,20 @@ export const AuditLogOptionsSchema = z
     /** The current audit file; rotated files are `FILE.1`, `FILE.2`, ... (oldest lowest). */
     file: z.string().min(1),
     sink: z.enum(['file', 'stdout']).default('file'),
+    /**
+     * The replica writing this file (issue 16, item 3), stored in every record. The CLI puts it
+     * in the file name too; unset: records carry no instance (one writer, as before issue 16).
+     */
+    instanceId: z.string().min(1).max(64).optional(),
+    /**
+     * `fsync` (the default): an append resolves once its record is written and fsync'ed (group
+     * commit), so it survives power loss. `write`: once it is written to the OS, which keeps it
+     * through a crash of the process (kill -9) but not through power loss or an OS crash; the file
+     * is fsync'ed in the background every `fsyncIntervalMs` while records are pending (issue 18).
+     */
+    durability: z.enum(['fsync', 'write']).default('fsync'),
+    /** With `durability: 'write'`: the most time between a record's write and its fsync. */
+    fsyncIntervalMs: z.number().int().min(1).max(60_000).default(1000),
     /** Rotate before a batch would take the file past this size. */
     maxBytes: z
       .number()

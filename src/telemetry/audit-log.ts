@@ -1,70 +1,43 @@
 /**
  * The audit writer (DESIGN "Telemetry and audit"): appends are queued and written in small batches,
  * each batch fsync'ed before the appends in it resolve (group commit), so every acknowledged
- * invocation survives `kill -9`. Files rotate by size and are pruned to a retention bound; the
+ * invocation survives `kill -9` and power loss. With `durability: 'write'` a batch resolves once
+ * written to the OS (which keeps it through `kill -9`), and the file is fsync'ed in the background
+ * at most `fsyncIntervalMs` later (issue 18). Files rotate by size and are pruned to a retention bound; the
  * chain runs on across files. One writer per file (a lock file). Refused calls are counted per
  * interval, not written one by one; a failing sink is reported until a probe write succeeds.
  */
 import { randomBytes } from 'node:crypto';
-import { stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import type { Clock, Logger } from '../deps.js';
 import { silentLogger, systemClock } from '../deps.js';
 import { AuditError } from '../errors.js';
-import { fileOutput, prepareDirectory, stdoutOutput, tooLarge, writeFailed } from './audit-file.js';
-import type { AuditFileEvent, LineWriter, Output } from './audit-file.js';
+import {
+  fileOutput,
+  prepareDirectory,
+  stdoutOutput,
+  systemCode,
+  tooLarge,
+  writeFailed,
+} from './audit-file.js';
+import type { AuditFileEvent, Output } from './audit-file.js';
 import { loadOrCreateAuditKey } from './audit-key.js';
 import { LEASE_MS, acquireAuditLock } from './audit-lock.js';
 import type { AuditLock } from './audit-lock.js';
 import { AuditLogOptionsSchema } from './audit-log-options.js';
 import type { AuditLogOptions } from './audit-log-options.js';
 import { auditLine, nextAuditRecord } from './audit-record.js';
-import type { AuditInput, AuditInvocationEntry, RegistryChange } from './audit-record.js';
-import { recoverChainHead, rotatedSiblings } from './audit-recovery.js';
+import type { WrittenRecord } from './audit-export.js';
+import type { AuditInput, AuditRecord } from './audit-record.js';
+import type { AuditLog, AuditLogDeps } from './audit-log-types.js';
+import { createBackgroundSync } from './audit-background-sync.js';
+import { recoverChainHead } from './audit-recovery.js';
 import { parseOptions } from './options.js';
 import { createRefusalTally } from './refusal-tally.js';
-import type { Refusal } from './refusal-tally.js';
 
 export { AuditLogOptionsSchema } from './audit-log-options.js';
 export type { LineWriter } from './audit-file.js';
 export type { AuditLogOptions } from './audit-log-options.js';
-
-/** What the audit log reports to metrics (telemetry's `onAuditEvent`). Never an id. */
-export type AuditEvent =
-  | { readonly type: 'head'; readonly hash: string; readonly trigger: 'rotation' | 'shutdown' }
-  | { readonly type: 'file-dropped'; readonly bytes: number }
-  | { readonly type: 'sink'; readonly healthy: boolean }
-  /** Records that reached the sink, per batch. */
-  | { readonly type: 'written'; readonly records: number }
-  /** Records that were not written (sink failure, over maxRecordBytes); their appends rejected. */
-  | { readonly type: 'failed'; readonly records: number };
-
-/** Effects of the audit log: the clock owns the batch, refusal and probe timers. */
-export interface AuditLogDeps {
-  readonly clock: Clock;
-  readonly logger: Logger;
-  /** Where the stdout sink writes. */
-  readonly stdout: LineWriter;
-  readonly onEvent: (event: AuditEvent) => void;
-}
-
-/** The durable audit log; it is an `AuditSink` of the server. */
-export interface AuditLog {
-  /** Resolves once the invocation's record is written and fsync'ed. @throws AuditError AUDIT_WRITE_FAILED */
-  append(entry: AuditInvocationEntry): Promise<void>;
-  /** Resolves once the registry change's record is durable. @throws AuditError AUDIT_WRITE_FAILED */
-  appendChange(change: RegistryChange): Promise<void>;
-  /** Counts a call refused before authentication; written as one record per reason and interval. */
-  refused(refusal: Refusal): void;
-  /** False from a failed write until a probe write succeeds (readiness follows it). */
-  healthy(): boolean;
-  /** The hash of the last record on disk (the chain head), undefined before the first. */
-  head(): string | undefined;
-  /** Resolves when every append made so far is written (or has failed). */
-  flush(): Promise<void>;
-  /** Writes the pending refusal counts, flushes, logs the head, closes the file and its lock. */
-  close(): Promise<void>;
-}
+export type { AuditEvent, AuditLog, AuditLogDeps } from './audit-log-types.js';
+export { auditLogFiles } from './audit-dir.js';
 
 interface Pending {
   readonly input: AuditInput;
@@ -116,8 +89,12 @@ export async function createAuditLog(
     try {
       head = await recoverChainHead(o.file, logger);
       key ??= await loadOrCreateAuditKey(o.file, logger);
-      const { file, maxBytes, maxFiles, maxTotalBytes } = o;
-      output = await fileOutput({ file, maxBytes, maxFiles, maxTotalBytes }, logger, onFileEvent);
+      const { file, maxBytes, maxFiles, maxTotalBytes, durability } = o;
+      output = await fileOutput(
+        { file, maxBytes, maxFiles, maxTotalBytes, durability },
+        logger,
+        onFileEvent,
+      );
     } catch (error) {
       await lock.release();
       if (error instanceof AuditError) throw error;
@@ -140,7 +117,11 @@ export async function createAuditLog(
   let tallyArmed = false;
   let outage: { sinceMs: number; failedRecords: number } | undefined;
 
-  const serialise = (p: Pending, previous: string | undefined): { line: string; hash: string } => {
+  const onRecords = deps.onRecords;
+  const serialise = (
+    p: Pending,
+    previous: string | undefined,
+  ): { line: string; record: AuditRecord } => {
     const record = nextAuditRecord(
       previous === undefined ? undefined : { hash: previous },
       p.input,
@@ -152,7 +133,7 @@ export async function createAuditLog(
     if (line.length * 3 > o.maxRecordBytes && Buffer.byteLength(line) > o.maxRecordBytes) {
       throw tooLarge(Buffer.byteLength(line), o.maxRecordBytes);
     }
-    return { line, hash: record.hash };
+    return { line, record };
   };
 
   const sinkFailed = (records: number): void => {
@@ -169,12 +150,14 @@ export async function createAuditLog(
     let hash = head;
     const lines: string[] = [];
     const written: Pending[] = [];
+    const records: WrittenRecord[] = [];
     for (const p of batch) {
       try {
         const next = serialise(p, hash);
         lines.push(next.line);
         written.push(p);
-        hash = next.hash;
+        if (onRecords !== undefined) records.push(next);
+        hash = next.record.hash;
       } catch (error) {
         p.reject(error);
       }
@@ -195,7 +178,9 @@ export async function createAuditLog(
     onEvent({ type: 'written', records: written.length });
     // The chain advances only over records that reached the disk.
     head = hash;
+    if (o.durability === 'write') background.written(written.length);
     for (const p of written) p.resolve();
+    onRecords?.(records);
   };
 
   const drain = async (): Promise<void> => {
@@ -221,6 +206,7 @@ export async function createAuditLog(
     else void clock.sleep(o.flushIntervalMs).then(fire);
   };
 
+  const instance = o.instanceId === undefined ? {} : { instance: o.instanceId };
   const enqueue = (input: AuditInput): Promise<void> =>
     new Promise<void>((resolve, reject) => {
       if (closed) {
@@ -247,7 +233,7 @@ export async function createAuditLog(
         failingSince: new Date(current.sinceMs).toISOString(),
         failedRecords: current.failedRecords,
       };
-      enqueue({ kind: 'sink-recovered', recovered }).then(
+      enqueue({ kind: 'sink-recovered', recovered, ...instance }).then(
         () => {
           outage = undefined;
           logger.info({ auditFile: o.file, ...recovered }, 'audit sink recovered');
@@ -259,6 +245,21 @@ export async function createAuditLog(
       );
     });
   }
+
+  const background = createBackgroundSync({
+    intervalMs: o.fsyncIntervalMs,
+    sync: () => output.sync(),
+    after: afterTimer,
+    onFailure: (error, records) => {
+      const failure = new AuditError(
+        'AUDIT_WRITE_FAILED',
+        `audit background fsync failed${systemCode(error)}; ${records} records acknowledged since the last fsync may be lost on power loss`,
+        { cause: error },
+      );
+      logger.error({ err: failure, records }, 'audit background fsync failed');
+      sinkFailed(records);
+    },
+  });
 
   const renewLease = (held: AuditLock): void => {
     afterTimer(LEASE_MS / 3, () => {
@@ -274,7 +275,7 @@ export async function createAuditLog(
     for (const refused of tally.drain()) {
       logger.warn({ auditFile: o.file, ...refused }, 'calls refused before authentication');
       // Nobody waits on these records; a failed write is already logged and marks the sink.
-      enqueue({ kind: 'refused-calls', refused }).catch(() => undefined);
+      enqueue({ kind: 'refused-calls', refused, ...instance }).catch(() => undefined);
     }
   };
 
@@ -286,8 +287,8 @@ export async function createAuditLog(
   };
 
   return {
-    append: (entry) => enqueue({ kind: 'invocation', entry }),
-    appendChange: (change) => enqueue({ kind: 'registry-change', change }),
+    append: (entry) => enqueue({ kind: 'invocation', entry, ...instance }),
+    appendChange: (change) => enqueue({ kind: 'registry-change', change, ...instance }),
     refused: (refusal) => {
       if (closed) return;
       tally.add(refusal);
@@ -312,14 +313,4 @@ export async function createAuditLog(
       await lock?.release();
     },
   };
-}
-
-/** The files of a rotated audit log, oldest first, ending with the current file: for `verify`. */
-export async function auditLogFiles(file: string): Promise<string[]> {
-  const siblings = await rotatedSiblings(file);
-  const current = await stat(file).then(
-    () => [file],
-    () => [],
-  );
-  return [...siblings.map((s) => join(dirname(file), s.name)), ...current];
 }

@@ -65,6 +65,12 @@ export interface SinkRecovered {
 }
 
 interface ChainFields {
+  /**
+   * The replica that wrote the record (issue 16, item 3): each replica writes its own file, and
+   * the id in every record says whose chain a record belongs to once records are shipped elsewhere.
+   * Absent in records written without an instance id (before issue 16, or by a library user).
+   */
+  readonly instance?: string;
   /** Hash of the previous record, GENESIS_HASH for the first. */
   readonly prev: string;
   /** SHA-256 of the canonical JSON of this record without `hash`. */
@@ -112,12 +118,13 @@ export type AuditRecord =
   | RefusedCallsAuditRecord
   | SinkRecoveredAuditRecord;
 
-/** What goes into the chain. */
-export type AuditInput =
+/** What goes into the chain; `instance`, when given, is stored in the record. */
+export type AuditInput = { readonly instance?: string } & (
   | { readonly kind: 'invocation'; readonly entry: AuditInvocationEntry }
   | { readonly kind: 'registry-change'; readonly change: RegistryChange }
   | { readonly kind: 'refused-calls'; readonly refused: RefusedCalls }
-  | { readonly kind: 'sink-recovered'; readonly recovered: SinkRecovered };
+  | { readonly kind: 'sink-recovered'; readonly recovered: SinkRecovered }
+);
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -125,7 +132,11 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * The record: its body with the hash of the body added in place. A copy (`{ ...body, hash }`) per
  * record was a quarter of what V8 still promoted to the old generation under bench/server.ts.
  */
-function withHash<T extends object>(body: T): T & { readonly hash: string } {
+function withHash<T extends object>(
+  body: T,
+  instance: string | undefined,
+): T & { readonly hash: string } {
+  if (instance !== undefined) Object.assign(body, { instance });
   return Object.assign(body, { hash: sha256Hex(canonicalJson(body)) });
 }
 
@@ -208,27 +219,33 @@ export function nextAuditRecord(
   const prev = previous?.hash ?? GENESIS_HASH;
   switch (input.kind) {
     case 'invocation':
-      return withHash(invocationBody(input.entry, prev, hmacKey));
+      return withHash(invocationBody(input.entry, prev, hmacKey), input.instance);
     case 'registry-change':
-      return withHash(changeBody(input.change, prev));
+      return withHash(changeBody(input.change, prev), input.instance);
     case 'refused-calls':
-      return withHash({
-        kind: 'refused-calls' as const,
-        reason: input.refused.reason,
-        count: input.refused.count,
-        firstTime: input.refused.firstTime,
-        lastTime: input.refused.lastTime,
-        remoteAddresses: [...input.refused.remoteAddresses],
-        moreAddresses: input.refused.moreAddresses,
-        prev,
-      });
+      return withHash(
+        {
+          kind: 'refused-calls' as const,
+          reason: input.refused.reason,
+          count: input.refused.count,
+          firstTime: input.refused.firstTime,
+          lastTime: input.refused.lastTime,
+          remoteAddresses: [...input.refused.remoteAddresses],
+          moreAddresses: input.refused.moreAddresses,
+          prev,
+        },
+        input.instance,
+      );
     case 'sink-recovered':
-      return withHash({
-        kind: 'sink-recovered' as const,
-        time: input.recovered.time,
-        failingSince: input.recovered.failingSince,
-        failedRecords: input.recovered.failedRecords,
-        prev,
-      });
+      return withHash(
+        {
+          kind: 'sink-recovered' as const,
+          time: input.recovered.time,
+          failingSince: input.recovered.failingSince,
+          failedRecords: input.recovered.failedRecords,
+          prev,
+        },
+        input.instance,
+      );
   }
 }

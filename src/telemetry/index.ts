@@ -17,6 +17,9 @@ export type {
   SinkRecoveredAuditRecord,
 } from './audit-record.js';
 export { createAuditLog, auditLogFiles } from './audit-log.js';
+export { auditChainsIn } from './audit-dir.js';
+export { createAuditExporter } from './audit-export.js';
+export type { AuditExporter, AuditExportOptions, WrittenRecord } from './audit-export.js';
 export type {
   AuditEvent,
   AuditLog,

@@ -5,11 +5,13 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { defineTool } from '../../src/definition/index.js';
 import { createToolServer } from '../../src/server/index.js';
 import {
+  createAuditExporter,
   createAuditLog,
   createLogger,
   createTelemetry,
   verifyAuditFiles,
 } from '../../src/telemetry/index.js';
+import { receivedLogRecords, startOtlpReceiver } from '../support/otlp-receiver.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const TOKEN = 'sentinel-bearer-4f1c9e7a2b';
@@ -36,7 +38,16 @@ describe('telemetry on the execution server', () => {
       redactParameters: ['email', 'phone'],
     });
     const file = join(tempDir(), 'audit.jsonl');
-    const audit = await createAuditLog({ file, hmacKey: HMAC_KEY }, { logger });
+    const receiver = await startOtlpReceiver();
+    const exporter = createAuditExporter({
+      url: receiver.url,
+      serviceName: 'genesys-tools',
+      instanceId: 'sentinel-replica',
+    });
+    const audit = await createAuditLog(
+      { file, hmacKey: HMAC_KEY, instanceId: 'sentinel-replica' },
+      { logger, onRecords: exporter.onRecords },
+    );
     const telemetry = await createTelemetry({ toolNames: ['contact'], metricsPort: 0 }, { logger });
     const contact = defineTool({
       name: 'contact',
@@ -59,6 +70,7 @@ describe('telemetry on the execution server', () => {
     onTestFinished(async () => {
       await app.close();
       await audit.close();
+      await exporter.shutdown();
       await telemetry.shutdown();
     });
     const post = (parameters: Record<string, unknown>, authorization = `Bearer ${TOKEN}`) =>
@@ -80,8 +92,11 @@ describe('telemetry on the execution server', () => {
     );
     // Closing writes the refused calls' count (one record per reason and interval).
     await audit.close();
+    await exporter.shutdown();
 
     const logText = chunks.join('');
+    const exportedText = receiver.requests.map((r) => r.text).join('\n');
+    expect(receivedLogRecords(receiver.requests)).toHaveLength(3);
     const auditText = await readFile(file, 'utf8');
     const metricsText = await telemetry.collectPrometheusText();
     expect(logText.length).toBeGreaterThan(0);
@@ -90,6 +105,7 @@ describe('telemetry on the execution server', () => {
       expect(logText).not.toContain(planted);
       expect(auditText).not.toContain(planted);
       expect(metricsText).not.toContain(planted);
+      expect(exportedText).not.toContain(planted);
     }
     expect(await verifyAuditFiles([file])).toMatchObject({ ok: true, records: 3 });
     const records = auditText

@@ -87,8 +87,9 @@ describe('audit files and the parameters HMAC (issue 14, item 7)', () => {
 
 describe('default audit files (issue 14, item 6)', () => {
   it('gives serve and apply/destroy different files unless GENESYS_TOOLS_AUDIT_FILE is set', () => {
-    expect(loadEnvConfig({})).toMatchObject({
-      auditFile: './audit/audit.jsonl',
+    // Issue 16 item 3: serve's default file is one per replica, named by its instance id.
+    expect(loadEnvConfig({ GENESYS_TOOLS_INSTANCE_ID: 'pod-1' })).toMatchObject({
+      auditFile: './audit/audit.pod-1.jsonl',
       changeAuditFile: './audit/changes.jsonl',
     });
     expect(loadEnvConfig({ GENESYS_TOOLS_AUDIT_FILE: '/var/audit/x.jsonl' })).toMatchObject({

@@ -1,7 +1,7 @@
 /**
  * The child process of the crash test: the execution server (`createToolServer`) with one tool,
  * the durable audit log and telemetry, on 127.0.0.1 port 0. Prints `{"port":N}` once listening.
- * Usage: node --import tsx crash-server.ts AUDIT_FILE
+ * Usage: node --import tsx crash-server.ts AUDIT_FILE [fsync|write]
  */
 import { defineTool } from '../../src/definition/index.js';
 import { createToolServer } from '../../src/server/index.js';
@@ -10,7 +10,10 @@ import { createAuditLog, createTelemetry } from '../../src/telemetry/index.js';
 import { CRASH_TOKEN } from './crash-server.const.js';
 
 const file = process.argv[2];
-if (file === undefined) throw new Error('usage: crash-server.ts AUDIT_FILE');
+const durability = process.argv[3] ?? 'fsync';
+if (file === undefined || (durability !== 'fsync' && durability !== 'write')) {
+  throw new Error('usage: crash-server.ts AUDIT_FILE [fsync|write]');
+}
 
 const echo = defineTool({
   name: 'echo',
@@ -21,7 +24,7 @@ const echo = defineTool({
   handler: (parameters) => ({ n: parameters.n }),
 });
 
-const audit = await createAuditLog({ file });
+const audit = await createAuditLog({ file, durability });
 const telemetry = await createTelemetry({ toolNames: ['echo'], metricsPort: false });
 const app = await createToolServer({
   tools: [echo],

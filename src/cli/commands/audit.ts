@@ -2,12 +2,21 @@
  * `genesys-tools audit verify FILE... [--partial] [--anchor HASH] [--json]`: checks the hash chain
  * of audit files (rotated files first, the current one last) and names the first broken or missing
  * record. Exit 1 on any break (DESIGN "Telemetry and audit").
+ * `genesys-tools audit verify DIR... [--partial] [--json]`: checks every chain in the directories
+ * (one per replica, with its rotated files: issue 16, item 3), one report per chain; exit 1 if any
+ * chain breaks or none is found.
  * `genesys-tools audit head FILE [--json]`: prints the hash of the chain's last record, the value a
  * SIEM anchors so that `verify --anchor` can later see truncation or a rewritten chain.
  */
+import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.js';
-import { orderAuditFiles, readChainHead, verifyAuditFiles } from '../../telemetry/index.js';
+import {
+  auditChainsIn,
+  orderAuditFiles,
+  readChainHead,
+  verifyAuditFiles,
+} from '../../telemetry/index.js';
 import type { AuditVerification } from '../../telemetry/index.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -33,6 +42,48 @@ function render(report: AuditVerifyReport): string {
   );
 }
 
+/** What `audit verify DIR... --json` prints: one report per chain. */
+export interface AuditDirectoryReport {
+  readonly ok: boolean;
+  readonly directories: readonly string[];
+  readonly chains: readonly AuditVerifyReport[];
+}
+
+function renderDirectories(report: AuditDirectoryReport): string {
+  if (report.chains.length === 0) {
+    return `no audit files in ${report.directories.join(', ')}\n`;
+  }
+  const lines = report.chains.map((c) => {
+    const name = c.files.at(-1) ?? '';
+    if (c.firstBreak === undefined) return `ok      ${name}: ${c.records} records\n`;
+    const b = c.firstBreak;
+    return `BROKEN  ${name}: at ${b.file}:${b.line}: ${b.reason} (${c.records} records before it)\n`;
+  });
+  const broken = report.chains.filter((c) => !c.ok).length;
+  const summary = broken === 0 ? 'all ok' : `${broken} broken: keep the files as evidence`;
+  return `${lines.join('')}${report.chains.length} chain(s), ${summary}\n`;
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
+}
+
+/** Verifies every chain in `dirs`, each on its own. */
+async function verifyDirectories(
+  dirs: readonly string[],
+  partial: boolean,
+): Promise<AuditDirectoryReport> {
+  const chains: AuditVerifyReport[] = [];
+  for (const dir of dirs) {
+    for (const files of await auditChainsIn(dir)) {
+      const result = await verifyAuditFiles(files, partial ? { partial: true } : {});
+      chains.push({ ...result, files });
+    }
+  }
+  const ok = chains.length > 0 && chains.every((c) => c.ok);
+  return { ok, directories: dirs, chains };
+}
+
 const HEX64 = /^[0-9a-f]{64}$/;
 
 interface VerifyFlags {
@@ -47,7 +98,10 @@ export function register(program: Command, ctx: CliContext): void {
   audit
     .command('verify')
     .description('Check the hash chain of audit files and name the first broken or missing record')
-    .argument('<files...>', 'audit files; rotated files (FILE.1, FILE.2, ...) are put before FILE')
+    .argument(
+      '<paths...>',
+      "audit files of one chain (rotated files FILE.1, FILE.2, ... are put before FILE), or directories: each replica's chain in them is checked on its own",
+    )
     .option(
       '--partial',
       'the first record need not start the chain (older files dropped by retention)',
@@ -60,6 +114,20 @@ export function register(program: Command, ctx: CliContext): void {
           'CONFIG_USAGE',
           'audit verify: --anchor expects a hash of 64 lower-case hex digits (from audit head)',
         );
+      }
+      const dirs = await Promise.all(files.map(isDirectory));
+      if (dirs.some(Boolean)) {
+        if (!dirs.every(Boolean) || options.anchor !== undefined) {
+          throw new ConfigError(
+            'CONFIG_USAGE',
+            'audit verify: give directories, or the files of one chain; --anchor needs the files of the chain it belongs to',
+          );
+        }
+        const report = await verifyDirectories(files, options.partial === true);
+        const text = options.json === true ? `${JSON.stringify(report, null, 2)}\n` : null;
+        ctx.stdout(text ?? renderDirectories(report));
+        ctx.exitCode = report.ok ? EXIT.ok : EXIT.failure;
+        return;
       }
       const ordered = orderAuditFiles(files);
       const result = await verifyAuditFiles(ordered, {

@@ -1,7 +1,7 @@
 /**
  * `genesys-tools serve [--tools DIR] [--host] [--port] [--metrics-port] [--audit-file]
- * [--audit-max-files N] [--audit-max-bytes BYTES] [--insecure-no-auth] [--redis-url URL]
- * [--replicas N]`:
+ * [--audit-max-files N] [--audit-max-bytes BYTES] [--audit-durability fsync|write]
+ * [--audit-fsync-interval MS] [--insecure-no-auth] [--redis-url URL] [--replicas N]`:
  * loads the tools, serves `POST /api/v1/tools/{name}` for each tool with a handler, prints each
  * endpoint's URL, and runs until SIGTERM/SIGINT (`ctx.stopSignal`), then drains and exits 0.
  */
@@ -37,6 +37,9 @@ const ServeFlagsSchema = z.strictObject({
     .refine((n) => n === 0 || n >= 2, 'expected 0 (no limit) or at least 2')
     .optional(),
   auditMaxBytes: z.coerce.number().int().min(0).optional(),
+  // Issue 18: the flag wins over GENESYS_TOOLS_AUDIT_DURABILITY.
+  auditDurability: z.enum(['fsync', 'write']).optional(),
+  auditFsyncInterval: z.coerce.number().int().min(1).max(60_000).optional(),
   // Hardening (issue 14 §4, §12): connection limits and plain-HTTP URLs.
   requestTimeoutMs: z.coerce.number().int().min(10).max(600_000).default(30_000),
   connectionTimeoutMs: z.coerce.number().int().min(10).max(600_000).default(10_000),
@@ -166,6 +169,10 @@ export async function runServe(ctx: CliContext, raw: Record<string, unknown>): P
         ...(flags.auditFile === undefined ? {} : { auditFile: flags.auditFile }),
         ...(flags.auditMaxFiles === undefined ? {} : { auditMaxFiles: flags.auditMaxFiles }),
         ...(flags.auditMaxBytes === undefined ? {} : { auditMaxBytes: flags.auditMaxBytes }),
+        ...(flags.auditDurability === undefined ? {} : { auditDurability: flags.auditDurability }),
+        ...(flags.auditFsyncInterval === undefined
+          ? {}
+          : { auditFsyncIntervalMs: flags.auditFsyncInterval }),
         ...(session === undefined ? {} : { registry: () => session }),
       }),
   );
@@ -233,7 +240,10 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 picks a free one)', '8080')
     .option('--metrics-port <port>', 'Prometheus metrics port (0 picks a free one)', '9464')
-    .option('--audit-file <file>', 'audit log path (default GENESYS_TOOLS_AUDIT_FILE)')
+    .option(
+      '--audit-file <file>',
+      'audit log path; {instance} in it becomes the instance id (default GENESYS_TOOLS_AUDIT_FILE, else ./audit/audit.{instance}.jsonl)',
+    )
     .option(
       '--audit-max-files <n>',
       'audit retention: most files kept, the current one included; 0 for no limit (default 20)',
@@ -241,6 +251,14 @@ export function register(program: Command, ctx: CliContext): void {
     .option(
       '--audit-max-bytes <bytes>',
       'audit retention: most bytes kept over all audit files; 0 for no limit (default 1 GiB)',
+    )
+    .option(
+      '--audit-durability <mode>',
+      "fsync: a 2xx leaves once its audit record is fsync'ed; write: once written to the OS, fsync'ed in the background (GENESYS_TOOLS_AUDIT_DURABILITY, default fsync)",
+    )
+    .option(
+      '--audit-fsync-interval <ms>',
+      "with --audit-durability write: most time between a record's write and its fsync (default 1000)",
     )
     .option('--insecure-no-auth', 'accept calls without credentials (local testing only)')
     // Hardening (issue 14 §4, §12).
