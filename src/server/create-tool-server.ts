@@ -7,20 +7,20 @@ import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { systemDeps } from '../deps.js';
 import type { Deps } from '../deps.js';
-import { compileOutputValidator, compileParametersValidator } from '../definition/index.js';
-import { ConfigError, InvocationError } from '../errors.js';
+import { InvocationError } from '../errors.js';
 import { createCallerAuth } from './caller-auth.js';
 import { connectionOptions, limitConnections } from './connection-limits.js';
-import { sendError, toInvocationError } from './call-outcome.js';
+import { toInvocationError } from './call-outcome.js';
+import { sendError } from './call-reply.js';
 import { registerHealthRoutes } from './health.js';
 import { registerInvokeRoute } from './invoke-route.js';
 import { declareRequestSlots } from './request-slots.js';
-import type { ServedTool } from './invoke-route.js';
 import type { InvocationObserver } from './observer.js';
 import { parseServerOptions } from './options.js';
-import type { ResolvedServerOptions, ToolServerOptions } from './options.js';
+import type { ToolServerOptions } from './options.js';
 import { InFlightCalls } from './call-cancellation.js';
-import { createToolPolicies } from './policies.js';
+import { callsOver, serveTools } from './tool-calls.js';
+import type { MountContext } from './tool-calls.js';
 
 function unknownEndpoint(): InvocationError {
   return new InvocationError(
@@ -35,33 +35,6 @@ export const noopObserver: InvocationObserver = {
   circuitChanged: () => undefined,
 };
 
-function serveTools(options: ResolvedServerOptions, deps: Deps, observer: InvocationObserver) {
-  const served = new Map<string, ServedTool>();
-  for (const tool of options.tools) {
-    if (tool.handler === undefined) {
-      throw new ConfigError(
-        'CONFIG_INVALID',
-        `createToolServer: tool "${tool.name}" has no handler (manifests are for registration only); serve it from a .tool.ts module.`,
-      );
-    }
-    const policies = createToolPolicies(tool, {
-      clock: deps.clock,
-      onCircuit: (state) => {
-        deps.logger.warn({ tool: tool.name, circuit: state }, 'circuit state changed');
-        observer.circuitChanged(tool.name, state);
-      },
-    });
-    served.set(tool.name, {
-      tool,
-      handler: tool.handler,
-      validateParameters: compileParametersValidator(tool),
-      validateOutput: compileOutputValidator(tool),
-      policies,
-    });
-  }
-  return served;
-}
-
 /**
  * Builds the execution server: `POST /api/v1/tools/:name` for every tool with a handler,
  * `GET /api/v1/tools/registry`, `/healthz`, `/readyz`. `app.close()` stops accepting, lets calls in
@@ -75,7 +48,7 @@ export async function createToolServer(
   const options = parseServerOptions(input);
   const deps = systemDeps(depsInput);
   const observer = options.observer ?? noopObserver;
-  const served = serveTools(options, deps, observer);
+  const served = serveTools(options.tools, deps, observer);
   const auth = createCallerAuth(
     {
       ...options.auth,
@@ -172,6 +145,28 @@ export async function createToolServer(
     });
     done();
   });
+
+  // Other faces of the same pipeline (MCP, issue 17), each in its own encapsulated scope.
+  for (const mount of options.mounts) {
+    const context: MountContext = {
+      calls: callsOver({
+        served,
+        deps,
+        observer,
+        audit: options.audit,
+        secrets: auth.secrets,
+        inFlight,
+        protocol: 'mcp',
+      }),
+      authenticate: (headers) => {
+        const verdict = auth.checkHeaders(headers);
+        return verdict === 'needs-body' ? { ok: false, reason: 'bad-signature' } : verdict;
+      },
+    };
+    await app.register(async (scope) => {
+      await mount(scope, context);
+    });
+  }
 
   app.addHook('preClose', (done) => {
     draining = true;

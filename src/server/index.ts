@@ -2,9 +2,25 @@
 export { createToolServer, noopObserver } from './create-tool-server.js';
 export { createCachedStatusProvider } from './status-provider.js';
 export { ToolServerOptionsSchema, bearerTokenProblem, MIN_TOKEN_LENGTH } from './options.js';
-export type { ToolServerOptions, RemoteStatusProvider, RemoteToolStatus } from './options.js';
+export type {
+  ToolServerOptions,
+  RemoteStatusProvider,
+  RemoteToolStatus,
+  ServerMount,
+} from './options.js';
+export { createToolCalls } from './tool-calls.js';
+export type {
+  MountContext,
+  StandaloneToolCalls,
+  ToolCallRequest,
+  ToolCallResult,
+  ToolCalls,
+  ToolCallsOptions,
+} from './tool-calls.js';
+export type { AuthResult, Headers as RequestHeaders } from './caller-auth.js';
 export type {
   AuditEntry,
+  CallProtocol,
   AuditRefusal,
   AuditSink,
   InvocationObserver,
