@@ -2,13 +2,14 @@
  * `createToolServer()`: the execution server Genesys calls (issue 6, DESIGN "Invocation contract"),
  * on Fastify 5. Returns a ready app; only the CLI calls `listen`.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { systemDeps } from '../deps.js';
 import type { Deps } from '../deps.js';
 import { InvocationError } from '../errors.js';
 import { createCallerAuth } from './caller-auth.js';
+import type { CallerAuth, Headers as RequestHeaders } from './caller-auth.js';
 import { connectionOptions, limitConnections } from './connection-limits.js';
 import { toInvocationError } from './call-outcome.js';
 import { sendError } from './call-reply.js';
@@ -20,7 +21,7 @@ import { parseServerOptions } from './options.js';
 import type { ToolServerOptions } from './options.js';
 import { InFlightCalls } from './call-cancellation.js';
 import { callsOver, serveTools } from './tool-calls.js';
-import type { MountContext } from './tool-calls.js';
+import type { MountAuthResult, MountContext } from './tool-calls.js';
 
 function unknownEndpoint(): InvocationError {
   return new InvocationError(
@@ -34,6 +35,26 @@ export const noopObserver: InvocationObserver = {
   start: () => ({ traceId: undefined, end: () => undefined }),
   circuitChanged: () => undefined,
 };
+
+/**
+ * Header authentication for a mounted face. A signed call signs an invocation envelope, which a
+ * mounted face does not take, so signatures are refused there.
+ */
+function mountAuthentication(
+  auth: CallerAuth,
+  apiKeyHeader: string | undefined,
+  headers: RequestHeaders,
+): MountAuthResult {
+  const verdict = auth.checkHeaders(headers);
+  if (verdict === 'needs-body') return { ok: false, reason: 'bad-signature' };
+  if (!verdict.ok) return verdict;
+  const credential =
+    verdict.method === 'api-key' && apiKeyHeader !== undefined
+      ? headers[apiKeyHeader]
+      : headers.authorization;
+  const text = typeof credential === 'string' ? credential : '';
+  return { ok: true, caller: createHash('sha256').update(text).digest('hex') };
+}
 
 /**
  * Builds the execution server: `POST /api/v1/tools/:name` for every tool with a handler,
@@ -158,10 +179,7 @@ export async function createToolServer(
         inFlight,
         protocol: 'mcp',
       }),
-      authenticate: (headers) => {
-        const verdict = auth.checkHeaders(headers);
-        return verdict === 'needs-body' ? { ok: false, reason: 'bad-signature' } : verdict;
-      },
+      authenticate: (headers) => mountAuthentication(auth, options.auth.apiKeyHeader, headers),
     };
     await app.register(async (scope) => {
       await mount(scope, context);

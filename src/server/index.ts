@@ -9,7 +9,10 @@ export type {
   ServerMount,
 } from './options.js';
 export { createToolCalls } from './tool-calls.js';
+export { errorReply } from './envelope.js';
+export { retryAfterSeconds } from './policies.js';
 export type {
+  MountAuthResult,
   MountContext,
   StandaloneToolCalls,
   ToolCallRequest,

@@ -69,8 +69,16 @@ export interface MountContext {
    * Checks header credentials: bearer, Basic, API key. Signed calls (Standard Webhooks) sign an
    * invocation envelope, so a face without one refuses them.
    */
-  authenticate(headers: Headers): AuthResult;
+  authenticate(headers: Headers): MountAuthResult;
 }
+
+/**
+ * A face's authentication outcome. `caller` is an opaque id of the credential that was accepted
+ * (a digest, never the secret), for state kept per caller; callers sharing a credential share it.
+ */
+export type MountAuthResult =
+  | { readonly ok: true; readonly caller: string }
+  | Extract<AuthResult, { readonly ok: false }>;
 
 /** Builds the tools' policies and validators once, at start (STYLE §8). */
 export function serveTools(

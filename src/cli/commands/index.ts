@@ -15,6 +15,7 @@ import { register as serve } from './serve.js';
 import { register as validate } from './validate.js';
 import { register as demo } from './demo.js';
 import { register as emulator } from './emulator.js';
+import { register as mcp } from './mcp.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
@@ -30,4 +31,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   validate,
   demo,
   emulator,
+  mcp,
 ];

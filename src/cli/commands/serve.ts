@@ -1,6 +1,6 @@
 /**
  * `genesys-tools serve [--tools DIR] [--host] [--port] [--metrics-port] [--audit-file]
- * [--audit-max-files N] [--audit-max-bytes BYTES] [--insecure-no-auth]`:
+ * [--audit-max-files N] [--audit-max-bytes BYTES] [--insecure-no-auth] [--mcp]`:
  * loads the tools, serves `POST /api/v1/tools/{name}` for each tool with a handler, prints each
  * endpoint's URL, and runs until SIGTERM/SIGINT (`ctx.stopSignal`), then drains and exits 0.
  */
@@ -12,11 +12,13 @@ import type { ToolDefinition } from '../../definition/index.js';
 import { loadTools } from '../../definition/index.js';
 import { ConfigError, DefinitionError } from '../../errors.js';
 import type { Registry } from '../../registry/index.js';
+import { MCP_PATH, mcpEndpoint } from '../../mcp/index.js';
 import { bearerTokenProblem, createToolServer } from '../../server/index.js';
 import type { CliContext } from '../context.js';
 import { untilStopped } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { wireServer } from '../wiring.js';
+import { mcpServerInfo } from './mcp.js';
 import { openSession } from './sync-common.js';
 
 const ServeFlagsSchema = z.strictObject({
@@ -37,6 +39,7 @@ const ServeFlagsSchema = z.strictObject({
   connectionTimeoutMs: z.coerce.number().int().min(10).max(600_000).default(10_000),
   maxConnections: z.coerce.number().int().min(1).max(1_000_000).default(1024),
   allowInsecureHttp: z.boolean().default(false),
+  mcp: z.boolean().default(false),
 });
 
 /** The flags of `serve` after parsing. */
@@ -156,6 +159,7 @@ export async function runServe(ctx: CliContext, raw: Record<string, unknown>): P
       requestTimeoutMs: flags.requestTimeoutMs,
       connectionTimeoutMs: flags.connectionTimeoutMs,
       maxConnections: flags.maxConnections,
+      mounts: flags.mcp ? [mcpEndpoint(mcpServerInfo())] : [],
       ...(wiring.remoteStatus === undefined ? {} : { remoteStatus: wiring.remoteStatus }),
     },
     { logger: wiring.logger },
@@ -164,6 +168,7 @@ export async function runServe(ctx: CliContext, raw: Record<string, unknown>): P
   ctx.stdout(`serving ${tools.length} tool(s) at ${address}\n`);
   for (const t of tools) ctx.stdout(`  POST ${address}/api/v1/tools/${t.name}\n`);
   ctx.stdout(`  registry ${address}/api/v1/tools/registry, health ${address}/healthz\n`);
+  if (flags.mcp) ctx.stdout(`  MCP ${address}${MCP_PATH} (Streamable HTTP, stateless)\n`);
   ctx.stdout(
     `  metrics ${wiring.telemetry.metricsUrl ?? '(off)'}, audit log ${wiring.auditFile}\n`,
   );
@@ -195,6 +200,10 @@ export function register(program: Command, ctx: CliContext): void {
       'audit retention: most bytes kept over all audit files; 0 for no limit (default 1 GiB)',
     )
     .option('--insecure-no-auth', 'accept calls without credentials (local testing only)')
+    .option(
+      '--mcp',
+      'also serve the tools over MCP (Streamable HTTP) at /mcp, same auth and policies',
+    )
     // Hardening (issue 14 §4, §12).
     .option('--request-timeout-ms <ms>', 'time to receive a whole request', '30000')
     .option(
