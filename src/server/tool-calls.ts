@@ -77,8 +77,7 @@ export interface MountContext {
  * (a digest, never the secret), for state kept per caller; callers sharing a credential share it.
  */
 export type MountAuthResult =
-  | { readonly ok: true; readonly caller: string }
-  | Extract<AuthResult, { readonly ok: false }>;
+  { readonly ok: true; readonly caller: string } | Extract<AuthResult, { readonly ok: false }>;
 
 /** Builds the tools' policies and validators once, at start (STYLE §8). */
 export function serveTools(
