@@ -2,7 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const rooms = 'definition|genesys|registry|sync|server|telemetry|emulator|cli';
+const rooms = 'definition|genesys|registry|sync|server|telemetry|emulator|mcp|cli';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'test/fixtures/', '**/*.js', '**/*.cjs'] },

@@ -441,7 +441,7 @@ export const ERROR_CATALOGUE = {
   CALLER_GONE: {
     family: 'invocation',
     summary:
-      'The caller closed its connection before the reply; the call was cancelled (recorded with HTTP 499, never sent).',
+      'The caller closed its connection, or cancelled the call (MCP notifications/cancelled), before the reply; the call was cancelled (recorded with HTTP 499, never sent).',
     fix: "Nothing to fix on the server; if callers give up early, raise their timeout (the data action's timeoutSeconds).",
   },
   TOOL_EXECUTION_TIMEOUT: {

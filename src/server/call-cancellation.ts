@@ -4,8 +4,11 @@
  * breaker; a caller that hung up or a shutdown deadline tells nothing about the tool.
  */
 
-/** Why a call was cancelled, when it was. */
-export type CancelReason = 'timeout' | 'caller-gone' | 'shutdown';
+/**
+ * Why a call was cancelled, when it was: `cancelled` is a client's explicit cancellation (MCP's
+ * `notifications/cancelled`), `caller-gone` a connection closed before the reply.
+ */
+export type CancelReason = 'timeout' | 'caller-gone' | 'cancelled' | 'shutdown';
 
 /**
  * The cancellation of one call: aborted when the timeout passes, the caller goes away or shutdown's

@@ -1,17 +1,14 @@
 /**
- * How a call ends: any error becomes a contract error (STYLE §4: one function maps errors to the
- * envelope), the audit entry is appended, the span ends, and only then is the reply sent.
+ * How a call ends, whatever face it came through (HTTP route, MCP): any error becomes a contract
+ * error (STYLE §4: one function maps errors to the envelope), the audit entry is appended, the span
+ * ends and the line is logged; only then does the face send its reply (call-reply.ts for HTTP).
  */
-import type { FastifyReply } from 'fastify';
 import type { Clock, Logger } from '../deps.js';
 import { InvocationError, asInvocationError, isGenesysToolsError } from '../errors.js';
 import { redactString } from '../redact.js';
-import { errorReply } from './envelope.js';
 import { boundIssues } from './parameter-checks.js';
-import type { InvocationSuccessWire } from './envelope.js';
 import { headerId } from './envelope.js';
 import type { AuditEntry, AuditSink, InvocationSpan } from './observer.js';
-import { retryAfterSeconds } from './policies.js';
 
 /** What the server knows about one invocation while it runs. */
 export interface CallState {
@@ -43,6 +40,8 @@ export interface CallState {
   attempts: number;
   /** Set when the reply has been decided, so a late error cannot answer twice. */
   finished: boolean;
+  /** The call's duration, set when it finishes. */
+  durationMs: number;
 }
 
 type HeaderValue = string | readonly string[] | undefined;
@@ -236,40 +235,37 @@ function auditFailure(state: CallState): InvocationError {
   );
 }
 
-/** Ends a successful call: audit, span, log, then the reply. */
-export async function sendSuccess(
-  reply: FastifyReply,
+/**
+ * Ends a successful call: audit, span, log; the face (HTTP route, MCP) sends the reply after.
+ * Returns the failure to answer instead when the audit entry could not be written, else undefined.
+ * Sets `state.durationMs`.
+ */
+export async function finishSuccess(
   state: CallState,
   deps: OutcomeDeps,
-  output: unknown,
-): Promise<FastifyReply> {
+): Promise<InvocationError | undefined> {
   state.finished = true;
   const durationMs = deps.clock.nowMs() - state.startMs;
+  state.durationMs = durationMs;
   if (!(await record(state, deps, { errorCode: undefined, durationMs }))) {
-    return answerFailure(reply, state, auditFailure(state), durationMs);
+    const failure = auditFailure(state);
+    endFailure(state, failure, durationMs);
+    return failure;
   }
   state.span.end({ outcome: 'success', httpStatus: 200, durationMs, attempts: state.attempts });
   logOutcome(state, 'info', { outcome: 'success', durationMs, attempts: state.attempts });
-  const body: InvocationSuccessWire = {
-    status: 'success',
-    output,
-    metadata: {
-      tool_name: state.toolName,
-      invocation_id: state.invocationId,
-      duration_ms: durationMs,
-      attempts: state.attempts,
-    },
-  };
-  return reply.code(200).send(body);
+  return undefined;
 }
 
-/** Ends a failed or refused call: audit, span, log, then the reply. */
-export async function sendFailure(
-  reply: FastifyReply,
+/**
+ * Ends a failed or refused call: audit, span, log; returns the contract error to answer with.
+ * Sets `state.durationMs`.
+ */
+export async function finishFailure(
   state: CallState,
   deps: OutcomeDeps,
   error: unknown,
-): Promise<FastifyReply> {
+): Promise<InvocationError> {
   state.finished = true;
   const failure = toInvocationError(error, {
     invocationId: state.invocationId,
@@ -277,16 +273,14 @@ export async function sendFailure(
     secrets: deps.secrets,
   });
   const durationMs = deps.clock.nowMs() - state.startMs;
+  state.durationMs = durationMs;
   const recorded = await record(state, deps, { errorCode: failure.code, durationMs });
-  return answerFailure(reply, state, recorded ? failure : auditFailure(state), durationMs);
+  const answer = recorded ? failure : auditFailure(state);
+  endFailure(state, answer, durationMs);
+  return answer;
 }
 
-function answerFailure(
-  reply: FastifyReply,
-  state: CallState,
-  failure: InvocationError,
-  durationMs: number,
-): FastifyReply {
+function endFailure(state: CallState, failure: InvocationError, durationMs: number): void {
   state.span.end({
     outcome: 'error',
     errorCode: failure.code,
@@ -305,17 +299,4 @@ function answerFailure(
     durationMs,
     attempts: state.attempts,
   });
-  return sendError(reply, failure, state.invocationId);
-}
-
-/** Sends a contract error, with `Retry-After` when the error carries one. */
-export function sendError(
-  reply: FastifyReply,
-  error: InvocationError,
-  invocationId: string,
-): FastifyReply {
-  if (error.retryAfterMs !== undefined) {
-    reply.header('retry-after', String(retryAfterSeconds(error.retryAfterMs)));
-  }
-  return reply.code(error.httpStatus).send(errorReply(error, invocationId));
 }

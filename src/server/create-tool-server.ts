@@ -2,25 +2,26 @@
  * `createToolServer()`: the execution server Genesys calls (issue 6, DESIGN "Invocation contract"),
  * on Fastify 5. Returns a ready app; only the CLI calls `listen`.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { systemDeps } from '../deps.js';
 import type { Deps } from '../deps.js';
-import { compileOutputValidator, compileParametersValidator } from '../definition/index.js';
-import { ConfigError, InvocationError } from '../errors.js';
+import { InvocationError } from '../errors.js';
 import { createCallerAuth } from './caller-auth.js';
+import type { CallerAuth, Headers as RequestHeaders } from './caller-auth.js';
 import { connectionOptions, limitConnections } from './connection-limits.js';
-import { sendError, toInvocationError } from './call-outcome.js';
+import { toInvocationError } from './call-outcome.js';
+import { sendError } from './call-reply.js';
 import { registerHealthRoutes } from './health.js';
 import { registerInvokeRoute } from './invoke-route.js';
 import { declareRequestSlots } from './request-slots.js';
-import type { ServedTool } from './invoke-route.js';
 import type { InvocationObserver } from './observer.js';
 import { parseServerOptions } from './options.js';
-import type { ResolvedServerOptions, ToolServerOptions } from './options.js';
+import type { ToolServerOptions } from './options.js';
 import { InFlightCalls } from './call-cancellation.js';
-import { createToolPolicies } from './policies.js';
+import { callsOver, serveTools } from './tool-calls.js';
+import type { MountAuthResult, MountContext } from './tool-calls.js';
 
 function unknownEndpoint(): InvocationError {
   return new InvocationError(
@@ -35,32 +36,24 @@ export const noopObserver: InvocationObserver = {
   circuitChanged: () => undefined,
 };
 
-function serveTools(options: ResolvedServerOptions, deps: Deps, observer: InvocationObserver) {
-  const served = new Map<string, ServedTool>();
-  for (const tool of options.tools) {
-    if (tool.handler === undefined) {
-      throw new ConfigError(
-        'CONFIG_INVALID',
-        `createToolServer: tool "${tool.name}" has no handler (manifests are for registration only); serve it from a .tool.ts module.`,
-      );
-    }
-    const policies = createToolPolicies(tool, {
-      clock: deps.clock,
-      onCircuit: (state) => {
-        deps.logger.warn({ tool: tool.name, circuit: state }, 'circuit state changed');
-        observer.circuitChanged(tool.name, state);
-      },
-      shared: options.sharedState,
-    });
-    served.set(tool.name, {
-      tool,
-      handler: tool.handler,
-      validateParameters: compileParametersValidator(tool),
-      validateOutput: compileOutputValidator(tool),
-      policies,
-    });
-  }
-  return served;
+/**
+ * Header authentication for a mounted face. A signed call signs an invocation envelope, which a
+ * mounted face does not take, so signatures are refused there.
+ */
+function mountAuthentication(
+  auth: CallerAuth,
+  apiKeyHeader: string | undefined,
+  headers: RequestHeaders,
+): MountAuthResult {
+  const verdict = auth.checkHeaders(headers);
+  if (verdict === 'needs-body') return { ok: false, reason: 'bad-signature' };
+  if (!verdict.ok) return verdict;
+  const credential =
+    verdict.method === 'api-key' && apiKeyHeader !== undefined
+      ? headers[apiKeyHeader]
+      : headers.authorization;
+  const text = typeof credential === 'string' ? credential : '';
+  return { ok: true, caller: createHash('sha256').update(text).digest('hex') };
 }
 
 /**
@@ -76,7 +69,7 @@ export async function createToolServer(
   const options = parseServerOptions(input);
   const deps = systemDeps(depsInput);
   const observer = options.observer ?? noopObserver;
-  const served = serveTools(options, deps, observer);
+  const served = serveTools(options.tools, deps, observer, options.sharedState);
   const auth = createCallerAuth(
     {
       ...options.auth,
@@ -175,6 +168,25 @@ export async function createToolServer(
     });
     done();
   });
+
+  // Other faces of the same pipeline (MCP, issue 17), each in its own encapsulated scope.
+  for (const mount of options.mounts) {
+    const context: MountContext = {
+      calls: callsOver({
+        served,
+        deps,
+        observer,
+        audit: options.audit,
+        secrets: auth.secrets,
+        inFlight,
+        protocol: 'mcp',
+      }),
+      authenticate: (headers) => mountAuthentication(auth, options.auth.apiKeyHeader, headers),
+    };
+    await app.register(async (scope) => {
+      await mount(scope, context);
+    });
+  }
 
   app.addHook('preClose', (done) => {
     draining = true;

@@ -11,9 +11,24 @@ export type {
   RemoteStatus,
   RemoteStatusProvider,
   RemoteToolStatus,
+  ServerMount,
 } from './options.js';
+export { createToolCalls } from './tool-calls.js';
+export { errorReply } from './envelope.js';
+export { retryAfterSeconds } from './policies.js';
+export type {
+  MountAuthResult,
+  MountContext,
+  StandaloneToolCalls,
+  ToolCallRequest,
+  ToolCallResult,
+  ToolCalls,
+  ToolCallsOptions,
+} from './tool-calls.js';
+export type { AuthResult, Headers as RequestHeaders } from './caller-auth.js';
 export type {
   AuditEntry,
+  CallProtocol,
   AuditRefusal,
   AuditSink,
   InvocationObserver,

@@ -4,6 +4,9 @@
  * nothing of ours), and the CLI wires the two together.
  */
 
+/** The protocols a tool is called over (a bounded metric label). */
+export type CallProtocol = 'http' | 'mcp';
+
 /** How one invocation ended, as metrics and traces see it. */
 export interface InvocationResult {
   readonly outcome: 'success' | 'error';
@@ -30,6 +33,8 @@ export interface InvocationObserver {
     readonly invocationId: string;
     /** Incoming headers, for W3C `traceparent` / `tracestate` extraction. */
     readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+    /** The face the call came through: the invocation route, or MCP (HTTP or stdio). */
+    readonly protocol: CallProtocol;
   }): InvocationSpan;
   /** A tool's circuit breaker changed state. */
   circuitChanged(toolName: string, state: 'closed' | 'open' | 'half-open'): void;

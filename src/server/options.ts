@@ -2,11 +2,19 @@
  * Options of `createToolServer()`, parsed once at start (STYLE §5): unknown keys are errors and
  * every default lives here.
  */
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ToolDefinition } from '../definition/index.js';
 import { ConfigError } from '../errors.js';
 import type { AuditSink, InvocationObserver } from './observer.js';
 import type { SharedState } from './shared-state.js';
+import type { MountContext } from './tool-calls.js';
+
+/**
+ * Mounts another face of the call pipeline on the server's Fastify app (MCP, issue 17): it gets
+ * the served tools' pipeline and the caller authentication.
+ */
+export type ServerMount = (app: FastifyInstance, context: MountContext) => void | Promise<void>;
 
 /** A tool's registration in the org, as the remote-status provider reports it. */
 export interface RemoteToolStatus {
@@ -141,6 +149,14 @@ export const ToolServerOptionsSchema = z.strictObject({
   connectionTimeoutMs: z.number().int().min(10).max(600_000).default(10_000),
   /** Most open connections; more are dropped at once, so slow clients cannot take every descriptor. */
   maxConnections: z.number().int().min(1).max(1_000_000).default(1024),
+  /** Other faces of the pipeline, mounted on the same app (`serve --mcp` mounts the MCP endpoint). */
+  mounts: z
+    .array(
+      z.custom<ServerMount>((v) => typeof v === 'function', {
+        message: 'expected a function (app, context) => void',
+      }),
+    )
+    .default([]),
 });
 
 /** Options as callers write them. */

@@ -223,6 +223,13 @@ export function createToolPolicies(
         { details: { attempts: seen.attempts } },
       );
     }
+    if (seen.reason === 'cancelled') {
+      return new InvocationError(
+        'CALLER_GONE',
+        `the caller of "${tool.name}" cancelled the call.`,
+        { details: { attempts: seen.attempts } },
+      );
+    }
     return error;
   };
 

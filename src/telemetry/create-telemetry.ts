@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { Clock, Logger } from '../deps.js';
 import { silentLogger, systemClock } from '../deps.js';
 import type { AuditEvent } from './audit-log.js';
-import { toolLabel } from './labels.js';
+import { protocolLabel, toolLabel } from './labels.js';
 import { createInstruments } from './metrics.js';
 import type { ClientEvent } from './metrics.js';
 import { parseOptions } from './options.js';
@@ -80,6 +80,8 @@ export interface TelemetryObserver {
     readonly toolName: string | undefined;
     readonly invocationId: string;
     readonly headers: IncomingHeaders;
+    /** `http` or `mcp` (the metrics' protocol label); `http` when absent. */
+    readonly protocol?: string;
   }): ObservedInvocation;
   circuitChanged(toolName: string, state: 'closed' | 'open' | 'half-open'): void;
 }
@@ -177,7 +179,8 @@ export async function createTelemetry(
   const observer: TelemetryObserver = {
     start: (info) => {
       const tool = toolLabel(info.toolName, served);
-      instruments.invocationStarted(tool);
+      const protocol = protocolLabel(info.protocol);
+      instruments.invocationStarted(tool, protocol);
       const trace = tracing.startInvocation(tool, info.invocationId, info.headers);
       let ended = false;
       return {
@@ -185,7 +188,7 @@ export async function createTelemetry(
         end: (result) => {
           if (ended) return;
           ended = true;
-          instruments.invocationEnded(tool, result);
+          instruments.invocationEnded(tool, protocol, result);
           trace.end(result);
         },
       };

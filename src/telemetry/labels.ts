@@ -15,6 +15,8 @@ export const ATTR = {
   invocationId: 'genesys_tools.invocation.id',
   outcome: 'genesys_tools.outcome',
   circuitState: 'genesys_tools.circuit.state',
+  /** The face a call came through: `http` (the invocation route) or `mcp` (issue 17). */
+  protocol: 'genesys_tools.protocol',
 } as const;
 
 /** The label value of calls to a tool that is not served. */
@@ -30,6 +32,14 @@ const MAX_ROUTE = 128;
 /** The tool label: the name when it is served, else UNKNOWN_TOOL. Pure. */
 export function toolLabel(name: string | undefined, served: ReadonlySet<string>): string {
   return name !== undefined && served.has(name) ? name : UNKNOWN_TOOL;
+}
+
+const PROTOCOLS = new Set(['http', 'mcp']);
+
+/** The protocol label: `http` or `mcp`; `http` when not given (older observers' callers). Pure. */
+export function protocolLabel(protocol: string | undefined): string {
+  if (protocol === undefined) return 'http';
+  return PROTOCOLS.has(protocol) ? protocol : OTHER;
 }
 
 /** An error code as a label value: codes are SCREAMING_SNAKE; anything else is OTHER. Pure. */

@@ -40,8 +40,8 @@ export interface ToolPolicyInfo {
 
 /** Records measurements; every label value is bounded by the caller or here. */
 export interface Instruments {
-  invocationStarted(tool: string): void;
-  invocationEnded(tool: string, result: InvocationOutcome): void;
+  invocationStarted(tool: string, protocol: string): void;
+  invocationEnded(tool: string, protocol: string, result: InvocationOutcome): void;
   circuitChanged(tool: string, state: keyof typeof CIRCUIT_VALUE): void;
   clientEvent(event: ClientEvent): void;
   auditEvent(event: AuditEvent): void;
@@ -124,22 +124,26 @@ export function createInstruments(
   );
 
   return {
-    invocationStarted: (tool) => {
-      inFlight.add(1, { [ATTR.tool]: tool });
+    invocationStarted: (tool, protocol) => {
+      inFlight.add(1, { [ATTR.tool]: tool, [ATTR.protocol]: protocol });
     },
-    invocationEnded: (tool, result) => {
-      inFlight.add(-1, { [ATTR.tool]: tool });
-      const attrs: Attributes = { [ATTR.tool]: tool, [ATTR.status]: result.httpStatus };
+    invocationEnded: (tool, protocol, result) => {
+      inFlight.add(-1, { [ATTR.tool]: tool, [ATTR.protocol]: protocol });
+      const attrs: Attributes = {
+        [ATTR.tool]: tool,
+        [ATTR.protocol]: protocol,
+        [ATTR.status]: result.httpStatus,
+      };
       if (result.outcome === 'error') attrs[ATTR.errorType] = errorLabel(result.errorCode);
       duration.record(result.durationMs / 1000, attrs);
       if (result.outcome === 'success') {
-        successes.add(1, { [ATTR.tool]: tool });
+        successes.add(1, { [ATTR.tool]: tool, [ATTR.protocol]: protocol });
         return;
       }
       const code = errorLabel(result.errorCode);
-      errors.add(1, { [ATTR.tool]: tool, [ATTR.errorType]: code });
-      if (REJECTION_CODES.has(code))
-        rejections.add(1, { [ATTR.tool]: tool, [ATTR.errorType]: code });
+      const counted = { [ATTR.tool]: tool, [ATTR.protocol]: protocol, [ATTR.errorType]: code };
+      errors.add(1, counted);
+      if (REJECTION_CODES.has(code)) rejections.add(1, counted);
     },
     circuitChanged: (tool, state) => {
       if (circuit.has(tool)) circuit.set(tool, CIRCUIT_VALUE[state]);

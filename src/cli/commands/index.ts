@@ -16,6 +16,7 @@ import { register as validate } from './validate.js';
 import { register as demo } from './demo.js';
 import { register as emulator } from './emulator.js';
 import { register as init } from './init.js';
+import { register as mcp } from './mcp.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
@@ -32,4 +33,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   demo,
   emulator,
   init,
+  mcp,
 ];

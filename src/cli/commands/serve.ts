@@ -1,7 +1,7 @@
 /**
  * `genesys-tools serve [--tools DIR] [--host] [--port] [--metrics-port] [--audit-file]
  * [--audit-max-files N] [--audit-max-bytes BYTES] [--audit-durability fsync|write]
- * [--audit-fsync-interval MS] [--insecure-no-auth] [--redis-url URL] [--replicas N]`:
+ * [--audit-fsync-interval MS] [--insecure-no-auth] [--redis-url URL] [--replicas N] [--mcp]`:
  * loads the tools, serves `POST /api/v1/tools/{name}` for each tool with a handler, prints each
  * endpoint's URL, and runs until SIGTERM/SIGINT (`ctx.stopSignal`), then drains and exits 0.
  */
@@ -13,12 +13,14 @@ import type { ToolDefinition } from '../../definition/index.js';
 import { loadTools } from '../../definition/index.js';
 import { ConfigError, DefinitionError } from '../../errors.js';
 import type { Registry } from '../../registry/index.js';
+import { MCP_PATH, mcpEndpoint } from '../../mcp/index.js';
 import { bearerTokenProblem, createToolServer } from '../../server/index.js';
 import type { CliContext } from '../context.js';
 import { untilStopped } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { wireServer } from '../wiring.js';
 import { openSharedState } from '../shared-state.js';
+import { mcpServerInfo } from './mcp.js';
 import { openSession } from './sync-common.js';
 import { formatIssue } from './validate.js';
 
@@ -48,6 +50,7 @@ const ServeFlagsSchema = z.strictObject({
   // Several replicas (issue 16 §1): the shared store, and how many replicas share each limit.
   redisUrl: z.string().min(1).optional(),
   replicas: z.coerce.number().int().min(1).max(10_000).default(1),
+  mcp: z.boolean().default(false),
 });
 
 /** The flags of `serve` after parsing. */
@@ -197,6 +200,7 @@ export async function runServe(ctx: CliContext, raw: Record<string, unknown>): P
       requestTimeoutMs: flags.requestTimeoutMs,
       connectionTimeoutMs: flags.connectionTimeoutMs,
       maxConnections: flags.maxConnections,
+      mounts: flags.mcp ? [mcpEndpoint(mcpServerInfo())] : [],
       ...(wiring.remoteStatus === undefined ? {} : { remoteStatus: wiring.remoteStatus }),
       ...(sharedState === undefined ? {} : { sharedState }),
     },
@@ -214,6 +218,7 @@ export async function runServe(ctx: CliContext, raw: Record<string, unknown>): P
   ctx.stdout(`serving ${tools.length} tool(s) at ${address}\n`);
   for (const t of tools) ctx.stdout(`  POST ${address}/api/v1/tools/${t.name}\n`);
   ctx.stdout(`  registry ${address}/api/v1/tools/registry, health ${address}/healthz\n`);
+  if (flags.mcp) ctx.stdout(`  MCP ${address}${MCP_PATH} (Streamable HTTP, stateless)\n`);
   ctx.stdout(
     `  metrics ${wiring.telemetry.metricsUrl ?? '(off)'}, audit log ${wiring.auditFile}\n`,
   );
@@ -261,6 +266,10 @@ export function register(program: Command, ctx: CliContext): void {
       "with --audit-durability write: most time between a record's write and its fsync (default 1000)",
     )
     .option('--insecure-no-auth', 'accept calls without credentials (local testing only)')
+    .option(
+      '--mcp',
+      'also serve the tools over MCP (Streamable HTTP) at /mcp, same auth and policies',
+    )
     // Hardening (issue 14 §4, §12).
     .option('--request-timeout-ms <ms>', 'time to receive a whole request', '30000')
     .option(
