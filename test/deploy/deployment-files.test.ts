@@ -24,8 +24,6 @@ import { REPO } from '../support/deploy-files.js';
  * audit (instance id) branches add them in parallel. The lead removes this list at merge, when
  * EnvSchema names them.
  */
-const ADDED_BY_PARALLEL_BRANCHES = ['GENESYS_TOOLS_REDIS_URL', 'GENESYS_TOOLS_INSTANCE_ID'];
-
 const K8S = `${REPO}deploy/kubernetes/`;
 
 // ---- The Dockerfile ----------------------------------------------------------------------------
@@ -301,7 +299,6 @@ describe('the Kubernetes manifests', () => {
     const known = new Set([
       ...Object.keys(EnvSchema.shape),
       ...SECRET_FILE_VARIABLES.map((v) => `${v}_FILE`),
-      ...ADDED_BY_PARALLEL_BRANCHES,
     ]);
     for (const e of container.env) expect(known.has(e.name), e.name).toBe(true);
     // No secret as a plain value: each secret variable is a _FILE path into the Secret's volume.
