@@ -7,7 +7,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: 'forks',
     // Tool modules in this repository import the package by name ('genesys-tools', as a user's
-    // do); in tests that name resolves to the sources, not to dist/ (package.json "exports").
-    execArgv: ['--conditions=genesys-tools-source'],
+    // do). loadTools compiles them to a cache and imports them natively, so that name resolves
+    // to dist/ (package.json "exports"): `npm test` builds first (pretest).
   },
 });

@@ -11,7 +11,7 @@
  * first copy is imported.
  */
 import { spawn } from 'node:child_process';
-import { lstatSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -100,9 +100,12 @@ export async function typeScriptImporter(paths: readonly string[]): Promise<Modu
   return async (url) => {
     const outcome = outcomes.get(fileURLToPath(url));
     if (outcome !== undefined && 'error' in outcome) throw new Error(outcome.error);
-    const mod: unknown = await import(
-      outcome === undefined ? url : pathToFileURL(outcome.compiled).href
-    );
-    return mod;
+    if (outcome === undefined) return (await import(url)) as unknown;
+    // Node keeps a module per URL for the life of the process: a tool compiled again (its source
+    // changed) is imported under a new URL, so a second loadTools in one process sees the change.
+    const { mtimeMs, size } = statSync(outcome.compiled);
+    const compiled = pathToFileURL(outcome.compiled);
+    compiled.search = `?v=${String(mtimeMs)}-${String(size)}`;
+    return (await import(compiled.href)) as unknown;
   };
 }

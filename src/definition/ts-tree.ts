@@ -204,6 +204,46 @@ function linkNodeModules(cacheRoot: string, dir: string): void {
         }
       }
     }
+    linkOwnPackage(cacheRoot, at);
     if (dirname(at) === at) return;
+  }
+}
+
+/**
+ * A package may import itself by name (Node's self-reference through its "exports"): a tool in
+ * the package's own directory tree importing 'genesys-tools', as in this repository's examples.
+ * Node allows that only from files inside the package, and the compiled copy is not; so the
+ * package's root gets a link `node_modules/<name>` in the cache, beside its mirrored directory,
+ * through which the name resolves to the same package (its "exports", default conditions).
+ */
+function linkOwnPackage(cacheRoot: string, at: string): void {
+  const name = ownPackageName(join(at, 'package.json'));
+  if (name === undefined || dirname(at) === at) return;
+  const modules = join(dirname(compiledPath(cacheRoot, join(at, 'x'))), '..', 'node_modules');
+  const modulesStat = lstatSync(modules, { throwIfNoEntry: false });
+  // The parent's own node_modules is linked there already: the name resolves through it, or not.
+  if (modulesStat?.isSymbolicLink() === true) return;
+  const linkPath = join(modules, name);
+  if (lstatSync(linkPath, { throwIfNoEntry: false }) !== undefined) return;
+  mkdirSync(dirname(linkPath), { recursive: true });
+  try {
+    symlinkSync(at, linkPath, 'dir');
+  } catch (error) {
+    if (!(error instanceof Error && 'code' in error && error.code === 'EEXIST')) throw error;
+  }
+}
+
+/** The "name" of a package.json that has "exports" (self-reference needs both), else undefined. */
+function ownPackageName(file: string): string | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (typeof parsed !== 'object' || parsed === null) return undefined;
+    const { name, exports } = parsed as { name?: unknown; exports?: unknown };
+    return typeof name === 'string' && /^(@[\w.-]+\/)?[\w.-]+$/.test(name) && exports !== undefined
+      ? name
+      : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -247,10 +247,10 @@ export function createDataActionsRegistry(
     prepare: async (callOptions = {}) => {
       integrationId = await prepareIntegration(client, options, callOptions.signal);
     },
-    // The lease lives in the integration's config: one is made (as prepare does) when there is none.
+    // The lease lives in the integration's config, so the integration is checked (ours, one of its
+    // name) and made when missing, as prepare does, before anything is written to it.
     lease: async (holder, leaseOptions) => {
-      await knownIntegration(leaseOptions.signal);
-      integrationId ??= await prepareIntegration(client, options, leaseOptions.signal);
+      integrationId = await prepareIntegration(client, options, leaseOptions.signal);
       return acquireLease(client, integrationId, options.category, holder, leaseOptions);
     },
     create: async (desired, callOptions = {}): Promise<WriteResult> => {

@@ -30,6 +30,7 @@ export type { GatewaySettings, GatewayToolBody } from './to-gateway-tool.js';
 export {
   createDataActionsRegistry,
   DataActionsRegistryOptionsSchema,
+  THIS_INTEGRATION,
 } from './data-actions-target.js';
 export type { DataActionsRegistryOptions, DataActionsClient } from './data-actions-target.js';
 export { createGatewayRegistry, GatewayRegistryOptionsSchema } from './gateway-target.js';

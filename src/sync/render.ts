@@ -3,7 +3,7 @@
  * for machines (`--json`).
  */
 import type { DesiredEntry, FieldDiff, JsonValue } from '../registry/index.js';
-import { SPEC_HEADER } from '../registry/index.js';
+import { SPEC_HEADER, THIS_INTEGRATION } from '../registry/index.js';
 import type { Change, Plan } from './plan.js';
 import { hasChanges, summarisePlan } from './plan.js';
 
@@ -48,13 +48,15 @@ function leaves(value: JsonValue, path: string): FieldDiff[] {
 }
 
 /**
- * An empty integration id in a create means no integration exists yet: apply creates the Web
- * Services Data Actions integration and its credential first (registry `prepare`).
+ * A create's integration id is the registry's integration, which apply finds or, when there is
+ * none, creates with its credential first (registry `prepare`); plan does not write, so it names it.
  */
-const NEW_INTEGRATION = 'known after apply: apply first creates the integration and its credential';
+const NEW_INTEGRATION =
+  'the integration of this registry; apply creates it and its credential first when there is none';
 
 function attributeLine(d: FieldDiff): string {
-  if (d.path === 'integrationId' && d.after === '') return `+ integrationId: (${NEW_INTEGRATION})`;
+  if (d.path === 'integrationId' && (d.after === '' || d.after === THIS_INTEGRATION))
+    return `+ integrationId: (${NEW_INTEGRATION})`;
   return renderDiffLine(d);
 }
 

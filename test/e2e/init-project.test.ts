@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../support/temp-dir.js';
@@ -40,14 +40,17 @@ describe('genesys-tools init, through the built binary', () => {
     });
     expect(await server.stop()).toBe(0);
     // The audit log lands in the directory .gitignore names.
-    expect(readFileSync(join(dir, 'audit', 'audit.jsonl'), 'utf8')).toContain('greet_customer');
+    // One file per instance (audit.{instance}.jsonl).
+    const [file, ...others] = readdirSync(join(dir, 'audit')).filter((f) => f.endsWith('.jsonl'));
+    expect(others).toEqual([]);
+    expect(readFileSync(join(dir, 'audit', file ?? ''), 'utf8')).toContain('greet_customer');
   }, 120_000);
 
   it('refuses to overwrite a file that exists, writing nothing', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'package.json'), '{"name":"mine"}\n');
     const made = await cli(['init'], {}, dir);
-    expect(made.code).toBe(2);
+    expect(made.code).toBe(1);
     expect(made.stderr).toMatch(/^error CONFIG_INVALID: init: .*package\.json already exist/m);
     expect(made.stderr).toMatch(/^ {2}fix: /m);
     expect(readFileSync(join(dir, 'package.json'), 'utf8')).toBe('{"name":"mine"}\n');

@@ -80,7 +80,7 @@ describe('what plan shows of a create, through the built CLI', { timeout: 120_00
       '      + contract.input.required: ["sku"]',
       '      + config.request.requestUrlTemplate: "https://tools.example.com/api/v1/tools/tool_a"',
       '      + config.timeoutSeconds: 7',
-      '      + integrationId: (known after apply: apply first creates the integration and its credential)',
+      '      + integrationId: (the integration of this registry; apply creates it and its credential first when there is none)',
     ]) {
       expect(plan.stdout).toContain(`${line}\n`);
     }

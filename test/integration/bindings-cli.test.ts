@@ -38,7 +38,8 @@ async function workspace(options: EmulatorOptions = {}) {
     const file = join(cwd, 'tools', name);
     writeFileSync(
       file,
-      readFileSync(file, 'utf8').replace("'../../src/index.js'", `'${join(ROOT, 'src/index.js')}'`),
+      // The examples import the package by name; here, the build of this checkout (npm test builds).
+      readFileSync(file, 'utf8').replace("'genesys-tools'", `'${join(ROOT, 'dist/index.js')}'`),
     );
   }
   const env = {

@@ -110,7 +110,7 @@ describe('plan, apply, list, invoke and destroy on the command line', () => {
       '      + config.request.requestUrlTemplate: "https://tools.example.com/api/v1/tools/tool_a"\n',
     );
     expect(plan.stdout).toContain(
-      '      + integrationId: (known after apply: apply first creates the integration and its credential)\n',
+      '      + integrationId: (the integration of this registry; apply creates it and its credential first when there is none)\n',
     );
     expect(plan.stdout).toContain(
       'Plan: 2 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged.',

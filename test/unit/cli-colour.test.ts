@@ -9,7 +9,7 @@ const ESC = '\u001b[';
 describe('colours of the error line', () => {
   it('paints "error CODE:" on a terminal', async () => {
     const run = fakeCliContext({ isTty: true });
-    expect(await runCli(ARGV, run.ctx)).toBe(2);
+    expect(await runCli(ARGV, run.ctx)).toBe(1);
     expect(run.err()).toContain(`${ESC}1;31merror CONFIG_USAGE:${ESC}0m`);
   });
 
@@ -18,14 +18,14 @@ describe('colours of the error line', () => {
     ['output is not a terminal', { isTty: false }, ARGV],
   ])('prints no colour when %s', async (_name, options, argv) => {
     const run = fakeCliContext(options);
-    expect(await runCli(argv, run.ctx)).toBe(2);
+    expect(await runCli(argv, run.ctx)).toBe(1);
     expect(run.err()).toMatch(/^error CONFIG_USAGE: .*\n {2}fix: /);
     expect(run.err()).not.toContain(ESC);
   });
 
   it('prints plain JSON with --json on a terminal', async () => {
     const run = fakeCliContext({ isTty: true });
-    expect(await runCli(['validate', '--target', 'nowhere', '--json'], run.ctx)).toBe(2);
+    expect(await runCli(['validate', '--target', 'nowhere', '--json'], run.ctx)).toBe(1);
     expect(run.out() + run.err()).not.toContain(ESC);
   });
 });
