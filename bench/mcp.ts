@@ -16,6 +16,7 @@ import {
   mkdtempSync,
   openSync,
   readFileSync,
+  readdirSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -239,11 +240,12 @@ async function main(): Promise<void> {
       });
       proc.kill('SIGTERM');
     });
-    const records = existsSync(audit)
-      ? readFileSync(audit, 'utf8')
-          .split('\n')
-          .filter((l) => l.includes('"invocationId"')).length
-      : 0;
+    // The current file and its rotated ones (audit.jsonl.1, ...): the chain of this run.
+    const records = readdirSync(dir)
+      .filter((f) => f === 'audit.jsonl' || /^audit\.jsonl\.\d+$/.test(f))
+      .map((f) => readFileSync(join(dir, f), 'utf8').split('\n'))
+      .flat()
+      .filter((l) => l.includes('"invocationId"')).length;
     console.log(
       `audit log: ${String(records)} invocation records for ${String(answered)} calls answered 2xx over both protocols (autocannon does not count the calls in flight when a run ends)`,
     );
