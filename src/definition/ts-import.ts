@@ -94,6 +94,8 @@ function compile(root: string, entries: readonly string[]): Promise<Map<string, 
  * @throws DefinitionError DEFINITION_IMPORT_FAILED when the compiler process itself fails.
  */
 export async function typeScriptImporter(paths: readonly string[]): Promise<ModuleImporter> {
+  // JavaScript tools only: no cache directory is made (a read-only file system has no /tmp).
+  if (paths.length === 0) return async (url) => (await import(url)) as unknown;
   const root = cacheRoot();
   const outcomes = walkTree(root, paths) ?? (await compile(root, paths));
   process.setSourceMapsEnabled(true);

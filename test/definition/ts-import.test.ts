@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/deps.js';
 import { loadTools } from '../../src/definition/load-tools.js';
@@ -131,4 +132,35 @@ describe('TypeScript tool modules in the built CLI', () => {
       expect(run.stdout).toContain(`${join(dir, 'boom.tool.ts')}:10:`);
     },
   );
+
+  it('loads JavaScript tools without making the TypeScript cache (no writable tmpdir)', async () => {
+    const dir = tempDir();
+    symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    writeFileSync(join(dir, 'package.json'), '{"type": "module"}\n');
+    const built = pathToFileURL(join(root, 'dist', 'index.js')).href;
+    writeFileSync(
+      join(dir, 'plain.tool.js'),
+      [
+        `import { defineTool } from ${JSON.stringify(built)};`,
+        'export default defineTool({',
+        "  name: 'plain', description: 'A JavaScript tool',",
+        "  input: { type: 'object', properties: { sku: { type: 'string' } }, required: ['sku'] },",
+        '  handler: async () => ({ ok: true }),',
+        '});',
+      ].join('\n'),
+    );
+    // A file where the temporary directory should be: making any directory under it fails.
+    const notADirectory = join(dir, 'not-a-directory');
+    writeFileSync(notADirectory, '');
+    const saved = process.env['TMPDIR'];
+    process.env['TMPDIR'] = notADirectory;
+    try {
+      const { tools, issues } = await loadTools(['plain.tool.js'], { cwd: dir });
+      expect(issues).toEqual([]);
+      expect(tools.map((t) => t.name)).toEqual(['plain']);
+    } finally {
+      if (saved === undefined) delete process.env['TMPDIR'];
+      else process.env['TMPDIR'] = saved;
+    }
+  });
 });
