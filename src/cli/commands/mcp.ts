@@ -9,15 +9,14 @@ import type { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { loadEnvConfig } from '../../config.js';
-import type { ToolDefinition } from '../../definition/index.js';
-import { loadTools } from '../../definition/index.js';
-import { ConfigError, DefinitionError } from '../../errors.js';
+import { ConfigError } from '../../errors.js';
 import { serveStdio } from '../../mcp/index.js';
 import type { McpServerInfo } from '../../mcp/index.js';
 import { createToolCalls } from '../../server/index.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { cliLogger, wireServer } from '../wiring.js';
+import { toolsWithHandlers } from './served-tools.js';
 import type { ServerWiring } from '../wiring.js';
 
 const McpFlagsSchema = z.strictObject({
@@ -35,37 +34,6 @@ export function mcpServerInfo(): McpServerInfo {
   return { name: 'genesys-tools', version };
 }
 
-/** Loads the tools with handlers from `dir`; notes and problems go to stderr. */
-export async function toolsWithHandlers(
-  ctx: CliContext,
-  dir: string,
-  command: string,
-): Promise<readonly ToolDefinition[]> {
-  const { tools, issues } = await loadTools([dir], { cwd: ctx.cwd });
-  for (const issue of issues) {
-    ctx.stderr(
-      `${issue.severity} ${issue.code}: ${issue.file}${issue.pointer}: ${issue.message}\n`,
-    );
-  }
-  if (issues.some((i) => i.severity === 'error')) {
-    throw new DefinitionError(
-      'DEFINITION_INVALID',
-      `${command}: ${dir} has tool files with errors (listed above); fix them or run validate.`,
-    );
-  }
-  const served = tools.filter((t) => t.handler !== undefined);
-  for (const t of tools.filter((x) => x.handler === undefined)) {
-    ctx.stderr(`note: ${t.name} is a manifest without a handler; it is not served.\n`);
-  }
-  if (served.length === 0) {
-    throw new DefinitionError(
-      'DEFINITION_NOT_FOUND',
-      `${command}: no tool with a handler in ${dir}; write *.tool.ts modules with defineTool().`,
-    );
-  }
-  return served;
-}
-
 function parseFlags(raw: Record<string, unknown>): z.output<typeof McpFlagsSchema> {
   const parsed = McpFlagsSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
@@ -81,7 +49,7 @@ export async function runMcp(
 ): Promise<void> {
   const flags = parseFlags(raw);
   const env = loadEnvConfig(ctx.env);
-  const tools = await toolsWithHandlers(ctx, flags.tools, 'mcp');
+  const tools = await toolsWithHandlers(ctx, [flags.tools], 'mcp');
   // An audit log only when asked for: an assistant may start the process in a directory it
   // cannot or should not write to.
   const auditFile = flags.auditFile ?? ctx.env['GENESYS_TOOLS_AUDIT_FILE'];

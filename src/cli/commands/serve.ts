@@ -10,8 +10,7 @@ import { z } from 'zod';
 import type { EnvConfig } from '../../config.js';
 import { loadConfigFile, loadEnvConfig } from '../../config.js';
 import type { ToolDefinition } from '../../definition/index.js';
-import { loadTools } from '../../definition/index.js';
-import { ConfigError, DefinitionError } from '../../errors.js';
+import { ConfigError } from '../../errors.js';
 import type { Registry } from '../../registry/index.js';
 import { MCP_PATH, mcpEndpoint } from '../../mcp/index.js';
 import { bearerTokenProblem, createToolServer } from '../../server/index.js';
@@ -22,7 +21,7 @@ import { wireServer } from '../wiring.js';
 import { openSharedState } from '../shared-state.js';
 import { mcpServerInfo } from './mcp.js';
 import { openSession } from './sync-common.js';
-import { formatIssue } from './validate.js';
+import { toolsWithHandlers } from './served-tools.js';
 
 const ServeFlagsSchema = z.strictObject({
   // No default here: absent means the config file's `tools`, else ./tools (as validate, plan).
@@ -114,26 +113,7 @@ async function servableTools(
 ): Promise<readonly ToolDefinition[]> {
   const file = flags.tools === undefined ? await loadConfigFile(ctx.cwd, flags.config) : undefined;
   const paths = flags.tools === undefined ? (file?.tools ?? ['./tools']) : [flags.tools];
-  const where = paths.join(', ');
-  const { tools, issues } = await loadTools(paths, { cwd: ctx.cwd });
-  for (const issue of issues) ctx.stderr(`${formatIssue(issue)}\n`);
-  if (issues.some((i) => i.severity === 'error')) {
-    throw new DefinitionError(
-      'DEFINITION_INVALID',
-      `serve: ${where} has tool files with errors (listed above); fix them or run validate.`,
-    );
-  }
-  const served = tools.filter((t) => t.handler !== undefined);
-  for (const t of tools.filter((x) => x.handler === undefined)) {
-    ctx.stderr(`note: ${t.name} is a manifest without a handler; it is not served.\n`);
-  }
-  if (served.length === 0) {
-    throw new DefinitionError(
-      'DEFINITION_NOT_FOUND',
-      `serve: no tool with a handler in ${where}; write *.tool.ts modules with defineTool().`,
-    );
-  }
-  return served;
+  return toolsWithHandlers(ctx, paths, 'serve');
 }
 
 /** Runs `listen`; a taken port becomes CONFIG_PORT_IN_USE naming the address and its flag. */
