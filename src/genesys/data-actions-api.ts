@@ -1,13 +1,15 @@
 /**
  * Data actions (reference §7.1): the real "tool registration" API of Genesys Cloud. Published
- * actions, drafts and publishing, execute and test.
+ * actions (a POST creates and publishes in one step), execute and test. The draft endpoints are
+ * not wrapped: nothing of ours edits drafts (the emulator serves them for other clients).
  */
 import { z } from 'zod';
 import type { CreateOptions, ListOptions } from './integrations-api.js';
 import { createOptions, signalOf } from './integrations-api.js';
 import type { Paged } from './paginate.js';
 import { paginate } from './paginate.js';
-import { parseWire } from './parse-wire.js';
+import type { Answered, ResponseMeta } from './parse-wire.js';
+import { parseAnswer, parseWire, responseMeta } from './parse-wire.js';
 import type { CallOptions, Transport } from './send.js';
 import {
   ActionEntityListingWireSchema,
@@ -17,7 +19,6 @@ import {
 import type {
   ActionWire,
   PatchActionInputWire,
-  PatchDraftInputWire,
   PostActionInputWire,
   TestExecutionResultWire,
 } from './wire.js';
@@ -44,20 +45,19 @@ export interface DataActionsApi {
   list(options?: ListActionsOptions): Paged<ActionWire>;
   /** Reads an action, by default with its contract and config. @throws GenesysNotFoundError */
   get(id: string, options?: GetActionOptions): Promise<ActionWire>;
-  /** Creates and publishes an action in one step. A failed POST is not retried unless `idempotent`. */
-  create(input: PostActionInputWire, options?: CreateOptions): Promise<ActionWire>;
+  /**
+   * Creates and publishes an action in one step; the answer's `lastResponse` has the correlation
+   * id. A failed POST is not retried unless `idempotent`.
+   */
+  create(input: PostActionInputWire, options?: CreateOptions): Promise<Answered<ActionWire>>;
   /** Updates name, category or config with the current `version`; a stale one gives GENESYS_CONFLICT. */
-  patch(id: string, input: PatchActionInputWire, options?: CallOptions): Promise<ActionWire>;
-  remove(id: string, options?: CallOptions): Promise<void>;
-  /** Creates a draft action (`POST .../actions/drafts`). */
-  createDraft(input: PostActionInputWire, options?: CreateOptions): Promise<ActionWire>;
-  /** Creates a draft from a published action (`POST .../{id}/draft`). */
-  createDraftFrom(id: string, options?: CreateOptions): Promise<ActionWire>;
-  getDraft(id: string, options?: GetActionOptions): Promise<ActionWire>;
-  /** Updates a draft (contract changes allowed) with its current `version`. */
-  patchDraft(id: string, input: PatchDraftInputWire, options?: CallOptions): Promise<ActionWire>;
-  /** Publishes the draft whose current version is `version`. */
-  publishDraft(id: string, version: number, options?: CallOptions): Promise<ActionWire>;
+  patch(
+    id: string,
+    input: PatchActionInputWire,
+    options?: CallOptions,
+  ): Promise<Answered<ActionWire>>;
+  /** Deletes an action; answers the status and correlation id. @throws GenesysNotFoundError */
+  remove(id: string, options?: CallOptions): Promise<ResponseMeta>;
   /** Executes the published action with `input`; answers the action's output. Never retried unless `idempotent`. */
   execute(
     id: string,
@@ -66,12 +66,6 @@ export interface DataActionsApi {
   ): Promise<unknown>;
   /** Runs the published action in test mode: every step, with authorization values redacted. */
   test(
-    id: string,
-    input: Readonly<Record<string, unknown>>,
-    options?: CreateOptions,
-  ): Promise<TestExecutionResultWire>;
-  /** Runs the draft in test mode. */
-  testDraft(
     id: string,
     input: Readonly<Record<string, unknown>>,
     options?: CreateOptions,
@@ -88,55 +82,17 @@ const ROUTE = '/api/v2/integrations/actions';
 
 /** Builds the data actions API on a transport. */
 export function createDataActionsApi(transport: Transport, maxPages: number): DataActionsApi {
-  const getQuery = (options: GetActionOptions): Record<string, string | boolean | undefined> => ({
-    expand: (options.expand ?? 'contract') === 'contract' ? 'contract' : undefined,
-    includeConfig: options.includeConfig ?? true,
-  });
-  const readAction = async (
-    route: string,
-    id: string,
-    options: GetActionOptions,
-  ): Promise<ActionWire> =>
-    parseWire(
-      ActionWireSchema,
-      await transport.send({
-        method: 'GET',
-        route,
-        params: { id },
-        query: getQuery(options),
-        ...signalOf(options),
-      }),
-      `GET ${route}`,
-    );
   const writeAction = async (
     method: 'POST' | 'PATCH',
     route: string,
     body: unknown,
     params: Readonly<Record<string, string>>,
     options: CreateOptions,
-  ): Promise<ActionWire> =>
-    parseWire(
+  ): Promise<Answered<ActionWire>> =>
+    parseAnswer(
       ActionWireSchema,
       await transport.send({ method, route, params, body, ...createOptions(options) }),
       `${method} ${route}`,
-    );
-
-  const runTest = async (
-    route: string,
-    id: string,
-    input: Readonly<Record<string, unknown>>,
-    options: CreateOptions,
-  ): Promise<TestExecutionResultWire> =>
-    parseWire(
-      TestExecutionResultWireSchema,
-      await transport.send({
-        method: 'POST',
-        route,
-        params: { id },
-        body: input,
-        ...createOptions(options),
-      }),
-      `POST ${route}`,
     );
 
   return {
@@ -163,27 +119,33 @@ export function createDataActionsApi(transport: Transport, maxPages: number): Da
         { pageSize, maxPages, what: `GET ${ROUTE}` },
       );
     },
-    get: (id, options = {}) => readAction(`${ROUTE}/{id}`, id, options),
+    get: async (id, options = {}) =>
+      parseWire(
+        ActionWireSchema,
+        await transport.send({
+          method: 'GET',
+          route: `${ROUTE}/{id}`,
+          params: { id },
+          query: {
+            expand: (options.expand ?? 'contract') === 'contract' ? 'contract' : undefined,
+            includeConfig: options.includeConfig ?? true,
+          },
+          ...signalOf(options),
+        }),
+        `GET ${ROUTE}/{id}`,
+      ),
     create: (input, options = {}) => writeAction('POST', ROUTE, input, {}, options),
     patch: (id, input, options = {}) =>
       writeAction('PATCH', `${ROUTE}/{id}`, input, { id }, options),
-    remove: async (id, options = {}) => {
-      await transport.send({
-        method: 'DELETE',
-        route: `${ROUTE}/{id}`,
-        params: { id },
-        ...signalOf(options),
-      });
-    },
-    createDraft: (input, options = {}) =>
-      writeAction('POST', `${ROUTE}/drafts`, input, {}, options),
-    createDraftFrom: (id, options = {}) =>
-      writeAction('POST', `${ROUTE}/{id}/draft`, undefined, { id }, options),
-    getDraft: (id, options = {}) => readAction(`${ROUTE}/{id}/draft`, id, options),
-    patchDraft: (id, input, options = {}) =>
-      writeAction('PATCH', `${ROUTE}/{id}/draft`, input, { id }, options),
-    publishDraft: (id, version, options = {}) =>
-      writeAction('POST', `${ROUTE}/{id}/draft/publish`, { version }, { id }, options),
+    remove: async (id, options = {}) =>
+      responseMeta(
+        await transport.send({
+          method: 'DELETE',
+          route: `${ROUTE}/{id}`,
+          params: { id },
+          ...signalOf(options),
+        }),
+      ),
     execute: async (id, input, options = {}) => {
       const response = await transport.send({
         method: 'POST',
@@ -194,8 +156,18 @@ export function createDataActionsApi(transport: Transport, maxPages: number): Da
       });
       return response.body;
     },
-    test: (id, input, options = {}) => runTest(`${ROUTE}/{id}/test`, id, input, options),
-    testDraft: (id, input, options = {}) => runTest(`${ROUTE}/{id}/draft/test`, id, input, options),
+    test: async (id, input, options = {}) =>
+      parseWire(
+        TestExecutionResultWireSchema,
+        await transport.send({
+          method: 'POST',
+          route: `${ROUTE}/{id}/test`,
+          params: { id },
+          body: input,
+          ...createOptions(options),
+        }),
+        `POST ${ROUTE}/{id}/test`,
+      ),
     getTemplate: async (id, fileName, options = {}) =>
       parseWire(
         z.string(),

@@ -6,7 +6,8 @@ import type { CreateOptions, ListOptions } from './integrations-api.js';
 import { createOptions, signalOf } from './integrations-api.js';
 import type { Paged } from './paginate.js';
 import { paginate } from './paginate.js';
-import { parseWire } from './parse-wire.js';
+import type { Answered, ResponseMeta } from './parse-wire.js';
+import { parseAnswer, parseWire, responseMeta } from './parse-wire.js';
 import type { CallOptions, Transport } from './send.js';
 import { GatewayToolWireSchema, entityListingSchema } from './wire.js';
 import type { GatewayToolInputWire, GatewayToolWire } from './wire.js';
@@ -23,11 +24,19 @@ export interface GatewayToolsApi {
   list(options?: ListOptions): Paged<GatewayToolWire>;
   /** @throws GenesysNotFoundError GENESYS_NOT_FOUND */
   get(id: string, options?: CallOptions): Promise<GatewayToolWire>;
-  /** @throws GenesysConflictError GENESYS_CONFLICT when the name is taken; GenesysValidationError for a bad schema */
-  create(input: GatewayToolInputWire, options?: CreateOptions): Promise<GatewayToolWire>;
+  /**
+   * Creates a tool; the answer's `lastResponse` has the correlation id.
+   * @throws GenesysConflictError GENESYS_CONFLICT when the name is taken; GenesysValidationError for a bad schema
+   */
+  create(input: GatewayToolInputWire, options?: CreateOptions): Promise<Answered<GatewayToolWire>>;
   /** Replaces the tool (PUT); the gateway bumps `version`. */
-  update(id: string, input: GatewayToolInputWire, options?: CallOptions): Promise<GatewayToolWire>;
-  remove(id: string, options?: CallOptions): Promise<void>;
+  update(
+    id: string,
+    input: GatewayToolInputWire,
+    options?: CallOptions,
+  ): Promise<Answered<GatewayToolWire>>;
+  /** Deletes a tool; answers the status and correlation id. @throws GenesysNotFoundError */
+  remove(id: string, options?: CallOptions): Promise<ResponseMeta>;
   /** Has the gateway invoke the tool; answers what the gateway returns. Never retried unless `idempotent`. */
   invoke(id: string, input: GatewayInvokeInput, options?: CreateOptions): Promise<unknown>;
 }
@@ -67,7 +76,7 @@ export function createGatewayToolsApi(transport: Transport, maxPages: number): G
         `GET ${ROUTE}/{id}`,
       ),
     create: async (input, options = {}) =>
-      parseWire(
+      parseAnswer(
         GatewayToolWireSchema,
         await transport.send({
           method: 'POST',
@@ -78,7 +87,7 @@ export function createGatewayToolsApi(transport: Transport, maxPages: number): G
         `POST ${ROUTE}`,
       ),
     update: async (id, input, options = {}) =>
-      parseWire(
+      parseAnswer(
         GatewayToolWireSchema,
         await transport.send({
           method: 'PUT',
@@ -89,14 +98,15 @@ export function createGatewayToolsApi(transport: Transport, maxPages: number): G
         }),
         `PUT ${ROUTE}/{id}`,
       ),
-    remove: async (id, options = {}) => {
-      await transport.send({
-        method: 'DELETE',
-        route: `${ROUTE}/{id}`,
-        params: { id },
-        ...signalOf(options),
-      });
-    },
+    remove: async (id, options = {}) =>
+      responseMeta(
+        await transport.send({
+          method: 'DELETE',
+          route: `${ROUTE}/{id}`,
+          params: { id },
+          ...signalOf(options),
+        }),
+      ),
     invoke: async (id, input, options = {}) => {
       const response = await transport.send({
         method: 'POST',

@@ -17,6 +17,7 @@ export { apiErrorFromResponse, permissionFor } from './api-error.js';
 export type { RequestInfo, FieldProblem } from './api-error.js';
 export type { TokenProvider } from './token-provider.js';
 export type { Transport, SendRequest, SendResponse, CallOptions, HttpMethod } from './send.js';
+export type { Answered, ResponseMeta } from './parse-wire.js';
 export { paginate } from './paginate.js';
 export type { Paged } from './paginate.js';
 export {
@@ -60,7 +61,6 @@ export type {
   ActionEntityListingWire,
   PostActionInputWire,
   PatchActionInputWire,
-  PatchDraftInputWire,
   TestExecutionResultWire,
   IntegrationWire,
   IntegrationConfigWire,

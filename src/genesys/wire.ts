@@ -138,17 +138,17 @@ export type RequestTypeWire = 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
 
 /** `config` of a data action (reference §7.2). */
 export interface ActionConfigWire {
-  readonly timeoutSeconds?: number;
+  readonly timeoutSeconds?: number | undefined;
   readonly request: {
     readonly requestUrlTemplate: string;
     readonly requestType: RequestTypeWire;
-    readonly headers?: Readonly<Record<string, string>>;
-    readonly requestTemplate?: string;
+    readonly headers?: Readonly<Record<string, string>> | undefined;
+    readonly requestTemplate?: string | undefined;
   };
   readonly response: {
-    readonly translationMap?: Readonly<Record<string, string>>;
-    readonly translationMapDefaults?: Readonly<Record<string, string>>;
-    readonly successTemplate?: string;
+    readonly translationMap?: Readonly<Record<string, string>> | undefined;
+    readonly translationMapDefaults?: Readonly<Record<string, string>> | undefined;
+    readonly successTemplate?: string | undefined;
   };
 }
 
@@ -163,23 +163,17 @@ export interface PostActionInputWire {
   readonly name: string;
   readonly category: string;
   readonly integrationId: string;
-  readonly secure?: boolean;
+  readonly secure?: boolean | undefined;
   readonly contract: ActionContractWire;
-  readonly config?: ActionConfigWire;
+  readonly config?: ActionConfigWire | undefined;
 }
 
 /** Body of `PATCH .../actions/{id}`: no contract change after publish (reference §7.1). */
 export interface PatchActionInputWire {
   readonly version: number;
-  readonly name?: string;
-  readonly category?: string;
-  readonly config?: ActionConfigWire;
-}
-
-/** Body of `PATCH .../actions/{id}/draft`: drafts may change their contract. */
-export interface PatchDraftInputWire extends PatchActionInputWire {
-  readonly contract?: ActionContractWire;
-  readonly secure?: boolean;
+  readonly name?: string | undefined;
+  readonly category?: string | undefined;
+  readonly config?: ActionConfigWire | undefined;
 }
 
 /** `Action` as Genesys answers it (reference §7.2). */
@@ -239,7 +233,10 @@ export interface GatewayToolInputWire {
   readonly description: string;
   readonly schema: JsonSchemaWire;
   readonly executionEndpoint: string;
-  readonly rateLimit?: { readonly requestsPerMinute: number; readonly burstSize?: number };
+  readonly rateLimit?: {
+    readonly requestsPerMinute: number;
+    readonly burstSize?: number | undefined;
+  };
   /** Marks the tools this project manages (the gateway's counterpart of a category). */
   readonly managedBy?: string;
   /** On PUT: the version read; a stale one is refused with 409. */

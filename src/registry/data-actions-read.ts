@@ -6,24 +6,14 @@
  */
 import { createHash } from 'node:crypto';
 import { GenesysNotFoundError } from '../errors.js';
-import type { GenesysClient, PageWire } from '../genesys/index.js';
-import { paginate } from '../genesys/index.js';
+import type { ActionWire, GenesysClient } from '../genesys/index.js';
 import { comparableText, normaliseJson } from './comparable.js';
-import {
-  entitiesOf,
-  isRecord,
-  numberField,
-  recordOf,
-  signalOption,
-  stringField,
-} from './wire-read.js';
-
-const ACTIONS = '/api/v2/integrations/actions';
+import { signalOption } from './wire-read.js';
 
 /** Full reads in flight at once (the client's rate limiter paces them further). */
 export const READ_CONCURRENCY = 8;
 
-type Client = Pick<GenesysClient, 'dataActions' | 'transport'>;
+type Client = Pick<GenesysClient, 'dataActions'>;
 
 /** Maps `items` through `fn` with at most `limit` calls in flight; keeps the order. */
 export async function mapLimit<T, R>(
@@ -46,7 +36,7 @@ export async function mapLimit<T, R>(
 }
 
 /** SHA-256 of what the listing shows of an action (id, version, name, category, config). */
-export function listingFingerprint(action: Record<string, unknown>): string {
+export function listingFingerprint(action: Readonly<Record<string, unknown>>): string {
   const text = comparableText(
     normaliseJson({
       id: action.id,
@@ -59,37 +49,18 @@ export function listingFingerprint(action: Record<string, unknown>): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** Lists published actions with their config (no contract), filtered by category and name. */
+/**
+ * Lists published actions with their config (no contract), filtered by category and name.
+ * @throws GenesysApiError GENESYS_UNEXPECTED_RESPONSE naming the field when an action lacks its id or name.
+ */
 export async function listShallow(
   client: Client,
   query: { readonly category?: string; readonly name?: string; readonly pageSize: number },
   signal: AbortSignal | undefined,
-): Promise<Record<string, unknown>[]> {
-  const pages = paginate<Record<string, unknown>>(
-    async (pageNumber): Promise<PageWire<Record<string, unknown>>> => {
-      const response = await client.transport.send({
-        method: 'GET',
-        route: ACTIONS,
-        query: {
-          pageSize: query.pageSize,
-          pageNumber,
-          category: query.category,
-          name: query.name,
-          includeConfig: true,
-        },
-        ...signalOption(signal),
-      });
-      const page = recordOf(response.body);
-      return {
-        entities: entitiesOf(page),
-        pageNumber: numberField(page, 'pageNumber'),
-        pageCount: numberField(page, 'pageCount'),
-        nextUri: stringField(page, 'nextUri') ?? null,
-      };
-    },
-    { pageSize: query.pageSize, maxPages: 10_000, what: `GET ${ACTIONS}` },
-  );
-  return pages.collect();
+): Promise<ActionWire[]> {
+  return client.dataActions
+    .list({ ...query, includeConfig: true, ...signalOption(signal) })
+    .collect();
 }
 
 function fileOf(uri: string | undefined, fallback: string): string {
@@ -100,26 +71,27 @@ function fileOf(uri: string | undefined, fallback: string): string {
 /** Puts the templates back inline where only their URIs came back. */
 async function withTemplates(
   client: Client,
-  action: Record<string, unknown>,
+  action: ActionWire,
   signal: AbortSignal | undefined,
-): Promise<Record<string, unknown>> {
-  const id = stringField(action, 'id') ?? '';
-  const config = recordOf(action.config);
-  const request = recordOf(config.request);
-  const response = recordOf(config.response);
-  const read = (uri: string | undefined, fallback: string): Promise<string> =>
-    client.dataActions.getTemplate(id, fileOf(uri, fallback), signalOption(signal));
-  const requestUri = stringField(request, 'requestTemplateUri');
-  const successUri = stringField(response, 'successTemplateUri');
+): Promise<ActionWire> {
+  const { config } = action;
+  if (config === undefined) return action;
+  const request = config.request ?? {};
+  const response = config.response ?? {};
+  const read = (uri: unknown, fallback: string): Promise<string> =>
+    client.dataActions.getTemplate(
+      action.id,
+      fileOf(typeof uri === 'string' ? uri : undefined, fallback),
+      signalOption(signal),
+    );
   const [requestTemplate, successTemplate] = await Promise.all([
-    typeof request.requestTemplate !== 'string' && requestUri !== undefined
-      ? read(requestUri, 'requesttemplate.vm')
+    typeof request.requestTemplate !== 'string' && typeof request.requestTemplateUri === 'string'
+      ? read(request.requestTemplateUri, 'requesttemplate.vm')
       : request.requestTemplate,
-    typeof response.successTemplate !== 'string' && successUri !== undefined
-      ? read(successUri, 'successtemplate.vm')
+    typeof response.successTemplate !== 'string' && typeof response.successTemplateUri === 'string'
+      ? read(response.successTemplateUri, 'successtemplate.vm')
       : response.successTemplate,
   ]);
-  if (!isRecord(action.config)) return action;
   return {
     ...action,
     config: {
@@ -138,10 +110,8 @@ export async function readAction(
   client: Client,
   id: string,
   signal: AbortSignal | undefined,
-): Promise<Record<string, unknown>> {
-  const action = recordOf(
-    await client.dataActions.get(id, { expand: 'contract', ...signalOption(signal) }),
-  );
+): Promise<ActionWire> {
+  const action = await client.dataActions.get(id, { expand: 'contract', ...signalOption(signal) });
   return withTemplates(client, action, signal);
 }
 
@@ -153,7 +123,7 @@ export async function readFull(
   client: Client,
   id: string,
   signal: AbortSignal | undefined,
-): Promise<Record<string, unknown> | undefined> {
+): Promise<ActionWire | undefined> {
   try {
     return await readAction(client, id, signal);
   } catch (error) {

@@ -1,38 +1,31 @@
 /**
  * The `data-actions` registry target (DESIGN "Tool → data action"; reference §7): tools are
  * published data actions in a Web Services Data Actions integration, owned through their category.
+ * It talks to Genesys only through the typed client (`client.dataActions`, `integrations`,
+ * `credentials`), whose answers are parsed with zod at the edge.
  */
 import { z } from 'zod';
 import type { ToolDefinition } from '../definition/index.js';
-import { ConfigError } from '../errors.js';
-import type { GenesysClient } from '../genesys/index.js';
-import { comparableText } from './comparable.js';
+import type { ActionWire, GenesysClient } from '../genesys/index.js';
+import { settledByListing, THIS_INTEGRATION, toEntry } from './data-actions-entry.js';
+import type { EntryScope } from './data-actions-entry.js';
 import {
-  listingFingerprint,
   listShallow,
   mapLimit,
   READ_CONCURRENCY,
   readAction,
   readFull,
 } from './data-actions-read.js';
+import { createAction, removeAction, updateAction } from './data-actions-write.js';
 import { findIntegration, prepareIntegration } from './integration-prepare.js';
-import { acquireLease } from './write-lease.js';
-import type {
-  ComparableSpec,
-  DesiredEntry,
-  InvokeResult,
-  Registry,
-  RemoteEntry,
-  WriteResult,
-} from './registry.js';
+import type { ComparableSpec, DesiredEntry, Registry, RemoteEntry } from './registry.js';
 import { baseName } from './registry.js';
-import {
-  carriedDigest,
-  comparableDataAction,
-  DEFAULT_CATEGORY,
-  toDataAction,
-} from './to-data-action.js';
-import { isRecord, numberField, recordOf, signalOption, stringField } from './wire-read.js';
+import { parseRegistryOptions } from './registry-options.js';
+import { comparableDataAction, DEFAULT_CATEGORY, toDataAction } from './to-data-action.js';
+import { signalOption } from './wire-read.js';
+import { acquireLease } from './write-lease.js';
+
+export { THIS_INTEGRATION } from './data-actions-entry.js';
 
 /** Options of the `data-actions` target; defaults live here. */
 export const DataActionsRegistryOptionsSchema = z.strictObject({
@@ -56,75 +49,7 @@ export const DataActionsRegistryOptionsSchema = z.strictObject({
 export type DataActionsRegistryOptions = z.input<typeof DataActionsRegistryOptionsSchema>;
 
 /** The parts of the Genesys client the target uses. */
-export type DataActionsClient = Pick<
-  GenesysClient,
-  'integrations' | 'credentials' | 'dataActions' | 'transport'
->;
-
-const ACTIONS = '/api/v2/integrations/actions';
-
-/** Parses options, naming bad ones (never their values). */
-export function parseRegistryOptions<S extends z.ZodType>(
-  schema: S,
-  input: unknown,
-  where: string,
-): z.output<S> {
-  const parsed = schema.safeParse(input ?? {});
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (i) => `${i.path.join('.') || '(root)'}: ${i.message}`,
-    );
-    throw new ConfigError('CONFIG_INVALID', `${where}: ${problems.join('; ')}`, {
-      details: { options: parsed.error.issues.map((i) => i.path.join('.')) },
-    });
-  }
-  return parsed.data;
-}
-
-/**
- * True when the listing alone shows that `action` is `desired`: it carries the desired spec digest
- * (which covers contract and templates, which the listing does not show) and every field the
- * listing does show compares equal.
- */
-/**
- * What the comparable form carries as `integrationId` for the integration this registry uses: the
- * desired form is then the same whether or not the integration is known yet (no hidden order
- * between `desired()` and `list()`); an action in another integration still differs (a replace).
- */
-export const THIS_INTEGRATION = "(this registry's integration)";
-
-function settledByListing(
-  action: Record<string, unknown>,
-  desired: DesiredEntry,
-  local: (spec: ComparableSpec) => ComparableSpec,
-): boolean {
-  const desiredConfig = recordOf(desired.body.config);
-  if (carriedDigest(action) !== carriedDigest(desired.body)) return false;
-  const config = recordOf(action.config);
-  const request = recordOf(config.request);
-  const response = recordOf(config.response);
-  // What the listing leaves out is taken from the desired body; the digest vouches for it.
-  const filled = {
-    ...action,
-    contract: desired.body.contract,
-    config: {
-      ...config,
-      request: {
-        ...request,
-        requestTemplate: recordOf(desiredConfig.request).requestTemplate,
-      },
-      response: {
-        ...response,
-        successTemplate: recordOf(desiredConfig.response).successTemplate,
-      },
-    },
-  };
-  const spec = local(comparableDataAction(filled));
-  return (
-    comparableText(spec.fixed) === comparableText(desired.spec.fixed) &&
-    comparableText(spec.mutable) === comparableText(desired.spec.mutable)
-  );
-}
+export type DataActionsClient = Pick<GenesysClient, 'integrations' | 'credentials' | 'dataActions'>;
 
 /**
  * Creates the `data-actions` registry on a Genesys client.
@@ -138,22 +63,14 @@ export function createDataActionsRegistry(
     parseRegistryOptions(DataActionsRegistryOptionsSchema, input, 'createDataActionsRegistry'),
   );
   let integrationId: string | undefined = options.integrationId;
-  const local = (spec: ComparableSpec): ComparableSpec =>
-    integrationId !== undefined && spec.fixed.integrationId === integrationId
-      ? { ...spec, fixed: { ...spec.fixed, integrationId: THIS_INTEGRATION } }
-      : spec;
-
-  const toEntry = (action: Record<string, unknown>, shown = action): RemoteEntry => ({
-    id: stringField(action, 'id') ?? '',
-    name: stringField(action, 'name') ?? '',
-    version: numberField(action, 'version'),
-    managed: stringField(action, 'category') === options.category,
-    spec: local(comparableDataAction(action)),
-    status: 'published',
-    endpoint: stringField(recordOf(recordOf(action.config).request), 'requestUrlTemplate'),
-    modifiedAt: stringField(action, 'dateModified'),
-    fingerprint: listingFingerprint(shown),
-  });
+  const scope: EntryScope = {
+    category: options.category,
+    local: (spec: ComparableSpec): ComparableSpec =>
+      integrationId !== undefined && spec.fixed.integrationId === integrationId
+        ? { ...spec, fixed: { ...spec.fixed, integrationId: THIS_INTEGRATION } }
+        : spec,
+  };
+  const entryOf = (action: ActionWire): RemoteEntry => toEntry(scope, action);
 
   const knownIntegration = async (signal: AbortSignal | undefined): Promise<void> => {
     integrationId ??= await findIntegration(client, options, signal);
@@ -166,44 +83,47 @@ export function createDataActionsRegistry(
    * read, so that a plan never deletes a ghost.
    */
   const toEntries = async (
-    listed: readonly Record<string, unknown>[],
+    listed: readonly ActionWire[],
     desiredFor: ((name: string) => DesiredEntry | undefined) | undefined,
     signal: AbortSignal | undefined,
   ): Promise<RemoteEntry[]> => {
     const perName = new Map<string, number>();
     for (const a of listed) {
-      const name = baseName(stringField(a, 'name') ?? '');
+      const name = baseName(a.name);
       perName.set(name, (perName.get(name) ?? 0) + 1);
     }
     const entries = await mapLimit(listed, READ_CONCURRENCY, async (action) => {
-      const name = baseName(stringField(action, 'name') ?? '');
+      const name = baseName(action.name);
       const desired = desiredFor?.(name);
       const alone = perName.get(name) === 1;
-      if (desired !== undefined && alone && settledByListing(action, desired, local)) {
-        return { ...toEntry(action), spec: desired.spec };
+      if (desired !== undefined && alone && settledByListing(action, desired, scope.local)) {
+        return { ...entryOf(action), spec: desired.spec };
       }
-      const full = await readFull(client, stringField(action, 'id') ?? '', signal);
-      return full === undefined ? undefined : toEntry(full, action);
+      const full = await readFull(client, action.id, signal);
+      return full === undefined ? undefined : toEntry(scope, full, action);
     });
     return entries.filter((e): e is RemoteEntry => e !== undefined);
   };
 
-  const listManaged = (name: string | undefined, signal: AbortSignal | undefined) =>
-    listShallow(
-      client,
-      {
-        category: options.category,
-        ...(name === undefined ? {} : { name }),
-        pageSize: options.pageSize,
-      },
-      signal,
-    ).then((actions) =>
-      actions.filter(
-        (a) =>
-          stringField(a, 'category') === options.category &&
-          (name === undefined || stringField(a, 'name') === name),
-      ),
+  const listManaged = async (
+    name: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<ActionWire[]> => {
+    const query = {
+      category: options.category,
+      ...(name === undefined ? {} : { name }),
+      pageSize: options.pageSize,
+    };
+    // The filters are Genesys' (the name one is a partial match): both are checked again here.
+    return (await listShallow(client, query, signal)).filter(
+      (a) => a.category === options.category && (name === undefined || a.name === name),
     );
+  };
+
+  const requireIntegration = (): string => {
+    if (integrationId === undefined) throw new RangeError('prepare() must run before writes');
+    return integrationId;
+  };
 
   return {
     target: 'data-actions',
@@ -230,20 +150,16 @@ export function createDataActionsRegistry(
       const missing = new Set(names.filter((n) => !have.has(n)));
       if (missing.size === 0) return managed;
       const others = (await listShallow(client, { pageSize: options.pageSize }, signal)).filter(
-        (a) =>
-          missing.has(stringField(a, 'name') ?? '') &&
-          stringField(a, 'category') !== options.category,
+        (a) => missing.has(a.name) && a.category !== options.category,
       );
       return [...managed, ...(await toEntries(others, undefined, signal))];
     },
     findManaged: async (name, callOptions = {}) =>
       toEntries(await listManaged(name, callOptions.signal), undefined, callOptions.signal),
     listedIds: async (callOptions = {}) =>
-      new Set(
-        (await listManaged(undefined, callOptions.signal)).map((a) => stringField(a, 'id') ?? ''),
-      ),
+      new Set((await listManaged(undefined, callOptions.signal)).map((a) => a.id)),
     // A 404 passes through as GenesysNotFoundError (apply polls with it until a delete is done).
-    get: async (id, callOptions = {}) => toEntry(await readAction(client, id, callOptions.signal)),
+    get: async (id, callOptions = {}) => entryOf(await readAction(client, id, callOptions.signal)),
     prepare: async (callOptions = {}) => {
       integrationId = await prepareIntegration(client, options, callOptions.signal);
     },
@@ -253,71 +169,24 @@ export function createDataActionsRegistry(
       integrationId = await prepareIntegration(client, options, leaseOptions.signal);
       return acquireLease(client, integrationId, options.category, holder, leaseOptions);
     },
-    create: async (desired, callOptions = {}): Promise<WriteResult> => {
-      const response = await client.transport.send({
-        method: 'POST',
-        route: ACTIONS,
-        body: {
-          ...desired.body,
-          name: callOptions.name ?? desired.name,
-          integrationId: requireIntegration(integrationId),
-        },
-        ...signalOption(callOptions.signal),
-      });
-      // The answer may carry templates only as URIs: the desired body is what was written.
-      const answer = recordOf(response.body);
-      const entry = toEntry({
-        ...desired.body,
-        ...answer,
-        config: desired.body.config,
-        contract: desired.body.contract,
-      });
-      return { entry, correlationId: response.correlationId };
-    },
-    update: async (remote, desired, callOptions = {}): Promise<WriteResult> => {
-      // PATCH cannot change a contract (reference §7.1); plan sends those as replaces.
-      const response = await client.transport.send({
-        method: 'PATCH',
-        route: `${ACTIONS}/{id}`,
-        params: { id: remote.id },
-        body: {
-          version: remote.version ?? 1,
-          name: desired.body.name,
-          category: desired.body.category,
-          config: desired.body.config,
-        },
-        ...signalOption(callOptions.signal),
-      });
-      const answer = recordOf(response.body);
-      const entry = toEntry({
-        ...answer,
-        contract: isRecord(answer.contract) ? answer.contract : desired.body.contract,
-        integrationId: remote.spec.fixed.integrationId,
-        config: desired.body.config,
-      });
-      return { entry, correlationId: response.correlationId };
-    },
-    remove: async (id, callOptions = {}) => {
-      const response = await client.transport.send({
-        method: 'DELETE',
-        route: `${ACTIONS}/{id}`,
-        params: { id },
-        ...signalOption(callOptions.signal),
-      });
-      return { correlationId: response.correlationId };
-    },
-    invoke: async (remote, parameters, callOptions = {}): Promise<InvokeResult> => {
-      const output = await client.dataActions.execute(
+    create: async (desired, callOptions = {}) =>
+      createAction(
+        client,
+        desired,
+        { name: callOptions.name ?? desired.name, integrationId: requireIntegration() },
+        entryOf,
+        callOptions.signal,
+      ),
+    update: (remote, desired, callOptions = {}) =>
+      updateAction(client, remote, desired, entryOf, callOptions.signal),
+    remove: (id, callOptions = {}) => removeAction(client, id, callOptions.signal),
+    invoke: async (remote, parameters, callOptions = {}) => ({
+      id: remote.id,
+      output: await client.dataActions.execute(
         remote.id,
         parameters,
         signalOption(callOptions.signal),
-      );
-      return { id: remote.id, output };
-    },
+      ),
+    }),
   };
-}
-
-function requireIntegration(id: string | undefined): string {
-  if (id === undefined) throw new RangeError('prepare() must run before writes');
-  return id;
 }

@@ -1,15 +1,22 @@
 /**
  * The `gateway` registry target (DESIGN "Gateway tools contract"; project-specific, not a Genesys
- * Cloud API): tools are entities of `/api/v2/ai/assistant/tools`, owned through `managedBy`.
+ * Cloud API): tools are entities of `/api/v2/ai/assistant/tools`, owned through `managedBy`. It
+ * talks to the gateway only through the typed client (`client.gatewayTools`).
  */
 import { z } from 'zod';
 import type { ToolDefinition } from '../definition/index.js';
-import type { GatewayToolInputWire, GenesysClient } from '../genesys/index.js';
+import type {
+  GatewayToolInputWire,
+  GatewayToolWire,
+  GenesysClient,
+  ResponseMeta,
+} from '../genesys/index.js';
 import { listingFingerprint } from './data-actions-read.js';
-import { parseRegistryOptions } from './data-actions-target.js';
+import { GatewayToolBodySchema, parseDesiredBody } from './desired-body.js';
 import type { DesiredEntry, InvokeResult, Registry, RemoteEntry, WriteResult } from './registry.js';
+import { parseRegistryOptions } from './registry-options.js';
 import { comparableGatewayTool, GATEWAY_MARKER, toGatewayTool } from './to-gateway-tool.js';
-import { numberField, recordOf, signalOption, stringField } from './wire-read.js';
+import { signalOption } from './wire-read.js';
 
 /** Options of the `gateway` target; defaults live here. */
 export const GatewayRegistryOptionsSchema = z.strictObject({
@@ -22,28 +29,26 @@ export const GatewayRegistryOptionsSchema = z.strictObject({
 /** Options of `createGatewayRegistry` as callers write them. */
 export type GatewayRegistryOptions = z.input<typeof GatewayRegistryOptionsSchema>;
 
-const TOOLS = '/api/v2/ai/assistant/tools';
-
 /**
  * Creates the `gateway` registry on a Genesys client (the gateway shares its OAuth and paging).
  * @throws ConfigError CONFIG_INVALID for bad options.
  */
 export function createGatewayRegistry(
   input: GatewayRegistryOptions,
-  client: Pick<GenesysClient, 'gatewayTools' | 'transport'>,
+  client: Pick<GenesysClient, 'gatewayTools'>,
 ): Registry {
   const options = Object.freeze(
     parseRegistryOptions(GatewayRegistryOptionsSchema, input, 'createGatewayRegistry'),
   );
-  const toEntry = (tool: Record<string, unknown>): RemoteEntry => ({
-    id: stringField(tool, 'id') ?? '',
-    name: stringField(tool, 'name') ?? '',
-    version: numberField(tool, 'version'),
-    managed: stringField(tool, 'managedBy') === options.marker,
+  const toEntry = (tool: GatewayToolWire): RemoteEntry => ({
+    id: tool.id,
+    name: tool.name,
+    version: tool.version,
+    managed: tool.managedBy === options.marker,
     spec: comparableGatewayTool(tool),
-    status: stringField(tool, 'status'),
-    endpoint: stringField(tool, 'executionEndpoint'),
-    modifiedAt: stringField(tool, 'dateModified'),
+    status: tool.status,
+    endpoint: tool.executionEndpoint,
+    modifiedAt: tool.dateModified,
     fingerprint: listingFingerprint({ ...tool, config: tool }),
   });
   const listAll = async (signal: AbortSignal | undefined): Promise<RemoteEntry[]> => {
@@ -52,24 +57,25 @@ export function createGatewayRegistry(
       .collect();
     return tools.map((t) => toEntry(t));
   };
+  /** @throws SyncError SYNC_PLAN_FILE_INVALID for a malformed desired body. */
   const bodyOf = (
     desired: DesiredEntry,
     name: string = desired.name,
   ): GatewayToolInputWire & { managedBy: string } => {
-    const b = desired.body;
-    const rate = recordOf(b.rateLimit);
+    const b = parseDesiredBody(GatewayToolBodySchema, desired, 'gateway');
     return {
       name,
-      description: typeof b.description === 'string' ? b.description : '',
-      schema: recordOf(b.schema),
-      executionEndpoint: typeof b.executionEndpoint === 'string' ? b.executionEndpoint : '',
-      rateLimit: {
-        requestsPerMinute: numberField(rate, 'requestsPerMinute') ?? 60,
-        burstSize: numberField(rate, 'burstSize') ?? 10,
-      },
+      description: b.description,
+      schema: b.schema,
+      executionEndpoint: b.executionEndpoint,
+      rateLimit: b.rateLimit,
       managedBy: options.marker,
     };
   };
+  const written = (tool: GatewayToolWire & { lastResponse: ResponseMeta }): WriteResult => ({
+    entry: toEntry(tool),
+    correlationId: tool.lastResponse.correlationId,
+  });
   return {
     target: 'gateway',
     scope: `gateway tools marked managedBy "${options.marker}"`,
@@ -90,36 +96,27 @@ export function createGatewayRegistry(
     listedIds: async (callOptions = {}) =>
       new Set((await listAll(callOptions.signal)).filter((t) => t.managed).map((t) => t.id)),
     get: async (id, callOptions = {}) =>
-      toEntry(recordOf(await client.gatewayTools.get(id, signalOption(callOptions.signal)))),
+      toEntry(await client.gatewayTools.get(id, signalOption(callOptions.signal))),
     // A gateway needs no integration or credential.
     prepare: () => Promise.resolve(),
-    create: async (desired, callOptions = {}): Promise<WriteResult> => {
-      const response = await client.transport.send({
-        method: 'POST',
-        route: TOOLS,
-        body: bodyOf(desired, callOptions.name),
-        ...signalOption(callOptions.signal),
-      });
-      return { entry: toEntry(recordOf(response.body)), correlationId: response.correlationId };
-    },
-    update: async (remote, desired, callOptions = {}): Promise<WriteResult> => {
-      const response = await client.transport.send({
-        method: 'PUT',
-        route: `${TOOLS}/{id}`,
-        params: { id: remote.id },
-        body: bodyOf(desired),
-        ...signalOption(callOptions.signal),
-      });
-      return { entry: toEntry(recordOf(response.body)), correlationId: response.correlationId };
-    },
+    create: async (desired, callOptions = {}) =>
+      written(
+        await client.gatewayTools.create(
+          bodyOf(desired, callOptions.name),
+          signalOption(callOptions.signal),
+        ),
+      ),
+    update: async (remote, desired, callOptions = {}) =>
+      written(
+        await client.gatewayTools.update(
+          remote.id,
+          bodyOf(desired),
+          signalOption(callOptions.signal),
+        ),
+      ),
     remove: async (id, callOptions = {}) => {
-      const response = await client.transport.send({
-        method: 'DELETE',
-        route: `${TOOLS}/{id}`,
-        params: { id },
-        ...signalOption(callOptions.signal),
-      });
-      return { correlationId: response.correlationId };
+      const answer = await client.gatewayTools.remove(id, signalOption(callOptions.signal));
+      return { correlationId: answer.correlationId };
     },
     invoke: async (remote, parameters, callOptions = {}): Promise<InvokeResult> => ({
       id: remote.id,

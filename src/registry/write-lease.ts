@@ -8,7 +8,8 @@
 import type { Clock } from '../deps.js';
 import { GenesysConflictError, SyncError } from '../errors.js';
 import type { GenesysClient, IntegrationConfigWire } from '../genesys/index.js';
-import { isRecord, signalOption } from './wire-read.js';
+import { isRecord } from '../is-record.js';
+import { signalOption } from './wire-read.js';
 
 /** The key of the leases (one per category) in the integration config's `advanced`. */
 export const LEASE_KEY = 'genesysToolsLeases';
