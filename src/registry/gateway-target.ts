@@ -9,7 +9,7 @@ import type {
   GatewayToolInputWire,
   GatewayToolWire,
   GenesysClient,
-  ResponseMeta,
+  Answered,
 } from '../genesys/index.js';
 import { listingFingerprint } from './data-actions-read.js';
 import { GatewayToolBodySchema, parseDesiredBody } from './desired-body.js';
@@ -72,7 +72,7 @@ export function createGatewayRegistry(
       managedBy: options.marker,
     };
   };
-  const written = (tool: GatewayToolWire & { lastResponse: ResponseMeta }): WriteResult => ({
+  const written = (tool: Answered<GatewayToolWire>): WriteResult => ({
     entry: toEntry(tool),
     correlationId: tool.lastResponse.correlationId,
   });

@@ -80,7 +80,6 @@ describe('data-actions registry through the typed client', () => {
     expect(written.correlationId).toBe('corr-create');
     const sent = JSON.parse(ok.server.apiCalls()[0]?.body ?? '{}') as Record<string, unknown>;
     expect(sent).toMatchObject({ name: tool.name, integrationId: 'int-1', category: CATEGORY });
-    expect(Object.keys(written.entry)).not.toContain('lastResponse');
   });
 
   it('sends nothing for a desired body that is not a data action (an edited saved plan)', async () => {
@@ -124,6 +123,20 @@ describe('gateway registry through the typed client', () => {
       details: { field: 'description' },
     });
     expect(server.apiCalls()).toEqual([]);
+  });
+
+  it('keeps the correlation id out of the entry: a written tool fingerprints as it reads', async () => {
+    const tool = {
+      id: 't1',
+      name: 'check_inventory',
+      managedBy: 'genesys-tools',
+      version: 1,
+      executionEndpoint: `${EXECUTION_URL}/api/v1/tools/check_inventory`,
+    };
+    const { registry, run } = await gateway(() => ({ status: 200, body: tool }));
+    const written = await run(registry.create(registry.desired(makeTool('check_inventory'))));
+    expect(written.correlationId).toMatch(/^corr-/);
+    expect(written.entry).toEqual(await run(registry.get('t1')));
   });
 
   it('updates through PUT and passes on its correlation id', async () => {
