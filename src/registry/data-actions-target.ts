@@ -6,7 +6,6 @@ import { z } from 'zod';
 import type { ToolDefinition } from '../definition/index.js';
 import { ConfigError } from '../errors.js';
 import type { GenesysClient } from '../genesys/index.js';
-import { comparableText } from './comparable.js';
 import {
   listingFingerprint,
   listShallow,
@@ -26,12 +25,9 @@ import type {
   WriteResult,
 } from './registry.js';
 import { baseName } from './registry.js';
-import {
-  carriedDigest,
-  comparableDataAction,
-  DEFAULT_CATEGORY,
-  toDataAction,
-} from './to-data-action.js';
+import { comparableDataAction } from './action-spec.js';
+import { configKeeping, settledByListing } from './listing-settle.js';
+import { DEFAULT_CATEGORY, toDataAction } from './to-data-action.js';
 import { isRecord, numberField, recordOf, signalOption, stringField } from './wire-read.js';
 
 /** Options of the `data-actions` target; defaults live here. */
@@ -82,49 +78,11 @@ export function parseRegistryOptions<S extends z.ZodType>(
 }
 
 /**
- * True when the listing alone shows that `action` is `desired`: it carries the desired spec digest
- * (which covers contract and templates, which the listing does not show) and every field the
- * listing does show compares equal.
- */
-/**
  * What the comparable form carries as `integrationId` for the integration this registry uses: the
  * desired form is then the same whether or not the integration is known yet (no hidden order
  * between `desired()` and `list()`); an action in another integration still differs (a replace).
  */
 export const THIS_INTEGRATION = "(this registry's integration)";
-
-function settledByListing(
-  action: Record<string, unknown>,
-  desired: DesiredEntry,
-  local: (spec: ComparableSpec) => ComparableSpec,
-): boolean {
-  const desiredConfig = recordOf(desired.body.config);
-  if (carriedDigest(action) !== carriedDigest(desired.body)) return false;
-  const config = recordOf(action.config);
-  const request = recordOf(config.request);
-  const response = recordOf(config.response);
-  // What the listing leaves out is taken from the desired body; the digest vouches for it.
-  const filled = {
-    ...action,
-    contract: desired.body.contract,
-    config: {
-      ...config,
-      request: {
-        ...request,
-        requestTemplate: recordOf(desiredConfig.request).requestTemplate,
-      },
-      response: {
-        ...response,
-        successTemplate: recordOf(desiredConfig.response).successTemplate,
-      },
-    },
-  };
-  const spec = local(comparableDataAction(filled));
-  return (
-    comparableText(spec.fixed) === comparableText(desired.spec.fixed) &&
-    comparableText(spec.mutable) === comparableText(desired.spec.mutable)
-  );
-}
 
 /**
  * Creates the `data-actions` registry on a Genesys client.
@@ -179,9 +137,9 @@ export function createDataActionsRegistry(
       const name = baseName(stringField(action, 'name') ?? '');
       const desired = desiredFor?.(name);
       const alone = perName.get(name) === 1;
-      if (desired !== undefined && alone && settledByListing(action, desired, local)) {
-        return { ...toEntry(action), spec: desired.spec };
-      }
+      const settled =
+        desired !== undefined && alone ? settledByListing(action, desired, local) : undefined;
+      if (settled !== undefined) return { ...toEntry(action), spec: settled };
       const full = await readFull(client, stringField(action, 'id') ?? '', signal);
       return full === undefined ? undefined : toEntry(full, action);
     });
@@ -276,6 +234,7 @@ export function createDataActionsRegistry(
     },
     update: async (remote, desired, callOptions = {}): Promise<WriteResult> => {
       // PATCH cannot change a contract (reference §7.1); plan sends those as replaces.
+      const config = configKeeping(desired, remote);
       const response = await client.transport.send({
         method: 'PATCH',
         route: `${ACTIONS}/{id}`,
@@ -284,7 +243,7 @@ export function createDataActionsRegistry(
           version: remote.version ?? 1,
           name: desired.body.name,
           category: desired.body.category,
-          config: desired.body.config,
+          config,
         },
         ...signalOption(callOptions.signal),
       });
@@ -293,9 +252,12 @@ export function createDataActionsRegistry(
         ...answer,
         contract: isRecord(answer.contract) ? answer.contract : desired.body.contract,
         integrationId: remote.spec.fixed.integrationId,
-        config: desired.body.config,
+        config,
       });
-      return { entry, correlationId: response.correlationId };
+      // The contract (and so its descriptions) is the one the action already had.
+      const kept = remote.spec.descriptions;
+      const spec = kept === undefined ? entry.spec : { ...entry.spec, descriptions: kept };
+      return { entry: { ...entry, spec }, correlationId: response.correlationId };
     },
     remove: async (id, callOptions = {}) => {
       const response = await client.transport.send({
