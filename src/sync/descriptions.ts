@@ -41,8 +41,8 @@ export interface DescriptionNote {
   readonly note: string;
 }
 
-const KEPT =
-  "the action's contract keeps the descriptions it was created with (a description never replaces an action)";
+const HEADING =
+  "Descriptions that differ from the action's contract (a contract keeps the descriptions it was created with; a description never replaces an action):";
 
 /** The description notes of a plan, in its order. */
 export function descriptionNotes(plan: Pick<Plan, 'changes'>, boundBy: BoundBy): DescriptionNote[] {
@@ -90,5 +90,5 @@ export function renderDescriptionNotes(plan: Pick<Plan, 'changes'>, boundBy: Bou
     const what = n.part === 'tool' ? 'tool description' : 'parameter/output descriptions';
     return `  ~ ${n.tool}: ${what} changed: ${n.note}\n`;
   });
-  return `\nDescriptions that differ from the contract (${KEPT}):\n${lines.join('')}`;
+  return `\n${HEADING}\n${lines.join('')}`;
 }
