@@ -177,7 +177,7 @@ describe('planning a description change', () => {
       '~ check_inventory: tool description changed: no effect on the org until the tool is bound to a guide or agent, or its action is replaced for another reason',
     );
     expect(renderDescriptionNotes(result, new Map())).toContain(
-      "a contract keeps the descriptions it was created with; a description never replaces an action",
+      'a contract keeps the descriptions it was created with; a description never replaces an action',
     );
   });
 
