@@ -1,13 +1,11 @@
 /**
  * A data action as the registry sees it: the typed client's `ActionWire` turned into a
- * target-neutral `RemoteEntry`, and the test that lets a listing settle a comparison on its own.
+ * target-neutral `RemoteEntry`.
  */
 import type { ActionWire } from '../genesys/index.js';
-import { comparableText } from './comparable.js';
 import { listingFingerprint } from './data-actions-read.js';
-import type { ComparableSpec, DesiredEntry, RemoteEntry } from './registry.js';
-import { carriedDigest, comparableDataAction } from './to-data-action.js';
-import { recordOf } from './wire-read.js';
+import type { ComparableSpec, RemoteEntry } from './registry.js';
+import { comparableDataAction } from './action-spec.js';
 
 /**
  * What the comparable form carries as `integrationId` for the integration this registry uses: the
@@ -38,40 +36,4 @@ export function toEntry(scope: EntryScope, action: ActionWire, shown = action): 
     modifiedAt: typeof action.dateModified === 'string' ? action.dateModified : undefined,
     fingerprint: listingFingerprint(shown),
   };
-}
-
-/**
- * True when the listing alone shows that `action` is `desired`: it carries the desired spec digest
- * (which covers contract and templates, which the listing does not show) and every field the
- * listing does show compares equal.
- */
-export function settledByListing(
-  action: ActionWire,
-  desired: DesiredEntry,
-  local: (spec: ComparableSpec) => ComparableSpec,
-): boolean {
-  if (carriedDigest(action) !== carriedDigest(desired.body)) return false;
-  const desiredConfig = recordOf(desired.body.config);
-  const config = action.config ?? {};
-  // What the listing leaves out is taken from the desired body; the digest vouches for it.
-  const filled = {
-    ...action,
-    contract: desired.body.contract,
-    config: {
-      ...config,
-      request: {
-        ...config.request,
-        requestTemplate: recordOf(desiredConfig.request).requestTemplate,
-      },
-      response: {
-        ...config.response,
-        successTemplate: recordOf(desiredConfig.response).successTemplate,
-      },
-    },
-  };
-  const spec = local(comparableDataAction(filled));
-  return (
-    comparableText(spec.fixed) === comparableText(desired.spec.fixed) &&
-    comparableText(spec.mutable) === comparableText(desired.spec.mutable)
-  );
 }

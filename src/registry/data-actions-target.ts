@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import type { ToolDefinition } from '../definition/index.js';
 import type { ActionWire, GenesysClient } from '../genesys/index.js';
-import { settledByListing, THIS_INTEGRATION, toEntry } from './data-actions-entry.js';
+import { THIS_INTEGRATION, toEntry } from './data-actions-entry.js';
+import { settledByListing } from './listing-settle.js';
 import type { EntryScope } from './data-actions-entry.js';
 import {
   listShallow,
@@ -21,7 +22,8 @@ import { findIntegration, prepareIntegration } from './integration-prepare.js';
 import type { ComparableSpec, DesiredEntry, Registry, RemoteEntry } from './registry.js';
 import { baseName } from './registry.js';
 import { parseRegistryOptions } from './registry-options.js';
-import { comparableDataAction, DEFAULT_CATEGORY, toDataAction } from './to-data-action.js';
+import { comparableDataAction } from './action-spec.js';
+import { DEFAULT_CATEGORY, toDataAction } from './to-data-action.js';
 import { signalOption } from './wire-read.js';
 import { acquireLease } from './write-lease.js';
 
@@ -96,9 +98,9 @@ export function createDataActionsRegistry(
       const name = baseName(action.name);
       const desired = desiredFor?.(name);
       const alone = perName.get(name) === 1;
-      if (desired !== undefined && alone && settledByListing(action, desired, scope.local)) {
-        return { ...entryOf(action), spec: desired.spec };
-      }
+      const settled =
+        desired !== undefined && alone ? settledByListing(action, desired, scope.local) : undefined;
+      if (settled !== undefined) return { ...entryOf(action), spec: settled };
       const full = await readFull(client, action.id, signal);
       return full === undefined ? undefined : toEntry(scope, full, action);
     });

@@ -5,6 +5,7 @@
  */
 import type { ActionWire, GenesysClient } from '../genesys/index.js';
 import { DataActionBodySchema, parseDesiredBody } from './desired-body.js';
+import { configKeeping } from './listing-settle.js';
 import type { DesiredEntry, RemoteEntry, WriteResult } from './registry.js';
 import { signalOption } from './wire-read.js';
 
@@ -52,13 +53,15 @@ export async function updateAction(
   signal: AbortSignal | undefined,
 ): Promise<WriteResult> {
   const body = parseDesiredBody(DataActionBodySchema, desired, 'data-actions');
+  // The digest header names the descriptions the contract keeps (issue 15 item 12).
+  const config = body.config && configKeeping(body.config, desired, remote);
   const answer = await client.dataActions.patch(
     remote.id,
     {
       version: remote.version ?? 1,
       name: body.name,
       category: body.category,
-      config: body.config,
+      config,
     },
     signalOption(signal),
   );
@@ -67,9 +70,12 @@ export async function updateAction(
     ...answer,
     contract: answer.contract ?? body.contract,
     integrationId: typeof integrationId === 'string' ? integrationId : undefined,
-    config: body.config,
+    config,
   });
-  return { entry, correlationId: answer.lastResponse.correlationId };
+  // The contract (and so its descriptions) is the one the action already had.
+  const kept = remote.spec.descriptions;
+  const spec = kept === undefined ? entry.spec : { ...entry.spec, descriptions: kept };
+  return { entry: { ...entry, spec }, correlationId: answer.lastResponse.correlationId };
 }
 
 /** Deletes an action. @throws GenesysNotFoundError when it is gone already. */

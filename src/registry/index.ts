@@ -16,14 +16,12 @@ export type { FieldDiff } from './comparable.js';
 export { toDraft04 } from './draft04.js';
 export {
   toDataAction,
-  comparableDataAction,
   toolEndpoint,
   timeoutSecondsFor,
   DEFAULT_CATEGORY,
   TIMEOUT_MARGIN_SECONDS,
-  SPEC_HEADER,
-  specDigest,
 } from './to-data-action.js';
+export { comparableDataAction, SPEC_HEADER, specDigest } from './action-spec.js';
 export type { DataActionSettings, DataActionBody } from './to-data-action.js';
 export { toGatewayTool, comparableGatewayTool, GATEWAY_MARKER } from './to-gateway-tool.js';
 export type { GatewaySettings, GatewayToolBody } from './to-gateway-tool.js';

@@ -18,6 +18,20 @@ export interface ComparableSpec {
   readonly fixed: { readonly [key: string]: JsonValue };
   /** Fields an update changes in place. */
   readonly mutable: { readonly [key: string]: JsonValue };
+  /**
+   * Digests of the descriptions a data action's contract holds (issue 15 item 12): written when
+   * the action is created and never compared for a replace or an update; `plan` reports a
+   * difference. Absent on targets whose descriptions change in place (gateway).
+   */
+  readonly descriptions?: DescriptionDigests | undefined;
+}
+
+/** Digests of a contract's descriptions and titles, in two parts. */
+export interface DescriptionDigests {
+  /** The tool's description (the input schema's own `description`, `title`). */
+  readonly tool: string;
+  /** Every other one: parameters and output fields. */
+  readonly fields: string;
 }
 
 /** A tool as the target wants it: its comparable form, and the body to send. */

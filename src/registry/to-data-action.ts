@@ -1,31 +1,16 @@
 /**
  * Tool → data action (DESIGN "Tool → data action"; reference §7.2, §8): the PostActionInput a tool
- * becomes, and the comparable form of both the desired and the remote action.
+ * becomes. Its comparable form and the digest it carries are in action-spec.ts.
  */
-import { createHash } from 'node:crypto';
 import type { JsonSchema, ToolDefinition } from '../definition/index.js';
-import { comparableText, normaliseJson, normaliseObject } from './comparable.js';
+import { SPEC_HEADER, specDigest } from './action-spec.js';
 import { toDraft04 } from './draft04.js';
-import type { ComparableSpec, JsonValue } from './registry.js';
-import { isRecord } from '../is-record.js';
 
 /** The category that marks the actions this project manages, unless configured otherwise. */
 export const DEFAULT_CATEGORY = 'genesys-tools';
 
 /** Seconds added to a tool's own timeout so that our server's timeout answer reaches Genesys. */
 export const TIMEOUT_MARGIN_SECONDS = 2;
-
-/** Genesys' default `timeoutSeconds` when an action sets none (reference §7.4). */
-const GENESYS_DEFAULT_TIMEOUT_SECONDS = 60;
-
-/**
- * The request header that carries a digest of everything this project sets on the action. A
- * listing shows an action's config (headers included) but neither its contract nor its templates
- * (reference §10.1), so a plan reads an action in full only when the digest or a field the listing
- * shows differs: a no-change plan of N tools costs the listing's pages, not N + 2N requests.
- * Genesys sends it to the execution server with every call, which ignores it.
- */
-export const SPEC_HEADER = 'X-Genesys-Tools-Spec';
 
 /** What the translation needs besides the tool. */
 export interface DataActionSettings {
@@ -115,143 +100,4 @@ export function toDataAction(tool: ToolDefinition, settings: DataActionSettings)
   } satisfies DataActionBody;
   headers[SPEC_HEADER] = specDigest(body);
   return body;
-}
-
-/**
- * The digest of an action's comparable form, its own header and its integration left out (the
- * integration is compared on its own; the digest must not depend on when it was created).
- */
-export function specDigest(action: unknown): string {
-  const spec = comparableOf(action, false);
-  const text = comparableText(
-    normaliseJson({ fixed: { ...spec.fixed, integrationId: '' }, mutable: spec.mutable }),
-  );
-  return `v1-${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
-}
-
-/** Request headers without the digest header (the digest is not computed over itself). */
-function withoutDigest(headers: unknown): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(record(headers))) {
-    if (key.toLowerCase() !== SPEC_HEADER.toLowerCase()) out[key] = value;
-  }
-  return out;
-}
-
-/** The spec digest an action carries in its request headers, if any. */
-export function carriedDigest(action: unknown): string | undefined {
-  const headers = record(record(record(record(action).config).request).headers);
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === SPEC_HEADER.toLowerCase() && typeof value === 'string') return value;
-  }
-  return undefined;
-}
-
-function record(value: unknown): Record<string, unknown> {
-  return isRecord(value) ? value : {};
-}
-
-/**
- * The JSON Schema keywords a contract is compared on: the ones that change what Genesys accepts
- * or what the model reads. Whether Genesys adds or drops other keywords when it stores a contract
- * is not settled (reference §10.1; `doctor --probe` shows it for an org), so they make no diff.
- */
-const CONTRACT_KEYWORDS = new Set([
-  'type',
-  'properties',
-  'required',
-  'items',
-  'additionalProperties',
-  'enum',
-  'description',
-  'title',
-  'default',
-  'pattern',
-  'format',
-  'minLength',
-  'maxLength',
-  'minimum',
-  'maximum',
-  'exclusiveMinimum',
-  'exclusiveMaximum',
-  'multipleOf',
-  'minItems',
-  'maxItems',
-  'uniqueItems',
-  'minProperties',
-  'maxProperties',
-]);
-
-function keptKeywords(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(keptKeywords);
-  if (!isRecord(schema)) return schema;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(schema)) {
-    if (!CONTRACT_KEYWORDS.has(key)) continue;
-    if (key === 'properties' && isRecord(value)) {
-      // Property names are data, not keywords: keep each, compare its schema.
-      const props: Record<string, unknown> = {};
-      for (const [name, sub] of Object.entries(value)) props[name] = keptKeywords(sub);
-      out[key] = props;
-    } else if (key === 'enum' || key === 'default' || key === 'required') {
-      out[key] = value;
-    } else {
-      out[key] = keptKeywords(value);
-    }
-  }
-  return out;
-}
-
-/** A contract schema in comparable form: draft-04 either way, only the compared keywords, sorted. */
-function comparableSchema(schema: unknown): JsonValue {
-  return normaliseJson(keptKeywords(record(schema)));
-}
-
-/**
- * The comparable form of a data action, desired or as Genesys answers it (`Action` with contract
- * and config). Fields Genesys adds (`*Uri`, flattened schemas) are left out; absent defaults are
- * filled in as Genesys applies them.
- */
-export function comparableDataAction(action: unknown): ComparableSpec {
-  return comparableOf(action, true);
-}
-
-/**
- * The comparable form, with or without the digest header: the digest is computed without it,
- * the plan compares with it (an action that lacks it, or carries an old one, is updated once so
- * that later plans are settled by the listing).
- */
-function comparableOf(action: unknown, keepDigest: boolean): ComparableSpec {
-  const a = record(action);
-  const contract = record(a.contract);
-  const config = record(a.config);
-  const request = record(config.request);
-  const response = record(config.response);
-  return {
-    fixed: {
-      contract: {
-        input: comparableSchema(record(contract.input).inputSchema),
-        output: comparableSchema(record(contract.output).successSchema),
-      },
-      integrationId: typeof a.integrationId === 'string' ? a.integrationId : '',
-      secure: a.secure === true,
-    },
-    mutable: normaliseObject({
-      category: a.category,
-      config: {
-        timeoutSeconds: config.timeoutSeconds ?? GENESYS_DEFAULT_TIMEOUT_SECONDS,
-        request: {
-          requestUrlTemplate: request.requestUrlTemplate,
-          requestType: request.requestType,
-          headers: keepDigest ? (request.headers ?? {}) : withoutDigest(request.headers),
-          requestTemplate: request.requestTemplate,
-        },
-        response: {
-          translationMap: response.translationMap ?? {},
-          translationMapDefaults: response.translationMapDefaults ?? {},
-          successTemplate: response.successTemplate,
-        },
-      },
-    }),
-  };
 }

@@ -3,6 +3,8 @@ export { planSync, summarisePlan, hasChanges, remoteFingerprint } from './plan.j
 export type { Plan, Change, ChangeKind, DeleteReason, PlanOptions, PlanSummary } from './plan.js';
 export { renderPlan, renderSummaryLine, renderDiffLine, planToJson } from './render.js';
 export type { ChangeJson } from './render.js';
+export { descriptionNotes, renderDescriptionNotes } from './descriptions.js';
+export type { BoundBy, DescriptionDrift, DescriptionNote } from './descriptions.js';
 export {
   applyPlan,
   assertApplicable,

@@ -13,7 +13,12 @@ const FORMAT_VERSION = 2;
 
 const json = z.json();
 const jsonObject = z.record(z.string(), json);
-const spec = z.strictObject({ fixed: jsonObject, mutable: jsonObject });
+const spec = z.strictObject({
+  fixed: jsonObject,
+  mutable: jsonObject,
+  descriptions: z.strictObject({ tool: z.string(), fields: z.string() }).optional(),
+});
+const drift = z.strictObject({ tool: z.boolean(), fields: z.boolean() }).optional();
 const desired = z.strictObject({
   name: z.string(),
   spec,
@@ -45,7 +50,7 @@ const changed = {
 };
 const change = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('create'), name: z.string(), desired }),
-  z.strictObject({ kind: z.literal('update'), ...changed }),
+  z.strictObject({ kind: z.literal('update'), ...changed, descriptions: drift }),
   z.strictObject({ kind: z.literal('replace'), ...changed }),
   z.strictObject({
     kind: z.literal('delete'),
@@ -59,6 +64,7 @@ const change = z.discriminatedUnion('kind', [
     name: z.string(),
     remote,
     notInFiles: z.literal(true).optional(),
+    descriptions: drift,
   }),
 ]);
 

@@ -5,6 +5,8 @@
 import { createHash } from 'node:crypto';
 import type { TargetName } from '../definition/index.js';
 import type { DesiredEntry, FieldDiff, RemoteEntry } from '../registry/index.js';
+import type { DescriptionDrift } from './descriptions.js';
+import { descriptionDrift } from './descriptions.js';
 import {
   baseName,
   comparableText,
@@ -38,6 +40,8 @@ export type Change =
       readonly diff: readonly FieldDiff[];
       /** True when the registration is unmanaged and taken over (`--adopt`). */
       readonly adopt: boolean;
+      /** Set when the files' descriptions differ from the contract's (kept as created). */
+      readonly descriptions?: DescriptionDrift | undefined;
     }
   | {
       readonly kind: 'replace';
@@ -69,6 +73,8 @@ export type Change =
        * change, yet not "matching the files" either: shown and counted apart.
        */
       readonly notInFiles?: true;
+      /** Set when the files' descriptions differ from the contract's (kept as created). */
+      readonly descriptions?: DescriptionDrift | undefined;
     };
 
 /** The kinds of change. */
@@ -163,8 +169,11 @@ function compare(remote: RemoteEntry, desired: DesiredEntry, adopt: boolean): Ch
   ]);
   const name = desired.name;
   if (fixed.length > 0) return { kind: 'replace', name, remote, desired, diff, adopt };
-  if (diff.length > 0) return { kind: 'update', name, remote, desired, diff, adopt };
-  return { kind: 'unchanged', name, remote };
+  const drift = descriptionDrift(remote, desired);
+  const descriptions = drift === undefined ? {} : { descriptions: drift };
+  if (diff.length > 0)
+    return { kind: 'update', name, remote, desired, diff, adopt, ...descriptions };
+  return { kind: 'unchanged', name, remote, ...descriptions };
 }
 
 function planDesired(

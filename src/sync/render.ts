@@ -4,6 +4,7 @@
  */
 import type { DesiredEntry, FieldDiff, JsonValue } from '../registry/index.js';
 import { SPEC_HEADER, THIS_INTEGRATION } from '../registry/index.js';
+import type { DescriptionDrift } from './descriptions.js';
 import type { Change, Plan } from './plan.js';
 import { hasChanges, summarisePlan } from './plan.js';
 
@@ -148,6 +149,8 @@ export interface ChangeJson {
   /** What a create writes, one leaf per entry. */
   readonly attributes?: readonly FieldDiff[];
   readonly warning?: string;
+  /** Descriptions of the files that differ from the contract's, which keeps its own (not a change). */
+  readonly descriptions?: DescriptionDrift;
 }
 
 function changeJson(c: Change): ChangeJson {
@@ -161,6 +164,7 @@ function changeJson(c: Change): ChangeJson {
         id: c.remote.id,
         ...version(c.remote.version),
         ...(c.notInFiles === true ? { notInFiles: true, reason: NOT_IN_FILES } : {}),
+        ...(c.descriptions === undefined ? {} : { descriptions: c.descriptions }),
       };
     case 'conflict':
       return { action: c.kind, name: c.name, id: c.remote.id, ...version(c.remote.version) };
@@ -181,6 +185,9 @@ function changeJson(c: Change): ChangeJson {
         ...version(c.remote.version),
         adopt: c.adopt,
         diff: c.diff,
+        ...(c.kind === 'update' && c.descriptions !== undefined
+          ? { descriptions: c.descriptions }
+          : {}),
         ...(c.kind === 'replace'
           ? {
               warning: `the id changes: re-point AI Guides, agents and flows that use ${c.remote.id}`,

@@ -32,6 +32,20 @@ describe('plan files', () => {
     }).not.toThrow();
   });
 
+  it('keeps the descriptions a contract holds, which an update of a saved plan writes back (issue 15 item 12)', () => {
+    const kept = { tool: 'aaaaaaaaaaaa', fields: 'bbbbbbbbbbbb' };
+    const files = { tool: 'cccccccccccc', fields: 'bbbbbbbbbbbb' };
+    const r = { ...remote('a', '1', 1), spec: { ...remote('a', '1', 1).spec, descriptions: kept } };
+    const d = { ...desired('a', 5), spec: { ...desired('a', 5).spec, descriptions: files } };
+    const plan = planSync([d], [r], options);
+    expect(plan.changes[0]).toMatchObject({
+      kind: 'update',
+      descriptions: { tool: true, fields: false },
+    });
+    const saved = parsePlanFile(serialisePlan(plan, ['a']), 'plan.json');
+    expect(saved.plan).toEqual(plan);
+  });
+
   it('refuses a saved plan once what the org lists has changed', () => {
     const r = [remote('a', '1', 1)];
     const saved = parsePlanFile(serialisePlan(planSync([desired('a', 5)], r, options), ['a']), 'p');

@@ -24,7 +24,7 @@ import type { BindingsStage } from './bindings-stage.js';
 import {
   bindingsHook,
   planBindingsStage,
-  renderBindingsStage,
+  renderAfterActions,
   stageHasChanges,
 } from './bindings-stage.js';
 import type { SyncFlags, SyncSession } from './sync-common.js';
@@ -244,7 +244,7 @@ export function register(program: Command, ctx: CliContext): void {
         return { plan, stage: await planBindingsStage(ctx, session, tools, plan) };
       };
       const shown = (p: { plan: Plan; stage: BindingsStage | undefined }): string =>
-        `${renderPlan(p.plan)}${p.stage === undefined ? '' : renderBindingsStage(p.stage)}`;
+        `${renderPlan(p.plan)}${renderAfterActions(p.plan, p.stage)}`;
       const first = await planNow(ctx.stopSignal);
       if (!json) ctx.stdout(shown(first));
       if (hasChanges(first.plan) || stageHasChanges(first.stage)) {

@@ -22,7 +22,8 @@ import {
   resolveBindings,
 } from '../../bindings/index.js';
 import type { ToolDefinition } from '../../definition/index.js';
-import type { Plan } from '../../sync/index.js';
+import type { BoundBy, Plan } from '../../sync/index.js';
+import { renderDescriptionNotes } from '../../sync/index.js';
 import type { CliContext } from '../context.js';
 import type { SyncSession } from './sync-common.js';
 
@@ -124,6 +125,30 @@ export function bindingsStageJson(stage: BindingsStage | undefined): unknown {
       consumers: o.consumers,
     })),
   };
+}
+
+/** Tool name → the guides and agents of the config that bind it (empty without a stage). */
+export function boundByOf(stage: BindingsStage | undefined): BoundBy {
+  const out = new Map<string, string[]>();
+  const add = (tool: string, what: string): void => {
+    out.set(tool, [...(out.get(tool) ?? []), what]);
+  };
+  for (const g of stage?.plan.guides ?? []) {
+    for (const t of g.desired.tools) add(t.tool, `guide "${g.name}"`);
+  }
+  for (const a of stage?.plan.agents ?? []) {
+    for (const t of a.desired.tools) add(t.tool, `agent "${a.name}"`);
+  }
+  return out;
+}
+
+/**
+ * The plan for people after the actions: the description notes (issue 15 item 12), then the
+ * guides and agents.
+ */
+export function renderAfterActions(plan: Plan, stage: BindingsStage | undefined): string {
+  const notes = renderDescriptionNotes(plan, boundByOf(stage));
+  return `${notes}${stage === undefined ? '' : renderBindingsStage(stage)}`;
 }
 
 /** True when the stage would write something. */

@@ -5,13 +5,20 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { hasChanges, planToJson, renderPlan, serialisePlan } from '../../sync/index.js';
+import {
+  descriptionNotes,
+  hasChanges,
+  planToJson,
+  renderPlan,
+  serialisePlan,
+} from '../../sync/index.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import {
   bindingsStageJson,
+  boundByOf,
   planBindingsStage,
-  renderBindingsStage,
+  renderAfterActions,
   stageHasChanges,
 } from './bindings-stage.js';
 import type { SyncFlags } from './sync-common.js';
@@ -68,8 +75,16 @@ export function register(program: Command, ctx: CliContext): void {
       }
       ctx.stdout(
         flags.json === true
-          ? `${JSON.stringify({ ...planToJson(plan), bindings: bindingsStageJson(stage) }, null, 2)}\n`
-          : `${renderPlan(plan)}${stage === undefined ? '' : renderBindingsStage(stage)}`,
+          ? `${JSON.stringify(
+              {
+                ...planToJson(plan),
+                descriptions: descriptionNotes(plan, boundByOf(stage)),
+                bindings: bindingsStageJson(stage),
+              },
+              null,
+              2,
+            )}\n`
+          : `${renderPlan(plan)}${renderAfterActions(plan, stage)}`,
       );
       if (flags.out !== undefined && flags.json !== true) {
         ctx.stdout(
