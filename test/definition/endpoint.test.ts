@@ -19,6 +19,7 @@ describe('a tool endpoint', () => {
     ['https://tools.example.com:8443/a/b?key=v', true],
     ['http://127.0.0.1:9900/tools/lookup', true],
     ['http://localhost/tools/lookup', true],
+    ['http://tools.localhost:8080/lookup', true],
     ['http://[::1]:80/tools/lookup', true],
     ['http://tools.example.com/lookup', false],
     ['tools.example.com/lookup', false],

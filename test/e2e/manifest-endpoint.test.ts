@@ -175,10 +175,10 @@ describe('a bad endpoint', { timeout: 120_000 }, () => {
     expect(r.stdout).toContain(says);
   });
 
-  it('stops plan before any request', async () => {
+  it('stops plan before any request, whatever GENESYS_TOOLS_ALLOW_INSECURE_HTTP says', async () => {
     const { env, emulator } = await org();
     const dir = project({ 'a.yaml': manifest('tool_a', 'http://lookup.example.com/a') });
-    const r = await cli(['plan'], env, dir);
+    const r = await cli(['plan'], { ...env, GENESYS_TOOLS_ALLOW_INSECURE_HTTP: 'true' }, dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('error DEFINITION_INVALID_ENDPOINT:');
     expect(r.stderr).toContain(`${join('tools', 'a.yaml')} /endpoint:`);
@@ -213,5 +213,15 @@ describe('serve and a manifest', { timeout: 120_000 }, () => {
     );
     expect(r.stderr).toContain('error DEFINITION_NOT_FOUND:');
     expect(r.stdout).not.toContain('POST');
+  });
+
+  it('mcp says the same and opens no tool for them', async () => {
+    const dir = project({ 'a.yaml': manifest('tool_a', 'https://lookup.example.com/tools/a') });
+    const r = await cli(['mcp', '--tools', 'tools'], {}, dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      'note: tool_a has no handler; it is not served here: its calls go to its endpoint https://lookup.example.com/tools/a\n',
+    );
+    expect(r.stderr).toContain('error DEFINITION_NOT_FOUND:');
   });
 });
