@@ -79,7 +79,7 @@ export interface ToolDefinition {
   readonly retries: number;
   readonly concurrency: ConcurrencyPolicy;
   readonly circuitBreaker: CircuitBreakerPolicy;
-  /** Absent for manifests (YAML/JSON): those are for registration and validation only. */
+  /** Absent for manifests (YAML/JSON): those are served elsewhere, at their `endpoint`. */
   readonly handler?: ToolHandler;
   /**
    * Where a tool without a handler is served: an absolute https:// URL (http:// only to
