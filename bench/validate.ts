@@ -42,6 +42,7 @@ function yamlTool(i: number): string {
     '  properties: { sku: { type: string }, inventory_level: { type: integer } }',
     'rateLimit: { requestsPerMinute: 60, burstSize: 10 }',
     'timeoutMs: 5000',
+    `endpoint: https://tools.example.com/api/v1/tools/generated_${String(i)}`,
     '',
   ].join('\n');
 }
@@ -59,6 +60,7 @@ function jsonTool(i: number): string {
       required: ['order_id'],
     },
     output: { type: 'object', properties: { status: { type: 'string' } } },
+    endpoint: `https://tools.example.com/api/v1/tools/generated_${String(i)}`,
   });
 }
 

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { isLoopbackHost } from './loopback.js';
 
 export type { AgentConfig, GuideConfig } from './config-bindings.js';
 export { CONFIG_FILE_NAMES, FileConfigSchema, loadConfigFile } from './config-file.js';
@@ -72,13 +73,7 @@ export function isInsecureRemoteUrl(url: string): boolean {
   if (!URL.canParse(url)) return false;
   const parsed = new URL(url);
   if (parsed.protocol !== 'http:') return false;
-  const host = parsed.hostname.toLowerCase();
-  const loopback =
-    host === 'localhost' ||
-    host.endsWith('.localhost') ||
-    host === '[::1]' ||
-    /^127(?:\.\d{1,3}){3}$/.test(host);
-  return !loopback;
+  return !isLoopbackHost(parsed.hostname);
 }
 
 /**

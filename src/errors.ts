@@ -176,6 +176,18 @@ export const ERROR_CATALOGUE = {
       'Warning: a keyword has no draft-04 equivalent; a Genesys contract will not enforce it.',
     fix: 'Express the rule with draft-04 keywords (enum, items, minimum...) or accept that only the execution server enforces it.',
   },
+  DEFINITION_NO_ENDPOINT: {
+    family: 'definition',
+    summary:
+      'A tool without a handler (a YAML/JSON manifest) names no endpoint: `serve` cannot run it, so its registration would call an execution URL that can only answer 404. validate, plan and apply refuse it.',
+    fix: 'Add `endpoint: https://...` to the manifest, or write the tool as a .tool.ts module that serve runs.',
+  },
+  DEFINITION_INVALID_ENDPOINT: {
+    family: 'definition',
+    summary:
+      "A tool's `endpoint` is not an absolute https:// URL (http:// only to localhost or 127.0.0.1), carries a user name, password, fragment or Velocity character ($ #), or sits on a tool that has a handler.",
+    fix: 'Give the full https:// URL that answers the invocation contract (POST {tool_name, parameters}), or drop `endpoint` from a tool that serve runs.',
+  },
   // genesys
   GENESYS_AUTH_FAILED: {
     family: 'genesys',

@@ -3,7 +3,7 @@
  * registry, apply, in that order. Wires rooms together, like the CLI and `index.ts` (STYLE §1).
  */
 import type { TargetName, ToolDefinition } from './definition/index.js';
-import { loadTools, validateTool } from './definition/index.js';
+import { loadTools, missingEndpointIssue, validateTool } from './definition/index.js';
 import type { DefinitionIssue } from './definition/index.js';
 import { DefinitionError } from './errors.js';
 import type { GenesysClient } from './genesys/index.js';
@@ -44,8 +44,33 @@ export function validateTools(
 }
 
 /**
+ * Refuses, before anything is read or written, tools that nothing here serves: no handler and
+ * no `endpoint` (their registration could only answer 404).
+ * @throws DefinitionError DEFINITION_NO_ENDPOINT naming each such tool and its file.
+ */
+function requireServed(tools: readonly ToolDefinition[]): void {
+  const unserved = tools.flatMap((t) => {
+    const found = missingEndpointIssue(t);
+    return found === undefined ? [] : [{ tool: t.name, source: t.source ?? null, ...found }];
+  });
+  const first = unserved[0];
+  if (first === undefined) return;
+  throw new DefinitionError(
+    'DEFINITION_NO_ENDPOINT',
+    `${unserved.length} tool${unserved.length === 1 ? ' has' : 's have'} no handler and no endpoint; nothing was planned:\n${unserved
+      .map((u) => `  ${u.tool}${u.source === null ? '' : ` (${u.source})`}: ${u.message}`)
+      .join('\n')}`,
+    {
+      pointer: first.pointer,
+      details: { issues: unserved.map((u) => ({ tool: u.tool, file: u.source, code: u.code })) },
+    },
+  );
+}
+
+/**
  * Lists the remote state, then plans `tools` against it. The order is this function's business:
  * the listing is asked for the desired forms lazily, so a settled action is not read in full.
+ * @throws DefinitionError DEFINITION_NO_ENDPOINT for a tool with neither handler nor endpoint.
  */
 export async function planTools(
   registry: Registry,
@@ -54,6 +79,7 @@ export async function planTools(
     readonly signal?: AbortSignal | undefined;
   } = {},
 ): Promise<Plan> {
+  requireServed(tools);
   const byName = new Map(tools.map((t) => [t.name, t]));
   const remote = await registry.list(
     tools.map((t) => t.name),

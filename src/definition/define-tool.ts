@@ -10,6 +10,7 @@ import { POLICY_KEYS, PolicyShape } from './policy-schema.js';
 import type { PlainToolInput, SchemaInput, ToolInput, ZodToolInput } from './tool-input.js';
 import { zodHandler } from './zod-handler.js';
 import { MAX_DESCRIPTION, checkCapabilities } from './capability-matrix.js';
+import { endpointIssues } from './endpoint.js';
 import { parameterMapSchema } from './parameter-map.js';
 import {
   canonicaliseSchema,
@@ -49,6 +50,7 @@ const DefinitionInputSchema = z.strictObject({
   ...PolicyShape,
   handler: z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function').optional(),
   source: z.string().optional(),
+  endpoint: z.string().optional(),
 });
 
 /** The outcome of building a tool: the definition, or every problem found. */
@@ -176,7 +178,11 @@ export function buildTool(input: unknown): BuildResult {
   const parsed = parseDefinition(input);
   if (parsed.data === undefined) return { ok: false, issues: parsed.issues };
   const { data, badKeys } = parsed;
-  const issues: DefinitionIssue[] = [...parsed.issues, ...nameIssues(data, badKeys)];
+  const issues: DefinitionIssue[] = [
+    ...parsed.issues,
+    ...nameIssues(data, badKeys),
+    ...endpointIssues(data.endpoint, data.handler !== undefined),
+  ];
   const inputSchema = inputSchemaOf(data);
   const outputSchema = data.output === undefined ? undefined : schemaFrom(data.output, 'output');
   if ('issues' in inputSchema) issues.push(...inputSchema.issues);
@@ -211,6 +217,7 @@ export function buildTool(input: unknown): BuildResult {
     circuitBreaker: data.circuitBreaker,
     ...(handler === undefined ? {} : { handler }),
     ...(data.source === undefined ? {} : { source: data.source }),
+    ...(data.endpoint === undefined ? {} : { endpoint: data.endpoint }),
   };
   Object.defineProperty(tool, TOOL_BRAND, { value: true, enumerable: false });
   return { ok: true, tool: deepFreeze(tool) };
@@ -232,7 +239,7 @@ export function summariseIssues(name: string, issues: readonly DefinitionIssue[]
  *   DEFINITION_DESCRIPTION_TOO_LONG, DEFINITION_REF_NOT_ALLOWED, DEFINITION_DEPRECATED_KEYWORD,
  *   DEFINITION_SCHEMA_INVALID, DEFINITION_UNSAFE_PATTERN, DEFINITION_RESERVED_NAME for a parameter
  *   named after an Object.prototype member, DEFINITION_INPUT_TYPE_LIST for a type list in the
- *   parameter map).
+ *   parameter map, DEFINITION_INVALID_ENDPOINT for a bad `endpoint` or one beside a handler).
  */
 export function defineTool<
   S extends z.ZodType<Record<string, unknown>>,

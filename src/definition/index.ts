@@ -27,5 +27,6 @@ export type { DefinitionIssue } from './issues.js';
 export { compileParametersValidator, compileOutputValidator } from './validator.js';
 export type { ParameterIssue, ValidationResult, CompiledValidator } from './validator.js';
 export { validateTool, hasErrors } from './target-profiles.js';
+export { missingEndpointIssue } from './endpoint.js';
 export { loadTools } from './load-tools.js';
 export type { LoadIssue, LoadResult, LoadOptions } from './load-tools.js';

@@ -8,6 +8,7 @@ import { DefinitionError } from '../errors.js';
 import type { FileOutcome, LoadIssue, ToolFile } from './file-outcome.js';
 import type { DefinitionIssue } from './issues.js';
 import { issue } from './issues.js';
+import { missingEndpointIssue } from './endpoint.js';
 import { loadFiles } from './load-module.js';
 import { hasErrors, profileIssues } from './target-profiles.js';
 import { findToolFiles } from './tool-files.js';
@@ -38,13 +39,18 @@ function targetIssues(
 ): readonly LoadIssue[] {
   const locate =
     outcome.locate ?? ((i: DefinitionIssue): LoadIssue => ({ ...i, file: file.display }));
-  return profileIssues(tool, target).map((i) => ({ ...locate(i), tool: tool.name }));
+  // Loading for a registry: a tool nothing here serves must say where it is served (item 10).
+  const unserved = missingEndpointIssue(tool);
+  return [...(unserved === undefined ? [] : [unserved]), ...profileIssues(tool, target)].map(
+    (i) => ({ ...locate(i), tool: tool.name }),
+  );
 }
 
 /**
  * Loads tools from files and directories (relative to `cwd`): `*.tool.ts`/`*.tool.js` modules
  * (default export from `defineTool`), and `*.yaml`/`*.yml`/`*.json` manifests. With a `target`,
- * each tool is also checked against that target's profile. Never throws for a bad tool file:
+ * each tool is also checked against that target's profile, and a tool without a handler must
+ * name its `endpoint` (DEFINITION_NO_ENDPOINT): nothing here serves it. Never throws for a bad tool file:
  * every problem is an issue naming its file (and pointer, and line:column in manifests); a tool
  * with errors is left out of `tools`. Duplicate names across files are an error naming both.
  * @throws DefinitionError DEFINITION_INVALID when the options are malformed.

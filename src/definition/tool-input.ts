@@ -38,6 +38,11 @@ export interface ToolInputBase<O extends SchemaInput = SchemaInput> {
   };
   /** The file the tool comes from (set by `loadTools`). */
   readonly source?: string;
+  /**
+   * For a tool without a handler: the https:// URL that serves it (the invocation contract);
+   * its registration calls it instead of the execution server. Not allowed with a handler.
+   */
+  readonly endpoint?: string;
 }
 
 /**

@@ -79,8 +79,14 @@ export interface ToolDefinition {
   readonly retries: number;
   readonly concurrency: ConcurrencyPolicy;
   readonly circuitBreaker: CircuitBreakerPolicy;
-  /** Absent for manifests (YAML/JSON): those are for registration and validation only. */
+  /** Absent for manifests (YAML/JSON): those are served elsewhere, at their `endpoint`. */
   readonly handler?: ToolHandler;
+  /**
+   * Where a tool without a handler is served: an absolute https:// URL (http:// only to
+   * loopback) answering the invocation contract. Its registration calls this URL instead of
+   * `{executionUrl}/api/v1/tools/{name}`; a tool with a handler has none.
+   */
+  readonly endpoint?: string;
   /** The file the tool was loaded from, when it came from one. */
   readonly source?: string;
 }

@@ -52,6 +52,11 @@ export function toolEndpoint(executionUrl: string, name: string): string {
   return `${executionUrl.replace(/\/+$/, '')}/api/v1/tools/${encodeURIComponent(name)}`;
 }
 
+/** Where a tool's registration sends calls: its own `endpoint` (manifests), else the server's. */
+export function requestUrlOf(tool: ToolDefinition, executionUrl: string): string {
+  return tool.endpoint ?? toolEndpoint(executionUrl, tool.name);
+}
+
 /** `timeoutMs` rounded up to seconds plus the margin, within Genesys' 1–60 (reference §7.4). */
 export function timeoutSecondsFor(timeoutMs: number): number {
   const seconds = Math.ceil(timeoutMs / 1000) + TIMEOUT_MARGIN_SECONDS;
@@ -85,7 +90,7 @@ export function toDataAction(tool: ToolDefinition, settings: DataActionSettings)
     config: {
       timeoutSeconds: timeoutSecondsFor(tool.timeoutMs),
       request: {
-        requestUrlTemplate: toolEndpoint(settings.executionUrl, tool.name),
+        requestUrlTemplate: requestUrlOf(tool, settings.executionUrl),
         requestType: 'POST',
         headers,
         // The invocation envelope; rawRequest is the inputs as JSON (reference §8.1).

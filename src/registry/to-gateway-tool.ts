@@ -4,7 +4,7 @@
 import type { ToolDefinition } from '../definition/index.js';
 import { normaliseJson, normaliseObject } from './comparable.js';
 import type { ComparableSpec } from './registry.js';
-import { toolEndpoint } from './to-data-action.js';
+import { requestUrlOf } from './to-data-action.js';
 import { isRecord } from '../is-record.js';
 
 /** The marker value of `managedBy` on the gateway tools this project manages. */
@@ -33,7 +33,7 @@ export function toGatewayTool(tool: ToolDefinition, settings: GatewaySettings): 
     name: tool.name,
     description: tool.description,
     schema: tool.inputSchema,
-    executionEndpoint: toolEndpoint(settings.executionUrl, tool.name),
+    executionEndpoint: requestUrlOf(tool, settings.executionUrl),
     rateLimit: {
       requestsPerMinute: tool.rateLimit.requestsPerMinute,
       burstSize: tool.rateLimit.burstSize,

@@ -214,7 +214,7 @@ describe('bindings against the emulator', () => {
     mkdirSync(join(cwd, 'tools'));
     writeFileSync(
       join(cwd, 'tools', 'a.yaml'),
-      'name: tool_a\ndescription: Tool a\nparameters:\n  sku: { type: string, required: true }\n',
+      'name: tool_a\ndescription: Tool a\nparameters:\n  sku: { type: string, required: true }\nendpoint: https://tools.example.com/api/v1/tools/tool_a\n',
     );
     const env = {
       GENESYS_CLOUD_API_URL: emulator.url,

@@ -12,7 +12,8 @@ async function run(argv: readonly string[], cwd: string) {
 }
 
 const TOOL =
-  'name: check_inventory\ndescription: Checks stock\nparameters:\n  sku: { type: string, required: true }\n';
+  'name: check_inventory\ndescription: Checks stock\nparameters:\n  sku: { type: string, required: true }\n' +
+  'endpoint: https://stock.example.com/api/v1/tools/check_inventory\n';
 
 describe('genesys-tools validate: guides and agents of the config file', () => {
   it('validates the example config, bindings included', async () => {

@@ -400,7 +400,7 @@ describe('loadTools: each bad manifest gets a clear issue', () => {
     const dir = tempDir();
     writeFileSync(
       join(dir, 'a.yaml'),
-      'name: a\ndescription: b\nparameters:\n  address: { type: object }\n',
+      'name: a\ndescription: b\nparameters:\n  address: { type: object }\nendpoint: https://a.example.com/a\n',
     );
     const result = await loadTools(['a.yaml'], { cwd: dir, target: 'gateway' });
     expect(result.issues).toEqual([]);

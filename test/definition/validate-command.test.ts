@@ -31,17 +31,23 @@ function project(files: Record<string, string>): string {
   return dir;
 }
 
+/** Manifests name where they are served: validate refuses one without (issue 15 item 10). */
+const ENDPOINT = 'endpoint: https://tools.example.com/api/v1/tools/t\n';
 const GOOD =
-  'name: good\ndescription: A good tool\nparameters:\n  sku: { type: string, required: true }\n';
-const DATE = 'name: dated\ndescription: Uses a date type\nparameters:\n  sku: { type: date }\n';
+  'name: good\ndescription: A good tool\nparameters:\n  sku: { type: string, required: true }\n' +
+  ENDPOINT;
+const DATE =
+  'name: dated\ndescription: Uses a date type\nparameters:\n  sku: { type: date }\n' + ENDPOINT;
 const NESTED =
-  'name: nested\ndescription: Nested input\nparameters:\n  address: { type: object }\n';
+  'name: nested\ndescription: Nested input\nparameters:\n  address: { type: object }\n' + ENDPOINT;
 const NULLABLE =
   'name: nullable\ndescription: A nullable input\ninput:\n  type: object\n  properties:\n' +
-  '    sku: { type: [string, "null"] }\n';
+  '    sku: { type: [string, "null"] }\n' +
+  ENDPOINT;
 const FIVE =
   'name: five\ndescription: Five inputs\nparameters:\n' +
-  ['a', 'b', 'c', 'd', 'e'].map((n) => `  ${n}: { type: string }\n`).join('');
+  ['a', 'b', 'c', 'd', 'e'].map((n) => `  ${n}: { type: string }\n`).join('') +
+  ENDPOINT;
 
 describe('genesys-tools validate', () => {
   it('exits 0 and prints a summary when every tool is valid', async () => {
@@ -167,7 +173,7 @@ describe('genesys-tools validate', () => {
   it("refuses a type list in the parameter map with the map's fix", async () => {
     const dir = project({
       'tools/map.yaml':
-        'name: map\ndescription: d\nparameters:\n  sku: { type: [string, "null"] }\n',
+        'name: map\ndescription: d\nparameters:\n  sku: { type: [string, "null"] }\n' + ENDPOINT,
     });
     const r = await run(['validate', '--json', '--target', 'gateway'], dir);
     expect(r.code).toBe(1);
@@ -217,7 +223,8 @@ describe('genesys-tools validate', () => {
   it('refuses a catastrophic pattern, naming where it is and how to rewrite it', async () => {
     const dir = project({
       'tools/p.yaml':
-        'name: p\ndescription: d\nparameters:\n  code: { type: string, pattern: "^(a+)+$" }\n',
+        'name: p\ndescription: d\nparameters:\n  code: { type: string, pattern: "^(a+)+$" }\n' +
+        ENDPOINT,
     });
     const r = await run(['validate'], dir);
     expect(r.code).toBe(1);

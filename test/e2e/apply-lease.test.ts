@@ -13,6 +13,7 @@ function manifest(name: string): string {
     `description: Checks real-time inventory levels for ${name}`,
     'parameters:',
     '  sku: { type: string, description: Product stock keeping unit, required: true }',
+    `endpoint: https://tools.example.com/api/v1/tools/${name}`,
   ].join('\n');
 }
 

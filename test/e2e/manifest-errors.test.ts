@@ -9,6 +9,7 @@ const GOOD = [
   'description: Looks a thing up',
   'parameters:',
   '  sku: { type: string, description: The SKU, required: true }',
+  'endpoint: https://tools.example.com/api/v1/tools/tool_a',
   '',
 ].join('\n');
 

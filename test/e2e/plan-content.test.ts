@@ -11,6 +11,7 @@ function manifest(name: string): string {
     'description: Looks a thing up',
     'parameters:',
     '  sku: { type: string, description: The SKU, required: true }',
+    `endpoint: https://tools.example.com/api/v1/tools/${name}`,
     '',
   ].join('\n');
 }

@@ -26,7 +26,8 @@ describe('invoke on the gateway target when the tool server answers 401', () => 
     mkdirSync(join(cwd, 'tools'));
     writeFileSync(
       join(cwd, 'tools', 'lookup.yaml'),
-      'name: lookup\ndescription: Looks a thing up\nparameters:\n  sku: { type: string, required: true }\n',
+      'name: lookup\ndescription: Looks a thing up\nparameters:\n  sku: { type: string, required: true }\n' +
+        `endpoint: ${toolServer.url}/api/v1/tools/lookup\n`,
     );
     const env = {
       GENESYS_CLOUD_API_URL: url,

@@ -22,6 +22,7 @@ function manifest(name: string): string {
     `description: Looks up ${name}`,
     'parameters:',
     '  sku: { type: string, description: Product stock keeping unit, required: true }',
+    `endpoint: https://tools.example.com/api/v1/tools/${name}`,
   ].join('\n');
 }
 

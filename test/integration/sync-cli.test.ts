@@ -9,14 +9,22 @@ import { startEmulator } from '../support/emulator.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const SECRET_TOKEN = 'sentinel-bearer-9f8e7d';
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'tools');
 
-function manifest(name: string, timeoutMs = 5000, extra = ''): string {
+/** A manifest served at `endpoint` (by default where the execution URL would put it). */
+function manifest(
+  name: string,
+  timeoutMs = 5000,
+  extra = '',
+  endpoint = `https://tools.example.com/api/v1/tools/${name}`,
+): string {
   return [
     `name: ${name}`,
     `description: Checks real-time inventory levels for ${name}`,
     'parameters:',
     '  sku: { type: string, description: Product stock keeping unit, required: true }',
     `timeoutMs: ${timeoutMs}`,
+    `endpoint: ${endpoint}`,
     extra,
   ].join('\n');
 }
@@ -225,11 +233,12 @@ describe('plan, apply, list, invoke and destroy on the command line', () => {
   });
 
   it('invokes a tool through its data action with typed --param values, and shows a failure', async () => {
-    const tool = manifest('tool_a').replace(
+    const server = await executionServer();
+    const tool = manifest('tool_a', 5000, '', `${server}/api/v1/tools/tool_a`).replace(
       'required: true }',
       'required: true }\n  qty: { type: integer }',
     );
-    const { run } = await workspace({ a: tool }, await executionServer());
+    const { run } = await workspace({ a: tool }, server);
     expect((await run(['apply', '--auto-approve'])).code).toBe(0);
     const ok = await run(['invoke', 'tool_a', '--param', 'sku=A-1', '--param', 'qty=3', '--json']);
     expect(ok.code).toBe(0);
@@ -242,12 +251,11 @@ describe('plan, apply, list, invoke and destroy on the command line', () => {
 
   it('takes tool paths, category and execution URL from the config file', async () => {
     const { run, cwd } = await workspace({});
-    mkdirSync(join(cwd, 'defs'));
-    writeFileSync(join(cwd, 'defs', 'x.yaml'), manifest('tool_x'));
+    // A tool with a handler: its registration calls the execution URL (a manifest's calls its endpoint).
     writeFileSync(
       join(cwd, 'genesys-tools.config.json'),
       JSON.stringify({
-        tools: ['defs'],
+        tools: [join(FIXTURES, 'valid.tool.ts')],
         category: 'my-tools',
         executionUrl: 'https://other.example.com',
       }),
@@ -256,7 +264,9 @@ describe('plan, apply, list, invoke and destroy on the command line', () => {
     const list = await run(['list', '--json']);
     expect(JSON.parse(list.stdout)).toMatchObject({
       scope: 'category "my-tools"',
-      tools: [{ name: 'tool_x', endpoint: 'https://other.example.com/api/v1/tools/tool_x' }],
+      tools: [
+        { name: 'fixture_echo', endpoint: 'https://other.example.com/api/v1/tools/fixture_echo' },
+      ],
     });
   });
 
