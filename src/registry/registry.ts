@@ -3,6 +3,7 @@
  * through a target-neutral, comparable form so that `plan` never needs to know the target.
  */
 import type { TargetName, ToolDefinition } from '../definition/index.js';
+import type { ClientEvent } from '../genesys/index.js';
 import type { LeaseHolder, LeaseOptions, WriteLease } from './write-lease.js';
 
 /** A plain JSON value as the comparison sees it. */
@@ -130,6 +131,11 @@ export interface Registry {
     id: string,
     options?: CallOptions,
   ): Promise<{ readonly correlationId: string | undefined }>;
+  /**
+   * Follows the events of the client this registry talks through (retries, rate-limit waits)
+   * until the answered function is called. Set by `createRegistry`; absent otherwise.
+   */
+  watch?(listener: (event: ClientEvent) => void): () => void;
   /** Runs the registration the way the platform does (data action execute, gateway invoke). */
   invoke(
     remote: RemoteEntry,

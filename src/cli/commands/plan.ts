@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { hasChanges, planToJson, renderPlan, serialisePlan } from '../../sync/index.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { progressSink } from '../progress.js';
 import {
   bindingsStageJson,
   planBindingsStage,
@@ -56,12 +57,15 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (paths: string[], flags: PlanFlags) => {
       const session = await openSession(ctx, flags);
       const tools = await loadDesiredTools(ctx, paths, session);
+      const sink = progressSink(ctx, flags.json === true);
       const { plan, names } = await makePlan(
         session,
         tools,
-        { prune: flags.prune === true, adopt: flags.adopt === true },
+        { prune: flags.prune === true, adopt: flags.adopt === true, onProgress: sink.onProgress },
         ctx.stopSignal,
-      );
+      ).finally(() => {
+        sink.finish();
+      });
       const stage = await planBindingsStage(ctx, session, tools, plan);
       if (flags.out !== undefined) {
         await writeFile(resolve(ctx.cwd, flags.out), serialisePlan(plan, names));
