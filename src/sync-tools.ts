@@ -102,7 +102,7 @@ async function planOnce(
       },
     },
   );
-  return planSync(
+  const plan = planSync(
     tools.map((t) => registry.desired(t)),
     remote,
     {
@@ -113,6 +113,13 @@ async function planOnce(
       ...(options.destroy === undefined ? {} : { destroy: options.destroy }),
     },
   );
+  // Apply readies the integration and its credential before it writes an action (applyPlan
+  // calls prepare when anything but deletes is planned): the plan shows that too.
+  const writes = plan.changes.some(
+    (c) => c.kind === 'create' || c.kind === 'update' || c.kind === 'replace',
+  );
+  if (!writes || registry.preparation === undefined) return plan;
+  return { ...plan, setup: await registry.preparation({ signal: options.signal }) };
 }
 
 /** Options of `syncTools`. */

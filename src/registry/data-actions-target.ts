@@ -15,7 +15,7 @@ import {
   readAction,
   readFull,
 } from './data-actions-read.js';
-import { findIntegration, prepareIntegration } from './integration-prepare.js';
+import { findIntegration, planIntegration, prepareIntegration } from './integration-prepare.js';
 import { acquireLease } from './write-lease.js';
 import type {
   ComparableSpec,
@@ -247,6 +247,7 @@ export function createDataActionsRegistry(
     prepare: async (callOptions = {}) => {
       integrationId = await prepareIntegration(client, options, callOptions.signal);
     },
+    preparation: (callOptions = {}) => planIntegration(client, options, callOptions.signal),
     // The lease lives in the integration's config, so the integration is checked (ours, one of its
     // name) and made when missing, as prepare does, before anything is written to it.
     lease: async (holder, leaseOptions) => {

@@ -5,6 +5,7 @@
 import type { TargetName, ToolDefinition } from '../definition/index.js';
 import type { ClientEvent } from '../genesys/index.js';
 import type { LeaseHolder, LeaseOptions, WriteLease } from './write-lease.js';
+import type { SetupChange } from './integration-prepare.js';
 
 /** A plain JSON value as the comparison sees it. */
 export type JsonValue =
@@ -110,6 +111,8 @@ export interface Registry {
   get(id: string, options?: CallOptions): Promise<RemoteEntry>;
   /** Readies the target for changes (integration, credential, enabling); idempotent. */
   prepare(options?: CallOptions): Promise<void>;
+  /** What `prepare` would change, read without writing; absent on targets that prepare nothing. */
+  preparation?(options?: CallOptions): Promise<readonly SetupChange[]>;
   /**
    * Takes the write lease of the managed scope, arbitrated by the platform (data actions: a
    * compare-and-swap on the integration config's version). Absent on targets without one.

@@ -31,6 +31,13 @@ interface ApplyFlags extends SyncFlags {
   readonly lockTimeout?: string;
 }
 
+/**
+ * The actions part of a plan, to compare: the integration and credential changes are left out,
+ * since taking the write lease itself readies the integration (it lives in its config).
+ */
+const actionsOf = (plan: Plan): string =>
+  JSON.stringify(planToJson({ ...plan, setup: [] }).changes) + plan.fingerprint;
+
 const shown = (plan: Plan, stage: BindingsStage | undefined): string =>
   `${renderPlan(plan)}${stage === undefined ? '' : renderBindingsStage(stage)}`;
 
@@ -135,7 +142,7 @@ async function runApplyCommand(
       sink,
       review: async (now) => {
         const stage = await planBindingsStage(ctx, session, tools, now);
-        if (JSON.stringify(planToJson(now)) !== JSON.stringify(planToJson(first))) {
+        if (actionsOf(now) !== actionsOf(first)) {
           if (!autoApprove) {
             throw new SyncError(
               'SYNC_PLAN_STALE',

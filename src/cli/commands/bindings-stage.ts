@@ -23,6 +23,7 @@ import {
 } from '../../bindings/index.js';
 import type { ToolDefinition } from '../../definition/index.js';
 import type { Plan } from '../../sync/index.js';
+import { PROGRESS_AFTER_MS } from '../../sync/index.js';
 import type { Clock } from '../../deps.js';
 import type { CliContext } from '../context.js';
 import type { ProgressSink } from '../progress.js';
@@ -161,10 +162,14 @@ export function bindingsHook(
   const { sink, clock } = output;
   const write = output.json ? ctx.stderr : ctx.stdout;
   const startedMs = new Map<string, number>();
+  const told = new Set<string>();
   const onProgress = (e: BindingProgress): void => {
     const key = `publish:${e.kind}:${e.id}`;
     if (e.status === 'publishing') {
       const elapsedMs = clock.nowMs() - (startedMs.get(key) ?? clock.nowMs());
+      // Like every polling wait, a job is shown once it has taken a second.
+      if (elapsedMs < PROGRESS_AFTER_MS) return;
+      told.add(key);
       sink.onProgress({
         type: 'publish-job',
         key,
@@ -177,7 +182,7 @@ export function bindingsHook(
       return;
     }
     if (e.status === 'started') startedMs.set(key, clock.nowMs());
-    else if (startedMs.delete(key)) sink.onProgress({ type: 'waited', key });
+    else if (told.delete(key)) sink.onProgress({ type: 'waited', key });
     sink.clear();
     write(`${progressLine(e)}\n`);
   };

@@ -80,7 +80,7 @@ export function register(program: Command, ctx: CliContext): void {
           `\nSaved the plan to ${flags.out}; apply it with: genesys-tools apply --plan ${flags.out}\n`,
         );
       }
-      const changes = hasChanges(plan) || stageHasChanges(stage);
+      const changes = hasChanges(plan) || (plan.setup?.length ?? 0) > 0 || stageHasChanges(stage);
       ctx.exitCode = flags.detailedExitcode === true && changes ? EXIT.changes : EXIT.ok;
     });
 }
