@@ -205,8 +205,19 @@ export async function planIntegration(
   const integration = await client.integrations.get(id, signalOption(signal));
   const name = integration.name ?? settings.integrationName;
   const config = await client.integrations.getConfig(id, signalOption(signal));
+  const slot = config.credentials?.[SLOT]?.id;
+  // A slot whose credential is gone is filled anew (see ensureCredential).
+  const gone =
+    slot !== undefined &&
+    (await client.credentials.get(slot, signalOption(signal)).then(
+      () => false,
+      (error: unknown) => {
+        if (error instanceof GenesysNotFoundError) return true;
+        throw error;
+      },
+    ));
   const changes: SetupChange[] = [
-    config.credentials?.[SLOT]?.id === undefined
+    slot === undefined || gone
       ? credential('create', `User Defined, ${TOKEN_SOURCE}`)
       : credential(
           'update',
