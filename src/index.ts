@@ -30,7 +30,7 @@ export { createGenesysClient as createClient } from './genesys/index.js';
 export type { GenesysClient } from './genesys/index.js';
 export type { Registry } from './registry/index.js';
 export { planSync, applyPlan } from './sync/index.js';
-export type { Plan, ApplyResult, ChangeEvent } from './sync/index.js';
+export type { Plan, ApplyResult, ChangeEvent, ProgressEvent } from './sync/index.js';
 export { createRegistry, planTools, syncTools, validateTools } from './sync-tools.js';
 export type { SyncToolsOptions, SyncToolsResult } from './sync-tools.js';
 export { createToolServer } from './server/index.js';

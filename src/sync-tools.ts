@@ -13,8 +13,15 @@ import type {
   Registry,
 } from './registry/index.js';
 import { createDataActionsRegistry, createGatewayRegistry } from './registry/index.js';
-import type { ApplyOptions, ApplyResult, Plan, PlanOptions } from './sync/index.js';
-import { applyPlan, hasChanges, planSync } from './sync/index.js';
+import type {
+  ApplyOptions,
+  ApplyResult,
+  Plan,
+  PlanOptions,
+  ProgressListener,
+} from './sync/index.js';
+import { applyPlan, hasChanges, planSync, safeProgress } from './sync/index.js';
+import { clientProgress } from './client-progress.js';
 
 /** Options of `createRegistry`: the target and its settings. */
 export type RegistryOptions =
@@ -30,9 +37,27 @@ export function createRegistry(options: RegistryOptions, client: GenesysClient):
   const withoutTarget = Object.fromEntries(
     Object.entries(options).filter(([key]) => key !== 'target'),
   );
-  return options.target === 'gateway'
-    ? createGatewayRegistry(withoutTarget as GatewayRegistryOptions, client)
-    : createDataActionsRegistry(withoutTarget as DataActionsRegistryOptions, client);
+  const registry =
+    options.target === 'gateway'
+      ? createGatewayRegistry(withoutTarget as GatewayRegistryOptions, client)
+      : createDataActionsRegistry(withoutTarget as DataActionsRegistryOptions, client);
+  // The client's retries and rate-limit waits reach `onProgress` of syncTools/planTools.
+  return { ...registry, watch: (listener) => client.subscribe(listener) };
+}
+
+/** Runs `work` with the registry's client events reported to `listener` as progress. */
+async function watching<T>(
+  registry: Registry,
+  listener: ProgressListener | undefined,
+  work: () => Promise<T>,
+): Promise<T> {
+  const stop =
+    listener === undefined ? undefined : registry.watch?.(clientProgress(safeProgress(listener)));
+  try {
+    return await work();
+  } finally {
+    stop?.();
+  }
 }
 
 /** Every problem of every tool for `target` (empty when all are valid). */
@@ -77,9 +102,21 @@ export async function planTools(
   tools: readonly ToolDefinition[],
   options: Pick<PlanOptions, 'prune' | 'adopt' | 'destroy'> & {
     readonly signal?: AbortSignal | undefined;
+    /** Told of rate-limit and retry waits while the plan reads the org. */
+    readonly onProgress?: ProgressListener | undefined;
   } = {},
 ): Promise<Plan> {
   requireServed(tools);
+  return watching(registry, options.onProgress, () => planOnce(registry, tools, options));
+}
+
+async function planOnce(
+  registry: Registry,
+  tools: readonly ToolDefinition[],
+  options: Pick<PlanOptions, 'prune' | 'adopt' | 'destroy'> & {
+    readonly signal?: AbortSignal | undefined;
+  },
+): Promise<Plan> {
   const byName = new Map(tools.map((t) => [t.name, t]));
   const remote = await registry.list(
     tools.map((t) => t.name),
@@ -91,7 +128,7 @@ export async function planTools(
       },
     },
   );
-  return planSync(
+  const plan = planSync(
     tools.map((t) => registry.desired(t)),
     remote,
     {
@@ -102,12 +139,27 @@ export async function planTools(
       ...(options.destroy === undefined ? {} : { destroy: options.destroy }),
     },
   );
+  // Apply readies the integration and its credential before it writes an action (applyPlan
+  // calls prepare when anything but deletes is planned): the plan shows that too.
+  const writes = plan.changes.some(
+    (c) => c.kind === 'create' || c.kind === 'update' || c.kind === 'replace',
+  );
+  if (!writes || registry.preparation === undefined) return plan;
+  return { ...plan, setup: await registry.preparation({ signal: options.signal }) };
 }
 
 /** Options of `syncTools`. */
 export interface SyncToolsOptions extends Pick<
   ApplyOptions,
-  'allowReplace' | 'concurrency' | 'onChange' | 'signal' | 'settleTimeoutMs' | 'deleteWaitMs'
+  | 'allowReplace'
+  | 'concurrency'
+  | 'onChange'
+  | 'onNotice'
+  | 'signal'
+  | 'settleTimeoutMs'
+  | 'deleteWaitMs'
+  | 'beforeRemovals'
+  | 'clock'
 > {
   readonly registry: Registry;
   /** Tool files or directories (loaded with `loadTools`), or tools already defined. */
@@ -118,12 +170,25 @@ export interface SyncToolsOptions extends Pick<
   readonly prune?: boolean;
   /** Take over unmanaged registrations that carry a wanted name. */
   readonly adopt?: boolean;
+  /**
+   * Long waits, each step and then `waited` when one ends: rate limits (429), retries, the
+   * listing catching up, deleted actions still reading as present. Word them with `progressText`.
+   */
+  readonly onProgress?: ProgressListener;
+  /** A plan made earlier (a saved plan checked fresh): applied instead of planning `tools`. */
+  readonly plan?: Plan;
+  /**
+   * Called with the plan before anything is written, and awaited: throw to stop without writing
+   * (approval refused); answer false to write nothing, true to apply even a plan without changes
+   * (so that `beforeRemovals` runs); nothing to apply when the plan has changes.
+   */
+  readonly review?: (plan: Plan) => Promise<boolean | undefined> | boolean | undefined;
 }
 
 /** What `syncTools` did. */
 export interface SyncToolsResult {
   readonly plan: Plan;
-  /** Undefined when the plan had nothing to change. */
+  /** Undefined when nothing was applied. */
   readonly result: ApplyResult | undefined;
 }
 
@@ -132,52 +197,70 @@ function isPathList(tools: SyncToolsOptions['tools']): tools is readonly string[
 }
 
 /**
+ * Loads tool files, refusing any with errors (a missing tool would look like a deletion).
+ * @throws DefinitionError DEFINITION_INVALID (or the first issue's code) listing every problem.
+ */
+async function toolsOf(options: SyncToolsOptions): Promise<readonly ToolDefinition[]> {
+  if (!isPathList(options.tools)) return options.tools;
+  const loaded = await loadTools(options.tools, {
+    cwd: options.cwd ?? process.cwd(),
+    target: options.registry.target,
+  });
+  const errors = loaded.issues.filter((i) => i.severity === 'error');
+  if (errors.length > 0) {
+    throw new DefinitionError(
+      errors[0]?.code ?? 'DEFINITION_INVALID',
+      `${errors.length} problem${errors.length === 1 ? '' : 's'} in the tool files; nothing was planned:\n${errors
+        .map(
+          (i) => `  ${i.file}${i.pointer === '' ? '' : ` ${i.pointer}`}: ${i.code}: ${i.message}`,
+        )
+        .join('\n')}`,
+      {
+        details: {
+          issues: errors.map((i) => ({ file: i.file, pointer: i.pointer, code: i.code })),
+        },
+      },
+    );
+  }
+  return loaded.tools;
+}
+
+/** Copies the options that are set (the apply options are strict about `undefined`). */
+function defined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
  * Makes the registry's scope match the tools: loads them (refusing any with errors, since a
- * missing tool would look like a deletion), plans, applies.
+ * missing tool would look like a deletion), plans, applies. The CLI's `apply` runs this too.
  * @throws DefinitionError DEFINITION_INVALID (or the first issue's code) listing every problem.
  * @throws SyncError as `applyPlan` (SYNC_APPLY_FAILED, SYNC_REPLACE_NOT_ALLOWED, ...).
  */
 export async function syncTools(options: SyncToolsOptions): Promise<SyncToolsResult> {
   const { registry } = options;
-  let tools: readonly ToolDefinition[];
-  if (isPathList(options.tools)) {
-    const loaded = await loadTools(options.tools, {
-      cwd: options.cwd ?? process.cwd(),
-      target: registry.target,
+  return watching(registry, options.onProgress, async () => {
+    const plan =
+      options.plan ??
+      (await planOnce(registry, await toolsOf(options), {
+        ...defined({ prune: options.prune, adopt: options.adopt }),
+        signal: options.signal,
+      }));
+    const go = (await options.review?.(plan)) ?? hasChanges(plan);
+    if (!go) return { plan, result: undefined };
+    const result = await applyPlan(plan, registry, {
+      ...defined({
+        allowReplace: options.allowReplace,
+        concurrency: options.concurrency,
+        onChange: options.onChange,
+        onNotice: options.onNotice,
+        onProgress: options.onProgress,
+        signal: options.signal,
+        settleTimeoutMs: options.settleTimeoutMs,
+        deleteWaitMs: options.deleteWaitMs,
+        beforeRemovals: options.beforeRemovals,
+        clock: options.clock,
+      }),
     });
-    const errors = loaded.issues.filter((i) => i.severity === 'error');
-    if (errors.length > 0) {
-      throw new DefinitionError(
-        errors[0]?.code ?? 'DEFINITION_INVALID',
-        `${errors.length} problem${errors.length === 1 ? '' : 's'} in the tool files; nothing was planned:\n${errors
-          .map(
-            (i) => `  ${i.file}${i.pointer === '' ? '' : ` ${i.pointer}`}: ${i.code}: ${i.message}`,
-          )
-          .join('\n')}`,
-        {
-          details: {
-            issues: errors.map((i) => ({ file: i.file, pointer: i.pointer, code: i.code })),
-          },
-        },
-      );
-    }
-    tools = loaded.tools;
-  } else {
-    tools = options.tools;
-  }
-  const plan = await planTools(registry, tools, {
-    ...(options.prune === undefined ? {} : { prune: options.prune }),
-    ...(options.adopt === undefined ? {} : { adopt: options.adopt }),
-    signal: options.signal,
+    return { plan, result };
   });
-  if (!hasChanges(plan)) return { plan, result: undefined };
-  const result = await applyPlan(plan, registry, {
-    ...(options.allowReplace === undefined ? {} : { allowReplace: options.allowReplace }),
-    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-    ...(options.onChange === undefined ? {} : { onChange: options.onChange }),
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-    ...(options.settleTimeoutMs === undefined ? {} : { settleTimeoutMs: options.settleTimeoutMs }),
-    ...(options.deleteWaitMs === undefined ? {} : { deleteWaitMs: options.deleteWaitMs }),
-  });
-  return { plan, result };
 }

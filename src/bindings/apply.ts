@@ -6,6 +6,8 @@
  * stops before it deletes the actions they still name (issue 13 item 3).
  */
 import { BindingError, isGenesysToolsError } from '../errors.js';
+import type { PublishJobWire } from '../genesys/index.js';
+import { jobOutcome } from '../genesys/index.js';
 import { agentDefinition, guideVersionBody } from './content.js';
 import type { AgentPlan, BindingsPlan, GuidePlan } from './plan.js';
 import { planAgent, planGuide } from './plan.js';
@@ -19,6 +21,15 @@ export type BindingProgress =
       readonly kind: 'guide' | 'agent';
       readonly name: string;
       readonly id: string;
+    }
+  | {
+      /** The publish job was read and is still running (each read after the first). */
+      readonly status: 'publishing';
+      readonly kind: 'guide' | 'agent';
+      readonly name: string;
+      readonly id: string;
+      readonly jobId: string;
+      readonly jobStatus: string;
     }
   | {
       readonly status: 'published';
@@ -66,6 +77,24 @@ function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Reports each read of a publish job that is still running. */
+function polled(
+  p: { readonly kind: 'guide' | 'agent'; readonly name: string; readonly id: string },
+  options: ApplyBindingsOptions,
+): (job: PublishJobWire) => void {
+  return (job) => {
+    if (jobOutcome(job.status) !== 'running') return;
+    options.onProgress?.({
+      status: 'publishing',
+      kind: p.kind,
+      name: p.name,
+      id: p.id,
+      jobId: job.id,
+      jobStatus: job.status,
+    });
+  };
+}
+
 async function publishGuide(
   client: BindingsClient,
   p: GuidePlan,
@@ -78,6 +107,7 @@ async function publishGuide(
   await client.guides.publish(p.id, version.id, {
     ...call,
     ...(options.maxWaitMs === undefined ? {} : { maxWaitMs: options.maxWaitMs }),
+    onPoll: polled(p, options),
   });
   return version.id;
 }
@@ -94,6 +124,7 @@ async function publishAgent(
   await client.agents.publish(p.id, version.id, {
     ...call,
     ...(options.maxWaitMs === undefined ? {} : { maxWaitMs: options.maxWaitMs }),
+    onPoll: polled(p, options),
   });
   return version.id;
 }

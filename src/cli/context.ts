@@ -13,6 +13,8 @@ export interface CliContext {
   readonly logStream?: { write(line: string): void };
   /** True when stdout is a terminal (progress bars, prompts). */
   readonly isTty: boolean;
+  /** True when stderr is a terminal: progress of long waits is one rewritten line there. */
+  readonly stderrIsTty?: boolean;
   /** Reads one line from the user (confirmation prompts); undefined when there is no terminal. */
   readonly prompt: ((question: string) => Promise<string>) | undefined;
   /** A command sets this to its exit code; 0 when it never does. */

@@ -83,6 +83,7 @@ export function processContext(stopSignal: AbortSignal): CliContext {
     stderr: (s) => process.stderr.write(s),
     logStream: pino.destination({ dest: 2, sync: false }),
     isTty,
+    stderrIsTty: process.stderr.isTTY,
     prompt: isTty
       ? async (question) => {
           const rl = createInterface({ input: process.stdin, output: process.stdout });

@@ -96,6 +96,11 @@ export interface GenesysClient {
   readonly region: Region | undefined;
   /** The pipeline itself, for calls the typed APIs do not cover. */
   readonly transport: Transport;
+  /**
+   * Adds a listener of the client's events (as the `onEvent` option) for a while: `syncTools`
+   * follows the retries and rate-limit waits of its run this way. Answers the unsubscribe.
+   */
+  subscribe(listener: (event: ClientEvent) => void): () => void;
 }
 
 /**
@@ -178,7 +183,12 @@ export function createGenesysClient(
   const { clientId, clientSecret } = requireCredentials(parsed);
   const hosts = resolveHosts(parsed);
   const full = systemDeps(deps);
-  const onEvent = safeListener(parsed.onEvent, full);
+  const listeners = new Set<(event: ClientEvent) => void>();
+  const optionListener = safeListener(parsed.onEvent, full);
+  const onEvent = (event: ClientEvent): void => {
+    optionListener?.(event);
+    for (const listener of listeners) listener(event);
+  };
   const tokenProvider = createTokenProvider(
     {
       loginUrl: hosts.loginUrl,
@@ -222,6 +232,13 @@ export function createGenesysClient(
     loginUrl: hosts.loginUrl,
     region: hosts.region,
     transport,
+    subscribe: (listener) => {
+      const safe = safeListener(listener, full);
+      if (safe !== undefined) listeners.add(safe);
+      return () => {
+        if (safe !== undefined) listeners.delete(safe);
+      };
+    },
     toJSON: () => ({ clientId, apiUrl: hosts.apiUrl, loginUrl: hosts.loginUrl }),
   };
   Object.defineProperty(client, inspect.custom, {

@@ -19,8 +19,9 @@ export type ClientEvent =
       readonly type: 'retry';
       readonly method: string;
       readonly route: string;
-      /** The attempt that failed. */
+      /** The attempt that failed, and the most attempts a call makes (the first included). */
       readonly attempt: number;
+      readonly maxAttempts: number;
       readonly delayMs: number;
       readonly reason: string;
     }

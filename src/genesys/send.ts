@@ -339,7 +339,15 @@ export function createTransport(
     const { request, url, attempt } = call;
     const { delayMs, hintMs, outcome } = retry;
     const reason = outcome.kind === 'status' ? `status ${outcome.status}` : outcome.kind;
-    emit({ type: 'retry', method: request.method, route: request.route, attempt, delayMs, reason });
+    emit({
+      type: 'retry',
+      method: request.method,
+      route: request.route,
+      attempt,
+      maxAttempts: options.maxAttempts,
+      delayMs,
+      reason,
+    });
     logger.debug(
       {
         method: request.method,

@@ -18,7 +18,7 @@ import {
   readFull,
 } from './data-actions-read.js';
 import { createAction, removeAction, updateAction } from './data-actions-write.js';
-import { findIntegration, prepareIntegration } from './integration-prepare.js';
+import { findIntegration, planIntegration, prepareIntegration } from './integration-prepare.js';
 import type { ComparableSpec, DesiredEntry, Registry, RemoteEntry } from './registry.js';
 import { baseName } from './registry.js';
 import { parseRegistryOptions } from './registry-options.js';
@@ -165,6 +165,7 @@ export function createDataActionsRegistry(
     prepare: async (callOptions = {}) => {
       integrationId = await prepareIntegration(client, options, callOptions.signal);
     },
+    preparation: (callOptions = {}) => planIntegration(client, options, callOptions.signal),
     // The lease lives in the integration's config, so the integration is checked (ours, one of its
     // name) and made when missing, as prepare does, before anything is written to it.
     lease: async (holder, leaseOptions) => {

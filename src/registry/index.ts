@@ -34,6 +34,7 @@ export type { DataActionsRegistryOptions, DataActionsClient } from './data-actio
 export { createGatewayRegistry, GatewayRegistryOptionsSchema } from './gateway-target.js';
 export type { GatewayRegistryOptions } from './gateway-target.js';
 export { findLeftovers, removeLeftovers } from './integration-cleanup.js';
+export type { SetupChange } from './integration-prepare.js';
 export type { Leftovers, LeftoverSettings } from './integration-cleanup.js';
 export { acquireLease, describeHolder, LEASE_KEY } from './write-lease.js';
 export type { LeaseHolder, LeaseOptions, WriteLease } from './write-lease.js';

@@ -4,7 +4,7 @@
  * with the configured name (or the given id) and its credential slot is empty or holds the
  * credential this project creates (by name and type); a credential's type is never changed.
  */
-import { ConfigError, GenesysConflictError, SyncError } from '../errors.js';
+import { ConfigError, GenesysConflictError, GenesysNotFoundError, SyncError } from '../errors.js';
 import type { GenesysClient, IntegrationWire } from '../genesys/index.js';
 import { userDefinedCredential, WEB_SERVICES_INTEGRATION_TYPE } from '../genesys/index.js';
 import { signalOption } from './wire-read.js';
@@ -81,8 +81,15 @@ async function ensureCredential(
   for (let attempt = 1; ; attempt++) {
     const config = await client.integrations.getConfig(integration.id, signalOption(signal));
     const current = config.credentials?.[SLOT]?.id;
-    if (current !== undefined) {
-      const credential = await client.credentials.get(current, signalOption(signal));
+    // A slot naming a credential that is gone (an earlier run's lost answer) is filled anew.
+    const credential =
+      current === undefined
+        ? undefined
+        : await client.credentials.get(current, signalOption(signal)).catch((error: unknown) => {
+            if (error instanceof GenesysNotFoundError) return undefined;
+            throw error;
+          });
+    if (current !== undefined && credential !== undefined) {
       const type = credential.type?.name;
       if (credential.name !== settings.credentialName || type !== CREDENTIAL_TYPE) {
         // Changing a credential's type breaks every published action of the integration (§10.2).
@@ -95,7 +102,7 @@ async function ensureCredential(
       await client.credentials.update(current, body, signalOption(signal));
       return;
     }
-    const credential = await client.credentials.create(body, signalOption(signal));
+    const created = await client.credentials.create(body, signalOption(signal));
     try {
       await client.integrations.putConfig(
         integration.id,
@@ -105,13 +112,18 @@ async function ensureCredential(
           properties: config.properties ?? {},
           advanced: config.advanced ?? {},
           notes: config.notes ?? '',
-          credentials: { [SLOT]: { id: credential.id } },
+          credentials: { [SLOT]: { id: created.id } },
         },
         signalOption(signal),
       );
       return;
     } catch (error) {
-      await client.credentials.remove(credential.id, signalOption(signal)).catch(() => undefined);
+      // A write whose answer was lost may have landed: keep the credential the config now names.
+      const now = await client.integrations
+        .getConfig(integration.id, signalOption(signal))
+        .catch(() => undefined);
+      if (now?.credentials?.[SLOT]?.id === created.id) return;
+      await client.credentials.remove(created.id, signalOption(signal)).catch(() => undefined);
       if (!(error instanceof GenesysConflictError) || attempt >= 2) throw error;
     }
   }
@@ -148,4 +160,72 @@ export async function prepareIntegration(
     await client.integrations.enable(integration.id, signalOption(signal));
   }
   return integration.id;
+}
+
+/** One thing `prepare` would change in the integration or its credential. */
+export interface SetupChange {
+  readonly action: 'create' | 'update' | 'enable';
+  readonly what: 'integration' | 'credential';
+  readonly name: string;
+  /** Why, in words; names where a secret comes from, never the secret. */
+  readonly note: string;
+}
+
+const TOKEN_SOURCE = 'token from GENESYS_TOOLS_BEARER_TOKEN';
+
+/**
+ * What `prepareIntegration` would change, read without writing anything: the integration to
+ * create or enable, the credential to create, or the token it writes again (the secret cannot be
+ * read back, so every prepare writes it). Refusals (not ours, ambiguous) surface at apply.
+ * @throws SyncError SYNC_INTEGRATION_AMBIGUOUS when several have the name.
+ */
+export async function planIntegration(
+  client: Client,
+  settings: IntegrationSettings,
+  signal: AbortSignal | undefined,
+): Promise<readonly SetupChange[]> {
+  const credential = (action: 'create' | 'update', note: string): SetupChange => ({
+    action,
+    what: 'credential',
+    name: settings.credentialName,
+    note,
+  });
+  const id = await findIntegration(client, settings, signal);
+  if (id === undefined) {
+    return [
+      {
+        action: 'create',
+        what: 'integration',
+        name: settings.integrationName,
+        note: `Web Services Data Actions, enabled`,
+      },
+      credential('create', `User Defined, ${TOKEN_SOURCE}`),
+    ];
+  }
+  const integration = await client.integrations.get(id, signalOption(signal));
+  const name = integration.name ?? settings.integrationName;
+  const config = await client.integrations.getConfig(id, signalOption(signal));
+  const slot = config.credentials?.[SLOT]?.id;
+  // A slot whose credential is gone is filled anew (see ensureCredential).
+  const gone =
+    slot !== undefined &&
+    (await client.credentials.get(slot, signalOption(signal)).then(
+      () => false,
+      (error: unknown) => {
+        if (error instanceof GenesysNotFoundError) return true;
+        throw error;
+      },
+    ));
+  const changes: SetupChange[] = [
+    slot === undefined || gone
+      ? credential('create', `User Defined, ${TOKEN_SOURCE}`)
+      : credential(
+          'update',
+          `${TOKEN_SOURCE}; written on every apply that changes something, as it cannot be read back`,
+        ),
+  ];
+  if (integration.intendedState !== 'ENABLED') {
+    changes.unshift({ action: 'enable', what: 'integration', name, note: `id ${id}` });
+  }
+  return changes;
 }

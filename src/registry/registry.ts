@@ -3,7 +3,9 @@
  * through a target-neutral, comparable form so that `plan` never needs to know the target.
  */
 import type { TargetName, ToolDefinition } from '../definition/index.js';
+import type { ClientEvent } from '../genesys/index.js';
 import type { LeaseHolder, LeaseOptions, WriteLease } from './write-lease.js';
+import type { SetupChange } from './integration-prepare.js';
 
 /** A plain JSON value as the comparison sees it. */
 export type JsonValue =
@@ -123,6 +125,8 @@ export interface Registry {
   get(id: string, options?: CallOptions): Promise<RemoteEntry>;
   /** Readies the target for changes (integration, credential, enabling); idempotent. */
   prepare(options?: CallOptions): Promise<void>;
+  /** What `prepare` would change, read without writing; absent on targets that prepare nothing. */
+  preparation?(options?: CallOptions): Promise<readonly SetupChange[]>;
   /**
    * Takes the write lease of the managed scope, arbitrated by the platform (data actions: a
    * compare-and-swap on the integration config's version). Absent on targets without one.
@@ -144,6 +148,11 @@ export interface Registry {
     id: string,
     options?: CallOptions,
   ): Promise<{ readonly correlationId: string | undefined }>;
+  /**
+   * Follows the events of the client this registry talks through (retries, rate-limit waits)
+   * until the answered function is called. Set by `createRegistry`; absent otherwise.
+   */
+  watch?(listener: (event: ClientEvent) => void): () => void;
   /** Runs the registration the way the platform does (data action execute, gateway invoke). */
   invoke(
     remote: RemoteEntry,

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { Clock } from '../deps.js';
 import type { Change } from './plan.js';
+import type { ProgressEvent } from './progress.js';
 
 /** What happened to one change. */
 export type Outcome = 'applied' | 'failed' | 'skipped';
@@ -64,6 +65,11 @@ export const ApplyOptionsSchema = z.strictObject({
   beforeRemovals: fn<(ids: ReadonlyMap<string, string>) => Promise<void>>().optional(),
   /** Things worth telling that are not failures (the listing has not caught up yet). */
   onNotice: fn<(message: string) => void>().optional(),
+  /**
+   * Waits past a second (the listing catching up, a deleted action still reading as present, a
+   * create looked for after a lost answer), each step, then `waited` when it ends. Not awaited.
+   */
+  onProgress: fn<(event: ProgressEvent) => void>().optional(),
 });
 
 /** Options of `applyPlan` as callers write them. */

@@ -19,6 +19,7 @@ import type { Registry } from '../registry/index.js';
 import { replacingName } from '../registry/index.js';
 import { backoffMs, createChangeRunner, isAmbiguousFailure } from './change-runner.js';
 import type { Plan } from './plan.js';
+import { safeProgress } from './progress.js';
 
 export { backoffMs, isAmbiguousFailure, assertApplicable, ApplyOptionsSchema };
 export type { ApplyOptions, ApplyResult, ChangeEvent, Outcome } from './apply-types.js';
@@ -72,17 +73,18 @@ export async function applyPlan(
   }
   if (work.some((c) => c.kind !== 'delete')) await registry.prepare({ signal: options.signal });
 
-  const run = createChangeRunner(registry, { ...options, signal: options.signal, clock });
+  const progress = safeProgress(options.onProgress);
+  const run = createChangeRunner(registry, { ...options, signal: options.signal, clock, progress });
   const recorder = createRecorder(work.length, options);
   const { record, step, halted } = recorder;
   const aborted = (): boolean => options.signal?.aborted === true;
-  const progress: Progress[] = work.map((change) => ({ change, finished: false }));
+  const items: Progress[] = work.map((change) => ({ change, finished: false }));
   const created: string[] = [];
   const removed: string[] = [];
 
   // 1. Creates, in-place updates, and each replace's new action under its temporary name.
   await pool(
-    progress.filter((p) => p.change.kind !== 'delete' && !isRename(p.change)),
+    items.filter((p) => p.change.kind !== 'delete' && !isRename(p.change)),
     options.concurrency,
     (p) =>
       step(p, async () => {
@@ -119,7 +121,7 @@ export async function applyPlan(
     try {
       await options.beforeRemovals(ids);
     } catch (error) {
-      for (const p of progress) if (!p.finished) await record(p, 'skipped', {});
+      for (const p of items) if (!p.finished) await record(p, 'skipped', {});
       throw new SyncError(
         'SYNC_BINDINGS_FAILED',
         `${errorInfo(error).message}; no action was deleted, so nothing points at a deleted action. Fix the cause and run apply again: it converges.`,
@@ -130,7 +132,7 @@ export async function applyPlan(
 
   // 3. Deletes: each replace's old action, duplicates, prunes.
   await pool(
-    progress.filter((p) => p.change.kind === 'delete' || p.change.kind === 'replace'),
+    items.filter((p) => p.change.kind === 'delete' || p.change.kind === 'replace'),
     options.concurrency,
     (p) =>
       step(p, async () => {
@@ -148,7 +150,7 @@ export async function applyPlan(
 
   // 4. Renames: a replace's new action, and one left by an interrupted replace.
   await pool(
-    progress.filter((p) => p.change.kind === 'replace' || isRename(p.change)),
+    items.filter((p) => p.change.kind === 'replace' || isRename(p.change)),
     options.concurrency,
     (p) =>
       step(p, async () => {
@@ -173,10 +175,23 @@ export async function applyPlan(
   // after this apply sees it.
   if (!halted() && (created.length > 0 || removed.length > 0)) {
     const settled = await run
-      .until(async () => {
-        const listed = await registry.listedIds({ signal: options.signal });
-        return created.every((id) => listed.has(id)) && removed.every((id) => !listed.has(id));
-      }, options.settleTimeoutMs)
+      .until(
+        async () => {
+          const listed = await registry.listedIds({ signal: options.signal });
+          return created.every((id) => listed.has(id)) && removed.every((id) => !listed.has(id));
+        },
+        options.settleTimeoutMs,
+        {
+          key: 'listing',
+          event: (elapsedMs) => ({
+            type: 'listing',
+            key: 'listing',
+            created: created.length,
+            removed: removed.length,
+            elapsedMs,
+          }),
+        },
+      )
       .catch(() => false);
     if (!settled) {
       options.onNotice?.(

@@ -16,6 +16,8 @@ import {
 } from '../errors.js';
 import type { DesiredEntry, Registry, RemoteEntry, WriteResult } from '../registry/index.js';
 import { comparableText } from '../registry/index.js';
+import type { ProgressEvent, ProgressListener } from './progress.js';
+import { PROGRESS_AFTER_MS } from './progress.js';
 
 /** What the runner needs of the apply options. */
 export interface RunnerOptions {
@@ -29,6 +31,14 @@ export interface RunnerOptions {
   readonly pollIntervalMs: number;
   readonly signal: AbortSignal | undefined;
   readonly clock: Clock;
+  /** Told of each poll once a wait has lasted PROGRESS_AFTER_MS, and of its end. */
+  readonly progress: ProgressListener;
+}
+
+/** What a poll reports: a key, and the event for the time waited so far. */
+export interface WaitReport {
+  readonly key: string;
+  readonly event: (elapsedMs: number) => ProgressEvent;
 }
 
 /** True for a failure after which it is unknown whether a write landed (timeout, drop, 5xx, 429). */
@@ -68,7 +78,7 @@ export interface ChangeRunner {
   /** Deletes and waits until the registration reads as gone; answers the correlation id. */
   remove(id: string): Promise<string | undefined>;
   /** Polls until `done()` or `timeoutMs` passed; answers whether it was done. */
-  until(done: () => Promise<boolean>, timeoutMs: number): Promise<boolean>;
+  until(done: () => Promise<boolean>, timeoutMs: number, report?: WaitReport): Promise<boolean>;
 }
 
 /** Builds the runner of one apply. */
@@ -76,15 +86,26 @@ export function createChangeRunner(registry: Registry, options: RunnerOptions): 
   const { clock, signal } = options;
   const call = { signal };
 
-  const until = async (done: () => Promise<boolean>, timeoutMs: number): Promise<boolean> => {
-    const deadline = clock.nowMs() + timeoutMs;
-    for (;;) {
-      if (await done()) return true;
-      if (clock.nowMs() >= deadline) return false;
-      await clock.sleep(
-        Math.min(options.pollIntervalMs, Math.max(1, deadline - clock.nowMs())),
-        signal,
-      );
+  const until: ChangeRunner['until'] = async (done, timeoutMs, report) => {
+    const startMs = clock.nowMs();
+    const deadline = startMs + timeoutMs;
+    let told = false;
+    try {
+      for (;;) {
+        if (await done()) return true;
+        if (clock.nowMs() >= deadline) return false;
+        const elapsedMs = clock.nowMs() - startMs;
+        if (report !== undefined && elapsedMs >= PROGRESS_AFTER_MS) {
+          options.progress(report.event(elapsedMs));
+          told = true;
+        }
+        await clock.sleep(
+          Math.min(options.pollIntervalMs, Math.max(1, deadline - clock.nowMs())),
+          signal,
+        );
+      }
+    } finally {
+      if (told && report !== undefined) options.progress({ type: 'waited', key: report.key });
     }
   };
 
@@ -98,11 +119,16 @@ export function createChangeRunner(registry: Registry, options: RunnerOptions): 
         // A 429 was already retried by the transport (Genesys answers it before doing anything).
         if (!isUnsure(error) || attempt >= options.maxAttempts) throw error;
         let landed: RemoteEntry | undefined;
-        await until(async () => {
-          const found = await registry.findManaged(name, call);
-          landed = found.find((f) => sameSpec(f, desired)) ?? found[0];
-          return landed !== undefined;
-        }, options.settleTimeoutMs);
+        const key = `create-lookup:${name}`;
+        await until(
+          async () => {
+            const found = await registry.findManaged(name, call);
+            landed = found.find((f) => sameSpec(f, desired)) ?? found[0];
+            return landed !== undefined;
+          },
+          options.settleTimeoutMs,
+          { key, event: (elapsedMs) => ({ type: 'create-lookup', key, name, elapsedMs }) },
+        );
         if (landed !== undefined)
           return { entry: landed, correlationId: undefined, reconciled: true };
         await clock.sleep(backoffMs(attempt, options.retryDelayMs), signal);
@@ -159,7 +185,12 @@ export function createChangeRunner(registry: Registry, options: RunnerOptions): 
       correlationId = error.correlationId;
     }
     // The Terraform provider polls for up to 30 s after a DELETE until the action reads as gone.
-    if (!(await until(() => gone(id), options.deleteWaitMs))) {
+    const key = `delete:${id}`;
+    const report: WaitReport = {
+      key,
+      event: (elapsedMs) => ({ type: 'delete-wait', key, id, elapsedMs }),
+    };
+    if (!(await until(() => gone(id), options.deleteWaitMs, report))) {
       throw new SyncError(
         'SYNC_NOT_SETTLED',
         `action ${id} was deleted but still reads as present after ${options.deleteWaitMs} ms; run apply again to check (a larger --delete-wait waits longer)`,

@@ -15,3 +15,5 @@ export {
 export type { ApplyOptions, ApplyResult, ChangeEvent, Outcome } from './apply.js';
 export { serialisePlan, parsePlanFile, assertPlanFresh } from './plan-file.js';
 export type { SavedPlan } from './plan-file.js';
+export { progressText, seconds, safeProgress, PROGRESS_AFTER_MS } from './progress.js';
+export type { ProgressEvent, ProgressListener } from './progress.js';

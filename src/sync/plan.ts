@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { TargetName } from '../definition/index.js';
-import type { DesiredEntry, FieldDiff, RemoteEntry } from '../registry/index.js';
+import type { DesiredEntry, FieldDiff, RemoteEntry, SetupChange } from '../registry/index.js';
 import type { DescriptionDrift } from './descriptions.js';
 import { descriptionDrift } from './descriptions.js';
 import {
@@ -87,6 +87,11 @@ export interface Plan {
   readonly changes: readonly Change[];
   /** SHA-256 of the remote state seen; a saved plan is refused when it no longer matches. */
   readonly fingerprint: string;
+  /**
+   * What apply changes in the integration and its credential before the first write (the
+   * registry's `preparation`); absent when apply writes nothing that needs them.
+   */
+  readonly setup?: readonly SetupChange[];
 }
 
 /** Options of `planSync`. */

@@ -2,7 +2,7 @@
  * Plans and apply results for people (Terraform-like: `+`, `~`, `-/+`, `-`, a summary line) and
  * for machines (`--json`).
  */
-import type { DesiredEntry, FieldDiff, JsonValue } from '../registry/index.js';
+import type { DesiredEntry, FieldDiff, JsonValue, SetupChange } from '../registry/index.js';
 import { SPEC_HEADER, THIS_INTEGRATION } from '../registry/index.js';
 import type { DescriptionDrift } from './descriptions.js';
 import type { Change, Plan } from './plan.js';
@@ -100,15 +100,40 @@ function renderChange(c: Change, scope: string): string[] {
 /** What a managed registration without a file is, in plan output. */
 const NOT_IN_FILES = 'not in the files (kept; --prune deletes)';
 
+const SETUP_SYMBOL: Readonly<Record<SetupChange['action'], string>> = {
+  create: '+',
+  update: '~',
+  enable: '~',
+};
+
+/** A change of the integration or its credential: `  + create credential "x" (note)`. */
+function renderSetup(c: SetupChange): string {
+  return `  ${SETUP_SYMBOL[c.action]} ${c.action} ${c.what} "${c.name}" (${c.note})`;
+}
+
+/** `; integration and credential: 2 to create, 1 to update` when apply changes them. */
+function setupSummary(setup: readonly SetupChange[] | undefined): string {
+  if (setup === undefined || setup.length === 0) return '';
+  const n = (action: SetupChange['action']): number =>
+    setup.filter((c) => c.action === action).length;
+  const parts = [
+    ...(n('create') > 0 ? [`${n('create')} to create`] : []),
+    ...(n('update') > 0 ? [`${n('update')} to update`] : []),
+    ...(n('enable') > 0 ? [`${n('enable')} to enable`] : []),
+  ];
+  return `; integration and credential: ${parts.join(', ')}`;
+}
+
 /**
  * The summary line: `Plan: 1 to create, 0 to update, 1 to replace, 2 to delete, 3 unchanged.`,
- * and `, 1 not in the files (kept; --prune deletes)` when some are.
+ * and `, 1 not in the files (kept; --prune deletes)` when some are, then the integration and
+ * credential changes when there are some.
  */
-export function renderSummaryLine(plan: Pick<Plan, 'changes'>): string {
+export function renderSummaryLine(plan: Pick<Plan, 'changes' | 'setup'>): string {
   const s = summarisePlan(plan);
   const conflicts = s.conflict > 0 ? `, ${s.conflict} conflict${s.conflict === 1 ? '' : 's'}` : '';
   const kept = s.notInFiles > 0 ? `, ${s.notInFiles} ${NOT_IN_FILES}` : '';
-  return `Plan: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete, ${s.unchanged} unchanged${conflicts}${kept}.`;
+  return `Plan: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete, ${s.unchanged} unchanged${conflicts}${kept}${setupSummary(plan.setup)}.`;
 }
 
 function renderNoChanges(plan: Plan): string {
@@ -128,6 +153,7 @@ export function renderPlan(plan: Plan): string {
   const lines = [
     `Changes to ${plan.scope} (${plan.target}):`,
     '',
+    ...(plan.setup ?? []).map(renderSetup),
     ...plan.changes.flatMap((c) => renderChange(c, plan.scope)),
     '',
     renderSummaryLine(plan),
@@ -207,15 +233,18 @@ export function planToJson(plan: Plan): {
   scope: string;
   fingerprint: string;
   changed: boolean;
-  summary: ReturnType<typeof summarisePlan>;
+  summary: ReturnType<typeof summarisePlan> & { setup?: number };
   changes: ChangeJson[];
+  setup?: readonly SetupChange[];
 } {
+  const setup = plan.setup ?? [];
   return {
     target: plan.target,
     scope: plan.scope,
     fingerprint: plan.fingerprint,
-    changed: hasChanges(plan),
-    summary: summarisePlan(plan),
+    changed: hasChanges(plan) || setup.length > 0,
+    summary: { ...summarisePlan(plan), ...(setup.length > 0 ? { setup: setup.length } : {}) },
     changes: plan.changes.map(changeJson),
+    ...(setup.length > 0 ? { setup } : {}),
   };
 }

@@ -96,3 +96,50 @@ describe('what plan shows of a create, through the built CLI', { timeout: 120_00
     });
   });
 });
+
+// Issue 15 item 17: plan did not say that apply creates the integration and its credential, nor
+// that it writes the credential's token again.
+describe(
+  'the integration and credential changes in plan, through the built CLI',
+  { timeout: 120_000 },
+  () => {
+    it('lists and counts them on an empty org, and the token write once they exist', async () => {
+      const { dir, env } = await workspace(['tool_a']);
+      const plan = await cli(['plan', '--detailed-exitcode'], env, dir);
+      expect(plan.code, plan.stderr).toBe(2);
+      expect(plan.stdout).toContain(
+        '  + create integration "genesys-tools" (Web Services Data Actions, enabled)\n' +
+          '  + create credential "genesys-tools-execution" (User Defined, token from GENESYS_TOOLS_BEARER_TOKEN)\n' +
+          '  + create tool_a\n',
+      );
+      expect(plan.stdout).toContain(
+        'Plan: 1 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged; integration and credential: 2 to create.\n',
+      );
+      expect(plan.stdout).not.toContain(env.GENESYS_TOOLS_BEARER_TOKEN);
+      const json = await cli(['plan', '--json'], env, dir);
+      const parsed = JSON.parse(json.stdout) as {
+        summary: Record<string, number>;
+        setup: { action: string; what: string; name: string }[];
+      };
+      expect(parsed.summary).toMatchObject({ create: 1, setup: 2 });
+      expect(parsed.setup.map((c) => `${c.action} ${c.what} ${c.name}`)).toEqual([
+        'create integration genesys-tools',
+        'create credential genesys-tools-execution',
+      ]);
+      expect(json.stdout).not.toContain(env.GENESYS_TOOLS_BEARER_TOKEN);
+
+      expect((await cli(['apply', '--auto-approve'], env, dir)).code).toBe(0);
+      // Nothing to do: apply does not touch the credential, so plan shows nothing of it.
+      const settled = await cli(['plan', '--detailed-exitcode'], env, dir);
+      expect(settled.code, settled.stderr).toBe(0);
+      expect(settled.stdout).not.toContain('credential');
+      // A change: apply writes the token again (it cannot be read back to compare).
+      writeFileSync(join(dir, 'tools', 'tool_b.yaml'), manifest('tool_b'));
+      const more = await cli(['plan'], env, dir);
+      expect(more.stdout).toContain(
+        '  ~ update credential "genesys-tools-execution" (token from GENESYS_TOOLS_BEARER_TOKEN; written on every apply that changes something, as it cannot be read back)\n',
+      );
+      expect(more.stdout).toContain('; integration and credential: 1 to update.\n');
+    });
+  },
+);

@@ -121,7 +121,7 @@ describe('plan, apply, list, invoke and destroy on the command line', () => {
       '      + integrationId: (the integration of this registry; apply creates it and its credential first when there is none)\n',
     );
     expect(plan.stdout).toContain(
-      'Plan: 2 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged.',
+      'Plan: 2 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged; integration and credential: 2 to create.',
     );
 
     const apply = await run(['apply', '--auto-approve']);

@@ -23,8 +23,10 @@ import {
 } from '../../bindings/index.js';
 import type { ToolDefinition } from '../../definition/index.js';
 import type { BoundBy, Plan } from '../../sync/index.js';
-import { renderDescriptionNotes } from '../../sync/index.js';
+import { PROGRESS_AFTER_MS, renderDescriptionNotes } from '../../sync/index.js';
+import type { Clock } from '../../deps.js';
 import type { CliContext } from '../context.js';
+import type { ProgressSink } from '../progress.js';
 import type { SyncSession } from './sync-common.js';
 
 /** Something outside this config that uses an action a plan replaces or deletes. */
@@ -156,7 +158,7 @@ export function stageHasChanges(stage: BindingsStage | undefined): boolean {
   return stage !== undefined && hasBindingChanges(stage.plan);
 }
 
-function progressLine(e: BindingProgress): string {
+function progressLine(e: Exclude<BindingProgress, { status: 'publishing' }>): string {
   const what = `${e.kind} "${e.name}"`;
   switch (e.status) {
     case 'started':
@@ -172,27 +174,47 @@ function progressLine(e: BindingProgress): string {
 
 /**
  * The `beforeRemovals` hook of `applyPlan`: re-points and publishes the guides and agents with
- * the ids the actions now have.
+ * the ids the actions now have. A publish job still running is a wait: it goes to `sink`.
  */
 export function bindingsHook(
   ctx: CliContext,
   session: SyncSession,
   stage: BindingsStage,
   planned: Plan,
-  json: boolean,
+  output: { readonly json: boolean; readonly sink: ProgressSink; readonly clock: Clock },
 ): (ids: ReadonlyMap<string, string>) => Promise<void> {
-  const write = json ? ctx.stderr : ctx.stdout;
+  const { sink, clock } = output;
+  const write = output.json ? ctx.stderr : ctx.stdout;
+  const startedMs = new Map<string, number>();
+  const told = new Set<string>();
+  const onProgress = (e: BindingProgress): void => {
+    const key = `publish:${e.kind}:${e.id}`;
+    if (e.status === 'publishing') {
+      const elapsedMs = clock.nowMs() - (startedMs.get(key) ?? clock.nowMs());
+      // Like every polling wait, a job is shown once it has taken a second.
+      if (elapsedMs < PROGRESS_AFTER_MS) return;
+      told.add(key);
+      sink.onProgress({
+        type: 'publish-job',
+        key,
+        kind: e.kind,
+        name: e.name,
+        jobId: e.jobId,
+        status: e.jobStatus,
+        elapsedMs,
+      });
+      return;
+    }
+    if (e.status === 'started') startedMs.set(key, clock.nowMs());
+    else if (told.delete(key)) sink.onProgress({ type: 'waited', key });
+    sink.clear();
+    write(`${progressLine(e)}\n`);
+  };
   return async (ids) => {
     const refs = new Map<string, ToolRef>();
     for (const [name, ref] of refsOf(planned)) {
       refs.set(name, { ...ref, id: ids.get(name) ?? ref.id });
     }
-    await applyBindings(session.client, stage.plan, {
-      refs,
-      signal: ctx.stopSignal,
-      onProgress: (e) => {
-        write(`${progressLine(e)}\n`);
-      },
-    });
+    await applyBindings(session.client, stage.plan, { refs, signal: ctx.stopSignal, onProgress });
   };
 }

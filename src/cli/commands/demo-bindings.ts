@@ -8,10 +8,13 @@ import type { EnvConfig, FileConfig } from '../../config.js';
 import type { ToolDefinition } from '../../definition/index.js';
 import { GenesysNotFoundError, SyncError } from '../../errors.js';
 import type { GenesysClient } from '../../genesys/index.js';
-import type { DesiredEntry, Registry } from '../../registry/index.js';
+import { systemClock } from '../../deps.js';
+import type { Registry } from '../../registry/index.js';
 import type { ApplyResult, ChangeEvent } from '../../sync/index.js';
-import { applyPlan, planSync, renderPlan } from '../../sync/index.js';
+import { renderPlan } from '../../sync/index.js';
+import { syncTools } from '../../sync-tools.js';
 import type { CliContext } from '../context.js';
+import { progressSink } from '../progress.js';
 import { bindingsHook, planBindingsStage, renderBindingsStage } from './bindings-stage.js';
 import type { SyncSession } from './sync-common.js';
 
@@ -35,27 +38,16 @@ function indent(text: string): string {
     .join('\n');
 }
 
-/** Plans the actions and the bindings of `tools`, prints both, applies them. */
+/**
+ * Plans the actions and the bindings of `tools`, prints both, applies them: the library's
+ * `syncTools`, as `apply` runs it.
+ */
 export async function planAndApply(
   demo: DemoSync,
   tools: readonly ToolDefinition[],
   allowReplace: boolean,
 ): Promise<ApplyResult> {
   const { registry } = demo;
-  const byName = new Map(tools.map((t) => [t.name, t]));
-  const desiredFor = (name: string): DesiredEntry | undefined => {
-    const tool = byName.get(name);
-    return tool === undefined ? undefined : registry.desired(tool);
-  };
-  const remote = await registry.list(
-    tools.map((t) => t.name),
-    { desiredFor },
-  );
-  const plan = planSync(
-    tools.map((t) => registry.desired(t)),
-    remote,
-    { target: registry.target, scope: registry.scope },
-  );
   const session: SyncSession = {
     env: demo.env,
     target: 'data-actions',
@@ -63,17 +55,45 @@ export async function planAndApply(
     registry,
     file: demo.file,
   };
-  const stage = await planBindingsStage(demo.ctx, session, tools, plan);
-  demo.say(indent(`${renderPlan(plan)}${stage === undefined ? '' : renderBindingsStage(stage)}`));
-  const result = await applyPlan(plan, registry, {
-    allowReplace,
-    onChange: demo.onChange,
-    ...(stage === undefined
-      ? {}
-      : { beforeRemovals: bindingsHook(demo.ctx, session, stage, plan, false) }),
-  });
-  if (result.failed > 0) {
-    throw new SyncError('SYNC_APPLY_FAILED', `demo: ${result.failed} change(s) failed`);
+  const sink = progressSink(demo.ctx, false);
+  let hook: ((ids: ReadonlyMap<string, string>) => Promise<void>) | undefined;
+  let result: ApplyResult | undefined;
+  try {
+    ({ result } = await syncTools({
+      registry,
+      tools,
+      allowReplace,
+      onChange: async (e) => {
+        sink.clear();
+        await demo.onChange(e);
+      },
+      onProgress: sink.onProgress,
+      review: async (plan) => {
+        const stage = await planBindingsStage(demo.ctx, session, tools, plan);
+        sink.clear();
+        demo.say(
+          indent(`${renderPlan(plan)}${stage === undefined ? '' : renderBindingsStage(stage)}`),
+        );
+        hook =
+          stage === undefined
+            ? undefined
+            : bindingsHook(demo.ctx, session, stage, plan, {
+                json: false,
+                sink,
+                clock: systemClock,
+              });
+        // The demo applies even an empty plan: its result lists the ids to print.
+        return true;
+      },
+      beforeRemovals: async (ids) => {
+        await hook?.(ids);
+      },
+    }));
+  } finally {
+    sink.finish();
+  }
+  if (result === undefined || result.failed > 0) {
+    throw new SyncError('SYNC_APPLY_FAILED', `demo: ${result?.failed ?? 0} change(s) failed`);
   }
   return result;
 }

@@ -16,7 +16,7 @@ import type { Emulator } from '../../emulator/index.js';
 import { exportLines } from './emulator.js';
 import { ConfigError, DefinitionError, SyncError } from '../../errors.js';
 import { createGenesysClient } from '../../genesys/index.js';
-import { createDataActionsRegistry } from '../../registry/index.js';
+import { createRegistry } from '../../sync-tools.js';
 import type { Registry } from '../../registry/index.js';
 import type { ChangeEvent } from '../../sync/index.js';
 import { createToolServer } from '../../server/index.js';
@@ -27,6 +27,7 @@ import { EXIT } from '../exit-codes.js';
 import { wireServer } from '../wiring.js';
 import type { DemoSync } from './demo-bindings.js';
 import { isGone, planAndApply, printBindings, withContractChange } from './demo-bindings.js';
+import { readRegistryEndpoint } from './demo-report.js';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 
@@ -145,7 +146,7 @@ export async function runDemo(ctx: CliContext, raw: Record<string, unknown>): Pr
     const serverUrl = await server.listen({ host: flags.host, port: flags.port });
     say(`3. execution server at ${serverUrl} (bearer token generated for this run)`);
 
-    const actions = createDataActionsRegistry({ executionUrl: serverUrl, bearerToken }, client);
+    const actions = createRegistry({ executionUrl: serverUrl, bearerToken }, client);
     registry = actions;
     const names = tools.map((t) => t.name);
     const onChange = async (e: ChangeEvent): Promise<void> => {
@@ -244,32 +245,6 @@ export async function runDemo(ctx: CliContext, raw: Record<string, unknown>): Pr
   );
   say('stopped');
   ctx.exitCode = verification.ok ? EXIT.ok : EXIT.failure;
-}
-
-async function readRegistryEndpoint(serverUrl: string, token: string): Promise<string> {
-  const response = await fetch(`${serverUrl}/api/v1/tools/registry`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  const body: unknown = await response.json();
-  if (!response.ok || !isRegistryView(body)) return `HTTP ${response.status}`;
-  return body.tools
-    .map((t) => `${t.name} (version ${String(t.version)}, ${t.status}, circuit ${t.circuit})`)
-    .join('; ');
-}
-
-interface RegistryView {
-  readonly tools: readonly {
-    readonly name: string;
-    readonly version: unknown;
-    readonly status: string;
-    readonly circuit: string;
-  }[];
-}
-
-function isRegistryView(value: unknown): value is RegistryView {
-  return (
-    typeof value === 'object' && value !== null && 'tools' in value && Array.isArray(value.tools)
-  );
 }
 
 /** Registers `demo`. */

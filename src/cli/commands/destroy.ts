@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { hasChanges, renderPlan } from '../../sync/index.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { printResult, runApply } from './apply.js';
+import { printResult, runSync } from './apply-run.js';
+import { progressSink } from '../progress.js';
 import { syncOptions } from './plan.js';
 import { lockTimeoutOf, withWriteLease } from './write-lease.js';
 import type { SyncFlags, SyncSession } from './sync-common.js';
@@ -90,15 +91,17 @@ export function register(program: Command, ctx: CliContext): void {
         // Planned again under the write lease, as apply does: what is there now is deleted.
         await withWriteLease(ctx, session, lockTimeoutMs, async (signal) => {
           const { plan } = await makePlan(session, [], { destroy: true }, signal);
-          const result = await runApply(ctx, session, plan, {
-            autoApprove: flags.autoApprove === true,
+          const run = await runSync(ctx, session, {
+            tools: [],
+            plan,
             allowReplace: false,
             json,
             concurrency: 8,
             signal,
-            approved: true,
+            sink: progressSink(ctx, json),
+            review: (p) => Promise.resolve({ go: hasChanges(p) }),
           });
-          printResult(ctx, plan, result, json);
+          printResult(ctx, plan, run.result, json);
         });
       }
       await leftovers(ctx, session, flags);

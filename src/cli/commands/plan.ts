@@ -14,6 +14,7 @@ import {
 } from '../../sync/index.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { progressSink } from '../progress.js';
 import {
   bindingsStageJson,
   boundByOf,
@@ -63,12 +64,15 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (paths: string[], flags: PlanFlags) => {
       const session = await openSession(ctx, flags);
       const tools = await loadDesiredTools(ctx, paths, session);
+      const sink = progressSink(ctx, flags.json === true);
       const { plan, names } = await makePlan(
         session,
         tools,
-        { prune: flags.prune === true, adopt: flags.adopt === true },
+        { prune: flags.prune === true, adopt: flags.adopt === true, onProgress: sink.onProgress },
         ctx.stopSignal,
-      );
+      ).finally(() => {
+        sink.finish();
+      });
       const stage = await planBindingsStage(ctx, session, tools, plan);
       if (flags.out !== undefined) {
         await writeFile(resolve(ctx.cwd, flags.out), serialisePlan(plan, names));
@@ -91,7 +95,7 @@ export function register(program: Command, ctx: CliContext): void {
           `\nSaved the plan to ${flags.out}; apply it with: genesys-tools apply --plan ${flags.out}\n`,
         );
       }
-      const changes = hasChanges(plan) || stageHasChanges(stage);
+      const changes = hasChanges(plan) || (plan.setup?.length ?? 0) > 0 || stageHasChanges(stage);
       ctx.exitCode = flags.detailedExitcode === true && changes ? EXIT.changes : EXIT.ok;
     });
 }

@@ -12,9 +12,8 @@ import { ConfigError, DefinitionError, SyncError } from '../../errors.js';
 import type { GenesysClient } from '../../genesys/index.js';
 import { createGenesysClient } from '../../genesys/index.js';
 import type { Registry } from '../../registry/index.js';
-import { createDataActionsRegistry, createGatewayRegistry } from '../../registry/index.js';
-import type { ChangeEvent, Plan, PlanOptions } from '../../sync/index.js';
-import { planTools } from '../../sync-tools.js';
+import type { ChangeEvent, Plan, PlanOptions, ProgressListener } from '../../sync/index.js';
+import { createRegistry, planTools } from '../../sync-tools.js';
 import type { AuditLog, RegistryChange } from '../../telemetry/index.js';
 import { createAuditLog } from '../../telemetry/index.js';
 import type { CliContext } from '../context.js';
@@ -92,23 +91,23 @@ export async function openSession(
   );
   const bearerToken = env.bearerTokens[0];
   const category = flags.category ?? file?.category;
+  const integrationId = flags.integrationId ?? file?.integrationId;
+  // The library's createRegistry, as `syncTools` users build it (retries reach onProgress).
   const registry =
     target === 'data-actions'
-      ? createDataActionsRegistry(
+      ? createRegistry(
           {
             executionUrl,
             ...(category === undefined ? {} : { category }),
             ...(file?.integrationName === undefined
               ? {}
               : { integrationName: file.integrationName }),
-            ...((flags.integrationId ?? file?.integrationId) === undefined
-              ? {}
-              : { integrationId: flags.integrationId ?? file?.integrationId }),
+            ...(integrationId === undefined ? {} : { integrationId }),
             ...(bearerToken === undefined ? {} : { bearerToken }),
           },
           client,
         )
-      : createGatewayRegistry({ executionUrl }, client);
+      : createRegistry({ target: 'gateway', executionUrl }, client);
   return { env, target, client, registry, file };
 }
 
@@ -159,7 +158,9 @@ export async function loadDesiredTools(
 export async function makePlan(
   session: SyncSession,
   tools: readonly ToolDefinition[],
-  options: Pick<PlanOptions, 'prune' | 'adopt' | 'destroy'>,
+  options: Pick<PlanOptions, 'prune' | 'adopt' | 'destroy'> & {
+    readonly onProgress?: ProgressListener;
+  },
   signal: AbortSignal,
 ): Promise<{ plan: Plan; names: string[] }> {
   const plan = await planTools(session.registry, tools, { ...options, signal });
