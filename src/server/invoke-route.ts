@@ -74,9 +74,10 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
     // Credentials in headers are checked before the body is read: an unauthenticated 10 MB body
     // is refused without being buffered. The trace context is honoured only once they pass.
     const verdict = auth.checkHeaders(request.headers);
+    const served = tools.has(name);
     const start = (headers: Headers): InvocationSpan =>
       observer.start({
-        toolName: tools.has(name) ? name : undefined,
+        toolName: served ? name : undefined,
         invocationId,
         headers,
         protocol: 'http',
@@ -94,6 +95,8 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
       boundLogger: undefined,
       needsSignature: false,
       authenticated: false,
+      caller: undefined,
+      served,
       refusal: undefined,
       remoteAddress: request.socket.remoteAddress,
       parameters: undefined,
@@ -117,7 +120,7 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
       done(refused);
       return;
     }
-    trustCaller(state, request.headers);
+    trustCaller(state, request.headers, verdict.caller);
     done();
   });
 
@@ -175,7 +178,7 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
         state.refusal = verdict.reason;
         throw verdict.reason === 'replay-store-unavailable' ? replayStoreDown() : refused;
       }
-      trustCaller(state, request.headers);
+      trustCaller(state, request.headers, verdict.caller);
       if (state.span instanceof DeferredSpan) state.span.trust();
     }
     const served = tools.get(state.toolName);

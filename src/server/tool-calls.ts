@@ -33,6 +33,8 @@ export interface ToolCallRequest {
   readonly remoteAddress: string | undefined;
   /** Aborted when the client cancels the call or goes away: the handler's signal aborts then. */
   readonly signal: AbortSignal | undefined;
+  /** The accepted credential's label (`bearer:1`, `MountAuthResult.label`); `none` when absent. */
+  readonly caller?: string | undefined;
 }
 
 /** How a call ended; finished already (audit, span, metrics, log) when the promise resolves. */
@@ -78,7 +80,13 @@ export interface MountContext {
  * (a digest, never the secret), for state kept per caller; callers sharing a credential share it.
  */
 export type MountAuthResult =
-  { readonly ok: true; readonly caller: string } | Extract<AuthResult, { readonly ok: false }>;
+  | {
+      readonly ok: true;
+      readonly caller: string;
+      /** The credential's label for refusal summaries (`bearer:1`), never the secret. */
+      readonly label: string;
+    }
+  | Extract<AuthResult, { readonly ok: false }>;
 
 /** Builds the tools' policies and validators once, at start (STYLE §8). */
 export function serveTools(
@@ -149,6 +157,8 @@ export function callsOver(wiring: CallsWiring): ToolCalls {
       boundLogger: undefined,
       needsSignature: false,
       authenticated: false,
+      caller: undefined,
+      served: served.has(toolName),
       refusal: undefined,
       remoteAddress,
       parameters: undefined,
@@ -165,7 +175,7 @@ export function callsOver(wiring: CallsWiring): ToolCalls {
 
   const call = async (request: ToolCallRequest): Promise<ToolCallResult> => {
     const state = begin(request.toolName, request.headers, request.remoteAddress);
-    trustCaller(state, request.headers);
+    trustCaller(state, request.headers, request.caller ?? 'none');
     state.parameters = request.parameters;
     const cancellation = new CallCancellation();
     const onCancel = (): void => {

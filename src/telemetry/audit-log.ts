@@ -5,7 +5,7 @@
  * written to the OS (which keeps it through `kill -9`), and the file is fsync'ed in the background
  * at most `fsyncIntervalMs` later (issue 18). Files rotate by size and are pruned to a retention bound; the
  * chain runs on across files. One writer per file (a lock file). Refused calls are counted per
- * interval, not written one by one; a failing sink is reported until a probe write succeeds.
+ * interval (per reason, tool and caller), not written one by one; a failing sink is reported until a probe write succeeds.
  */
 import { randomBytes } from 'node:crypto';
 import { silentLogger, systemClock } from '../deps.js';
@@ -273,7 +273,9 @@ export async function createAuditLog(
   const writeRefusals = (): void => {
     tallyArmed = false;
     for (const refused of tally.drain()) {
-      logger.warn({ auditFile: o.file, ...refused }, 'calls refused before authentication');
+      const message =
+        refused.caller === undefined ? 'calls refused before authentication' : 'calls refused';
+      logger.warn({ auditFile: o.file, ...refused }, message);
       // Nobody waits on these records; a failed write is already logged and marks the sink.
       enqueue({ kind: 'refused-calls', refused, ...instance }).catch(() => undefined);
     }

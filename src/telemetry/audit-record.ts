@@ -39,12 +39,21 @@ export interface RegistryChange {
 }
 
 /**
- * Calls refused before authentication in one interval, for one reason: counted, never recorded one
- * by one (issue 14, item 1). Nothing the caller chose is kept but its address, a bounded sample.
+ * Calls refused before their handler ran, in one interval, for one reason, tool and caller:
+ * counted, never recorded one by one (issue 14, item 1; issue 18, goal 2). Nothing the caller
+ * chose is kept but its address, a bounded sample; never a parameter value, an id or a credential.
  */
 export interface RefusedCalls {
-  /** Why they were refused: `missing-credentials`, `wrong-credentials`, `bad-signature`, ... */
+  /**
+   * Why they were refused: before authentication `missing-credentials`, `wrong-credentials`,
+   * `bad-signature`, ...; after it the wire error code in kebab case (`invalid-parameters`,
+   * `rate-limited`, `overloaded`, `circuit-open`, ...).
+   */
   readonly reason: string;
+  /** The served tool they named; absent before authentication and for unknown tools. */
+  readonly tool?: string;
+  /** The accepted credential's label (`bearer:1`, ...); absent before authentication. */
+  readonly caller?: string;
   readonly count: number;
   /** ISO-8601 times of the first and the last refusal counted. */
   readonly firstTime: string;
@@ -206,6 +215,26 @@ function changeBody(
   return body;
 }
 
+function refusedBody(
+  r: RefusedCalls,
+  prev: string,
+): Mutable<Omit<RefusedCallsAuditRecord, 'hash'>> {
+  const body: Mutable<Omit<RefusedCallsAuditRecord, 'hash'>> = {
+    kind: 'refused-calls',
+    reason: r.reason,
+    count: r.count,
+    firstTime: r.firstTime,
+    lastTime: r.lastTime,
+    remoteAddresses: [...r.remoteAddresses],
+    moreAddresses: r.moreAddresses,
+    prev,
+  };
+  // Present only when defined: records of refusals before authentication hash as before.
+  if (r.tool !== undefined) body.tool = r.tool;
+  if (r.caller !== undefined) body.caller = r.caller;
+  return body;
+}
+
 /**
  * The next record of the chain after `previous` (undefined for the first one). Pure: the
  * parameters are reduced to an HMAC of their canonical JSON under `hmacKey` and never copied.
@@ -223,19 +252,7 @@ export function nextAuditRecord(
     case 'registry-change':
       return withHash(changeBody(input.change, prev), input.instance);
     case 'refused-calls':
-      return withHash(
-        {
-          kind: 'refused-calls' as const,
-          reason: input.refused.reason,
-          count: input.refused.count,
-          firstTime: input.refused.firstTime,
-          lastTime: input.refused.lastTime,
-          remoteAddresses: [...input.refused.remoteAddresses],
-          moreAddresses: input.refused.moreAddresses,
-          prev,
-        },
-        input.instance,
-      );
+      return withHash(refusedBody(input.refused, prev), input.instance);
     case 'sink-recovered':
       return withHash(
         {

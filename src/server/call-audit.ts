@@ -1,0 +1,99 @@
+/**
+ * What the audit log gets at a call's end (DESIGN "Telemetry and audit"): a record per call that
+ * reached its handler, durable before the reply; a count per refused call, summed per interval
+ * into `refused-calls` records (issue 14, item 1; issue 18, goal 2).
+ */
+import type { Logger } from '../deps.js';
+import type { CallState } from './call-outcome.js';
+import type { AuditEntry, AuditSink } from './observer.js';
+
+function auditEntry(
+  state: CallState,
+  result: { readonly errorCode: string | undefined; readonly durationMs: number },
+): AuditEntry {
+  return {
+    time: new Date(state.startMs).toISOString(),
+    invocationId: state.invocationId,
+    tool: state.toolName,
+    ...(state.conversationId === undefined ? {} : { conversationId: state.conversationId }),
+    ...(state.userId === undefined ? {} : { userId: state.userId }),
+    ...(state.correlationId === undefined ? {} : { correlationId: state.correlationId }),
+    parameters: state.parameters,
+    outcome: result.errorCode === undefined ? 'success' : 'error',
+    ...(result.errorCode === undefined ? {} : { errorCode: result.errorCode }),
+    durationMs: result.durationMs,
+  };
+}
+
+/**
+ * Refusals: the wire codes of a call turned away before its handler ran, for a fault of the
+ * caller's request (400, 401, 404, 413, 422) or to protect the service (429, OVERLOADED and
+ * CIRCUIT_OPEN 503, STORE_UNAVAILABLE 503). They are summed per interval, not recorded one by one
+ * (issue 18, goal 2). A call that reached its handler, a timeout, a caller that hung up and a
+ * failure of ours keep a record of their own.
+ */
+const REFUSAL_CODES: ReadonlySet<string> = new Set([
+  'INVALID_PAYLOAD',
+  'TOOL_NAME_MISMATCH',
+  'UNAUTHORIZED',
+  'UNKNOWN_TOOL',
+  'PAYLOAD_TOO_LARGE',
+  'INVALID_PARAMETERS',
+  'RATE_LIMITED',
+  'OVERLOADED',
+  'CIRCUIT_OPEN',
+  'STORE_UNAVAILABLE',
+]);
+
+/** True when the call ended refused before its handler ran (a refusal code, no attempt). Pure. */
+export function isRefusal(state: CallState, errorCode: string | undefined): boolean {
+  if (errorCode === undefined) return false;
+  return !state.authenticated || (state.attempts === 0 && REFUSAL_CODES.has(errorCode));
+}
+
+/** `RATE_LIMITED` → `rate-limited`, cached: the codes are a bounded set. */
+const reasons = new Map<string, string>();
+function reasonOf(code: string): string {
+  let reason = reasons.get(code);
+  if (reason === undefined) {
+    reason = code.toLowerCase().replaceAll('_', '-');
+    reasons.set(code, reason);
+  }
+  return reason;
+}
+
+/**
+ * Hands the call's end to the audit sink: a refusal is counted (`AuditSink.refused`), anything
+ * else appended, durable before the reply. Returns false when the append failed (logged through
+ * `log`); the call is then answered as failed.
+ */
+export async function recordCall(
+  state: CallState,
+  audit: AuditSink | undefined,
+  result: { readonly errorCode: string | undefined; readonly durationMs: number },
+  log: () => Logger,
+): Promise<boolean> {
+  if (audit === undefined) return true;
+  if (audit.refused !== undefined && isRefusal(state, result.errorCode)) {
+    // Counted, not written: no fsync and no record per refused call. Nothing the caller wrote is
+    // handed over: the tool only when served, the credential's label, the peer address.
+    audit.refused({
+      reason: state.refusal ?? reasonOf(result.errorCode ?? 'refused'),
+      timeMs: state.startMs,
+      ...(state.served && state.authenticated ? { tool: state.toolName } : {}),
+      ...(state.caller === undefined ? {} : { caller: state.caller }),
+      ...(state.remoteAddress === undefined ? {} : { remoteAddress: state.remoteAddress }),
+    });
+    return true;
+  }
+  try {
+    await audit.append(auditEntry(state, result));
+    return true;
+  } catch (error) {
+    log().error(
+      { err: { message: error instanceof Error ? error.message : String(error) } },
+      'audit entry could not be written; the call is answered as failed',
+    );
+    return false;
+  }
+}
