@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.js';
 import { InvocationError } from '../errors.js';
+import { refusalError } from './refusal-error.js';
 import type { CallerAuth, Headers } from './caller-auth.js';
 import { callLogger, trustCaller } from './call-outcome.js';
 import type { CallState, OutcomeDeps } from './call-outcome.js';
@@ -183,17 +184,14 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
     }
     const served = tools.get(state.toolName);
     if (served === undefined) {
-      throw new InvocationError(
-        'UNKNOWN_TOOL',
-        `no tool named "${state.toolName}" is served here.`,
-      );
+      throw refusalError('UNKNOWN_TOOL', `no tool named "${state.toolName}" is served here.`);
     }
     const envelope = parseEnvelope(request.body);
     state.parameters = envelope.parameters;
     state.conversationId = envelope.conversation_id;
     state.userId = envelope.user_id ?? state.userId;
     if (envelope.tool_name !== state.toolName) {
-      throw new InvocationError(
+      throw refusalError(
         'TOOL_NAME_MISMATCH',
         `tool_name "${envelope.tool_name}" differs from the tool "${state.toolName}" in the path.`,
       );

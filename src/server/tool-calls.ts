@@ -9,7 +9,9 @@ import { systemDeps } from '../deps.js';
 import type { Deps } from '../deps.js';
 import { compileOutputValidator, compileParametersValidator } from '../definition/index.js';
 import type { ToolDefinition } from '../definition/index.js';
-import { ConfigError, InvocationError } from '../errors.js';
+import type { InvocationError } from '../errors.js';
+import { ConfigError } from '../errors.js';
+import { refusalError } from './refusal-error.js';
 import type { AuthResult, Headers } from './caller-auth.js';
 import { CallCancellation, InFlightCalls } from './call-cancellation.js';
 import { finishFailure, finishSuccess, trustCaller } from './call-outcome.js';
@@ -186,10 +188,7 @@ export function callsOver(wiring: CallsWiring): ToolCalls {
       if (request.signal?.aborted === true) onCancel();
       const tool = served.get(request.toolName);
       if (tool === undefined) {
-        throw new InvocationError(
-          'UNKNOWN_TOOL',
-          `no tool named "${request.toolName}" is served here.`,
-        );
+        throw refusalError('UNKNOWN_TOOL', `no tool named "${request.toolName}" is served here.`);
       }
       const output = await runCall(tool, state, {
         parameters: request.parameters,
@@ -225,7 +224,7 @@ export function callsOver(wiring: CallsWiring): ToolCalls {
       await finishFailure(
         state,
         outcomeDeps,
-        new InvocationError('UNAUTHORIZED', 'credentials are missing or wrong.'),
+        refusalError('UNAUTHORIZED', 'credentials are missing or wrong.'),
       );
     },
   };

@@ -24,7 +24,7 @@ import { LEASE_MS, acquireAuditLock } from './audit-lock.js';
 import type { AuditLock } from './audit-lock.js';
 import { AuditLogOptionsSchema } from './audit-log-options.js';
 import type { AuditLogOptions } from './audit-log-options.js';
-import { auditLine, nextAuditRecord } from './audit-record.js';
+import { sealNextRecord } from './audit-record.js';
 import type { WrittenRecord } from './audit-export.js';
 import type { AuditInput, AuditRecord } from './audit-record.js';
 import type { AuditLog, AuditLogDeps } from './audit-log-types.js';
@@ -122,12 +122,13 @@ export async function createAuditLog(
     p: Pending,
     previous: string | undefined,
   ): { line: string; record: AuditRecord } => {
-    const record = nextAuditRecord(
+    const sealed = sealNextRecord(
       previous === undefined ? undefined : { hash: previous },
       p.input,
       hmacKey,
     );
-    const line = `${auditLine(record)}\n`;
+    const record = sealed.record;
+    const line = `${sealed.line}\n`;
     // length ≤ bytes ≤ 3 × length: the exact count only when the cheap bounds do not decide.
     if (line.length > o.maxRecordBytes) throw tooLarge(Buffer.byteLength(line), o.maxRecordBytes);
     if (line.length * 3 > o.maxRecordBytes && Buffer.byteLength(line) > o.maxRecordBytes) {

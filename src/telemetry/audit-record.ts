@@ -4,7 +4,7 @@
  * byte sequence stands for each record and `audit verify` can demand it (issue 14, item 5).
  */
 import { createHmac } from 'node:crypto';
-import { canonicalJson, sha256Hex } from './canonical-json.js';
+import { canonicalJson, sealCanonical, sha256Hex } from './canonical-json.js';
 
 /** The `prev` of the very first record of a chain. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -137,16 +137,24 @@ export type AuditInput = { readonly instance?: string } & (
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/** A record and the line it is written as (its canonical JSON, without the newline). */
+export interface SealedRecord {
+  readonly record: AuditRecord;
+  readonly line: string;
+}
+
 /**
- * The record: its body with the hash of the body added in place. A copy (`{ ...body, hash }`) per
- * record was a quarter of what V8 still promoted to the old generation under bench/server.ts.
+ * The record: its body with the hash of the body added in place, and its line, both from one
+ * canonical serialisation (`sealCanonical`). A copy (`{ ...body, hash }`) per record was a quarter
+ * of what V8 still promoted to the old generation under bench/server.ts.
  */
 function withHash<T extends object>(
   body: T,
   instance: string | undefined,
-): T & { readonly hash: string } {
+): { readonly record: T & { readonly hash: string }; readonly line: string } {
   if (instance !== undefined) Object.assign(body, { instance });
-  return Object.assign(body, { hash: sha256Hex(canonicalJson(body)) });
+  const { hash, line } = sealCanonical(body as Readonly<Record<string, unknown>>, 'hash');
+  return { record: Object.assign(body, { hash }), line };
 }
 
 /** The hash a record must carry: SHA-256 over its canonical JSON without `hash`. */
@@ -245,6 +253,18 @@ export function nextAuditRecord(
   input: AuditInput,
   hmacKey: string | Buffer,
 ): AuditRecord {
+  return sealNextRecord(previous, input, hmacKey).record;
+}
+
+/**
+ * `nextAuditRecord` and the record's line (`auditLine`), from one canonical serialisation. Pure.
+ * @throws AuditError AUDIT_WRITE_FAILED when the parameters cannot be canonicalised.
+ */
+export function sealNextRecord(
+  previous: { readonly hash: string } | undefined,
+  input: AuditInput,
+  hmacKey: string | Buffer,
+): SealedRecord {
   const prev = previous?.hash ?? GENESIS_HASH;
   switch (input.kind) {
     case 'invocation':
