@@ -58,15 +58,13 @@ export function isRefusal(state: CallState, errorCode: string | undefined): bool
   return !state.authenticated || (state.attempts === 0 && REFUSAL_CODES.has(errorCode));
 }
 
-/** `RATE_LIMITED` → `rate-limited`, cached: the codes are a bounded set. */
-const reasons = new Map<string, string>();
+/** The reason of each refusal code (`RATE_LIMITED` → `rate-limited`), made once. */
+const REASONS: ReadonlyMap<string, string> = new Map(
+  [...REFUSAL_CODES].map((code) => [code, code.toLowerCase().replaceAll('_', '-')]),
+);
+
 function reasonOf(code: string): string {
-  let reason = reasons.get(code);
-  if (reason === undefined) {
-    reason = code.toLowerCase().replaceAll('_', '-');
-    reasons.set(code, reason);
-  }
-  return reason;
+  return REASONS.get(code) ?? code.toLowerCase().replaceAll('_', '-');
 }
 
 /**
