@@ -5,7 +5,7 @@
  */
 import type { Logger } from '../deps.js';
 import type { CallState } from './call-outcome.js';
-import type { AuditEntry, AuditSink } from './observer.js';
+import type { AuditEntry, AuditRefusal, AuditSink } from './observer.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -82,13 +82,14 @@ export async function recordCall(
   if (audit.refused !== undefined && isRefusal(state, result.errorCode)) {
     // Counted, not written: no fsync and no record per refused call. Nothing the caller wrote is
     // handed over: the tool only when served, the credential's label, the peer address.
-    audit.refused({
+    const refusal: Mutable<AuditRefusal> = {
       reason: state.refusal ?? reasonOf(result.errorCode ?? 'refused'),
       timeMs: state.startMs,
-      ...(state.served && state.authenticated ? { tool: state.toolName } : {}),
-      ...(state.caller === undefined ? {} : { caller: state.caller }),
-      ...(state.remoteAddress === undefined ? {} : { remoteAddress: state.remoteAddress }),
-    });
+    };
+    if (state.served && state.authenticated) refusal.tool = state.toolName;
+    if (state.caller !== undefined) refusal.caller = state.caller;
+    if (state.remoteAddress !== undefined) refusal.remoteAddress = state.remoteAddress;
+    audit.refused(refusal);
     return true;
   }
   try {
