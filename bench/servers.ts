@@ -13,7 +13,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+/** The built CLI; `BENCH_CLI` measures another build (e.g. the commit before a change). */
+export const CLI = process.env['BENCH_CLI'] ?? join(ROOT, 'dist', 'cli', 'main.js');
 export const TOKEN = 'bench-bearer-token-0123456789';
 /** The peers README's request, sent to every server alike. */
 export const BODY = JSON.stringify({
@@ -178,7 +179,11 @@ async function command(
   auditDir: string,
   profileDir?: string,
 ): Promise<{ argv: string[]; cwd: string; port?: number }> {
-  const profile = profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir];
+  // A sample every 250 µs: a call costs tens of µs, so the default 1 ms sees too few per function.
+  const profile =
+    profileDir === undefined
+      ? []
+      : ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-interval', '250'];
   switch (spec.kind) {
     case 'serve':
       return {

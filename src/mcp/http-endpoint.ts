@@ -19,6 +19,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The accepted credential's digest, set by the MCP endpoint's authentication hook. */
     mcpCaller: string | null;
+    /** The credential's label for refusal summaries (`bearer:1`). */
+    mcpCallerLabel: string | null;
   }
 }
 
@@ -78,6 +80,7 @@ async function handle(
     {
       headers: request.headers,
       remoteAddress: request.socket.remoteAddress,
+      ...(request.mcpCallerLabel === null ? {} : { label: request.mcpCallerLabel }),
       cancellations: context.registry.forCaller(request.mcpCaller ?? ''),
     },
     context.info,
@@ -109,6 +112,7 @@ export function mcpEndpoint(info: McpServerInfo): ServerMount {
   return (app: FastifyInstance, context: MountContext) => {
     const registry = new CancellationRegistry();
     app.decorateRequest('mcpCaller', null);
+    app.decorateRequest('mcpCallerLabel', null);
     app.addHook('onRequest', async (request, reply) => {
       const verdict = context.authenticate(request.headers);
       if (!verdict.ok) {
@@ -126,6 +130,7 @@ export function mcpEndpoint(info: McpServerInfo): ServerMount {
         return rpcError(reply, 403, -32000, 'Forbidden: the Origin header names another host.');
       }
       request.mcpCaller = verdict.caller;
+      request.mcpCallerLabel = verdict.label;
       return undefined;
     });
     app.setErrorHandler((error, _request, reply) => {

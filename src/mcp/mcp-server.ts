@@ -21,6 +21,8 @@ export interface McpCaller {
   /** The headers of the HTTP request (trace context, `ININ-*` ids); empty over stdio. */
   readonly headers: RequestHeaders;
   readonly remoteAddress: string | undefined;
+  /** The accepted credential's label (`bearer:1`) over HTTP; absent over stdio. */
+  readonly label?: string;
   /**
    * Cancellation across requests, for stateless Streamable HTTP, where `notifications/cancelled`
    * arrives in a request of its own; absent over stdio, where the SDK's own cancellation reaches
@@ -77,6 +79,7 @@ export function createMcpServer(
         parameters: request.params.arguments ?? {},
         headers: caller.headers,
         remoteAddress: caller.remoteAddress,
+        caller: caller.label,
         signal: controller.signal,
       });
       if (!result.ok && result.error.code === 'UNKNOWN_TOOL') {

@@ -8,7 +8,8 @@ import { InvocationError, asInvocationError, isGenesysToolsError } from '../erro
 import { redactString } from '../redact.js';
 import { boundIssues } from './parameter-checks.js';
 import { headerId } from './envelope.js';
-import type { AuditEntry, AuditSink, InvocationSpan } from './observer.js';
+import { isRefusal, recordCall } from './call-audit.js';
+import type { AuditSink, InvocationSpan } from './observer.js';
 
 /** What the server knows about one invocation while it runs. */
 export interface CallState {
@@ -28,6 +29,10 @@ export interface CallState {
    * ids stay unset, and a refusal is counted (`AuditSink.refused`) instead of recorded.
    */
   authenticated: boolean;
+  /** The accepted credential's label (`bearer:1`), once authenticated; for refusal summaries. */
+  caller: string | undefined;
+  /** The tool named is served here (only then is its name a bounded value). */
+  readonly served: boolean;
   /** Why authentication refused the call, when it did. */
   refusal: string | undefined;
   /** The connection's peer address (for refusal counts). */
@@ -53,8 +58,10 @@ type HeaderValue = string | readonly string[] | undefined;
 export function trustCaller(
   state: CallState,
   headers: Readonly<Record<string, HeaderValue>>,
+  caller: string,
 ): void {
   state.authenticated = true;
+  state.caller = caller;
   state.userId = headerId(headers['inin-user-id']);
   state.correlationId = headerId(headers['inin-correlation-id']);
   state.organizationId = headerId(headers['inin-organization-id']);
@@ -175,57 +182,11 @@ export function toInvocationError(
   return generic;
 }
 
-function auditEntry(
-  state: CallState,
-  result: { readonly errorCode: string | undefined; readonly durationMs: number },
-): AuditEntry {
-  return {
-    time: new Date(state.startMs).toISOString(),
-    invocationId: state.invocationId,
-    tool: state.toolName,
-    ...(state.conversationId === undefined ? {} : { conversationId: state.conversationId }),
-    ...(state.userId === undefined ? {} : { userId: state.userId }),
-    ...(state.correlationId === undefined ? {} : { correlationId: state.correlationId }),
-    parameters: state.parameters,
-    outcome: result.errorCode === undefined ? 'success' : 'error',
-    ...(result.errorCode === undefined ? {} : { errorCode: result.errorCode }),
-    durationMs: result.durationMs,
-  };
-}
-
 /** The effects a call's end needs. */
 export interface OutcomeDeps {
   readonly clock: Clock;
   readonly audit: AuditSink | undefined;
   readonly secrets: readonly string[];
-}
-
-async function record(
-  state: CallState,
-  deps: OutcomeDeps,
-  result: { readonly errorCode: string | undefined; readonly durationMs: number },
-): Promise<boolean> {
-  const audit = deps.audit;
-  if (audit === undefined) return true;
-  if (!state.authenticated && audit.refused !== undefined) {
-    // Counted, not written: no fsync and no record per unauthenticated call.
-    audit.refused({
-      reason: state.refusal ?? (result.errorCode ?? 'refused').toLowerCase().replaceAll('_', '-'),
-      timeMs: state.startMs,
-      ...(state.remoteAddress === undefined ? {} : { remoteAddress: state.remoteAddress }),
-    });
-    return true;
-  }
-  try {
-    await audit.append(auditEntry(state, result));
-    return true;
-  } catch (error) {
-    callLogger(state).error(
-      { err: { message: error instanceof Error ? error.message : String(error) } },
-      'audit entry could not be written; the call is answered as failed',
-    );
-    return false;
-  }
 }
 
 function auditFailure(state: CallState): InvocationError {
@@ -247,7 +208,11 @@ export async function finishSuccess(
   state.finished = true;
   const durationMs = deps.clock.nowMs() - state.startMs;
   state.durationMs = durationMs;
-  if (!(await record(state, deps, { errorCode: undefined, durationMs }))) {
+  if (
+    !(await recordCall(state, deps.audit, { errorCode: undefined, durationMs }, () =>
+      callLogger(state),
+    ))
+  ) {
     const failure = auditFailure(state);
     endFailure(state, failure, durationMs);
     return failure;
@@ -274,7 +239,12 @@ export async function finishFailure(
   });
   const durationMs = deps.clock.nowMs() - state.startMs;
   state.durationMs = durationMs;
-  const recorded = await record(state, deps, { errorCode: failure.code, durationMs });
+  const recorded = await recordCall(
+    state,
+    deps.audit,
+    { errorCode: failure.code, durationMs },
+    () => callLogger(state),
+  );
   const answer = recorded ? failure : auditFailure(state);
   endFailure(state, answer, durationMs);
   return answer;
@@ -288,10 +258,14 @@ function endFailure(state: CallState, failure: InvocationError, durationMs: numb
     durationMs,
     attempts: state.attempts,
   });
-  // A refusal before authentication logs at debug: the audit log sums refusals per interval and
-  // logs one warning per reason and interval, so a flood of unauthenticated calls cannot flood
-  // the log either (issue 14, item 1).
-  const level = !state.authenticated ? 'debug' : failure.httpStatus >= 500 ? 'warn' : 'info';
+  // A refusal logs at debug: the audit log sums refusals per interval and logs one warning per
+  // reason, tool and caller and interval, so a flood of refused calls cannot flood the log either
+  // (issue 14, item 1; issue 18, goal 2).
+  const level = isRefusal(state, failure.code)
+    ? 'debug'
+    : failure.httpStatus >= 500
+      ? 'warn'
+      : 'info';
   logOutcome(state, level, {
     outcome: 'error',
     errorCode: failure.code,

@@ -27,7 +27,16 @@ export type AuthRefusal =
 
 /** The outcome of checking a call's credentials. */
 export type AuthResult =
-  | { readonly ok: true; readonly method: 'bearer' | 'api-key' | 'basic' | 'signature' | 'none' }
+  | {
+      readonly ok: true;
+      readonly method: 'bearer' | 'api-key' | 'basic' | 'signature' | 'none';
+      /**
+       * A label of the accepted credential for refusal summaries: the method, and for a bearer
+       * token, API key or Basic pair its 1-based position in the configured list (`bearer:2`).
+       * Never the secret.
+       */
+      readonly caller: string;
+    }
   | { readonly ok: false; readonly reason: AuthRefusal };
 
 // One-shot `crypto.hash` (Node ≥ 20.12): no Hash object per call, same digest as createHash.
@@ -39,9 +48,21 @@ const sha256 = (value: string | Buffer): Buffer => hash('sha256', value, 'buffer
  * exit that would tell which one matched).
  */
 export function matchesAnyDigest(candidate: string, accepted: readonly Buffer[]): boolean {
+  return matchingDigest(candidate, accepted) > 0;
+}
+
+/**
+ * The 1-based position of the accepted digest `candidate` matches, 0 for none; as constant-time
+ * as `matchesAnyDigest` (every entry is compared, no early exit). The position makes the caller's
+ * label (`bearer:2`), which tells which of several rotated secrets a caller still uses.
+ */
+function matchingDigest(candidate: string, accepted: readonly Buffer[]): number {
   const digest = sha256(candidate);
-  let found = false;
-  for (const a of accepted) found = timingSafeEqual(digest, a) || found;
+  let found = 0;
+  for (let i = 0; i < accepted.length; i++) {
+    const entry = accepted[i];
+    if (entry !== undefined && timingSafeEqual(digest, entry) && found === 0) found = i + 1;
+  }
   return found;
 }
 
@@ -189,30 +210,35 @@ export function createCallerAuth(
       store.storeDownCall({ use: 'replay', action: 'refused' });
       return { ok: false, reason: 'replay-store-unavailable' };
     }
-    return first ? { ok: true, method: 'signature' } : { ok: false, reason: 'replayed-signature' };
+    return first
+      ? { ok: true, method: 'signature', caller: 'signature' }
+      : { ok: false, reason: 'replayed-signature' };
   };
 
+  // The results are built once: an accepted call allocates no verdict object.
+  const accepted = (method: 'bearer' | 'api-key' | 'basic', count: number): AuthResult[] =>
+    Array.from({ length: count }, (_v, i) => ({ ok: true, method, caller: `${method}:${i + 1}` }));
+  const bearerOk = accepted('bearer', bearer.length);
+  const apiKeyOk = accepted('api-key', bearer.length);
+  const basicOk = accepted('basic', basic.length);
+  const WRONG: AuthResult = { ok: false, reason: 'wrong-credentials' };
+  const NONE: AuthResult = { ok: true, method: 'none', caller: 'none' };
+  const pick = (results: readonly AuthResult[], position: number): AuthResult =>
+    results[position - 1] ?? WRONG;
+
   const checkHeaders = (headers: Headers): AuthResult | 'needs-body' => {
-    if (options.insecureNoAuth) return { ok: true, method: 'none' };
+    if (options.insecureNoAuth) return NONE;
     const auth = parseAuthorization(single(headers.authorization));
     if (auth?.scheme === 'bearer' && bearer.length > 0) {
-      return matchesAnyDigest(auth.credentials, bearer)
-        ? { ok: true, method: 'bearer' }
-        : { ok: false, reason: 'wrong-credentials' };
+      return pick(bearerOk, matchingDigest(auth.credentials, bearer));
     }
     if (auth?.scheme === 'basic' && basic.length > 0) {
       const decoded = Buffer.from(auth.credentials, 'base64').toString('utf8');
-      return matchesAnyDigest(decoded, basic)
-        ? { ok: true, method: 'basic' }
-        : { ok: false, reason: 'wrong-credentials' };
+      return pick(basicOk, matchingDigest(decoded, basic));
     }
     if (options.apiKeyHeader !== undefined && bearer.length > 0) {
       const key = single(headers[options.apiKeyHeader]);
-      if (key !== undefined) {
-        return matchesAnyDigest(key, bearer)
-          ? { ok: true, method: 'api-key' }
-          : { ok: false, reason: 'wrong-credentials' };
-      }
+      if (key !== undefined) return pick(apiKeyOk, matchingDigest(key, bearer));
     }
     const signed = signatureHeaders(headers);
     if (signed !== undefined && keys.length > 0) {
@@ -238,7 +264,7 @@ export function createCallerAuth(
     // Remember the id only once the signature is proven, so forged calls cannot fill the cache.
     if (shared !== undefined) return rememberShared(shared, signed.id);
     if (!replay.remember(signed.id, nowMs)) return { ok: false, reason: 'replayed-signature' };
-    return { ok: true, method: 'signature' };
+    return { ok: true, method: 'signature', caller: 'signature' };
   };
 
   return {

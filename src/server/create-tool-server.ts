@@ -53,7 +53,11 @@ function mountAuthentication(
       ? headers[apiKeyHeader]
       : headers.authorization;
   const text = typeof credential === 'string' ? credential : '';
-  return { ok: true, caller: createHash('sha256').update(text).digest('hex') };
+  return {
+    ok: true,
+    caller: createHash('sha256').update(text).digest('hex'),
+    label: verdict.caller,
+  };
 }
 
 /**

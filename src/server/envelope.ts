@@ -3,8 +3,8 @@
  * the edge: wire names (`tool_name`, `invocation_id`) live only in the `...Wire` types.
  */
 import { z } from 'zod';
-import type { InvocationErrorCode } from '../errors.js';
-import { InvocationError } from '../errors.js';
+import type { InvocationError, InvocationErrorCode } from '../errors.js';
+import { refusalError } from './refusal-error.js';
 
 /** The request body Genesys (through the data action's request template) or a gateway sends. */
 export const InvocationRequestWireSchema = z.strictObject({
@@ -136,7 +136,7 @@ function checkIds(envelope: InvocationRequestWire): void {
   }
   if (issues.length === 0) return;
   // 422: the envelope is well formed, but a value is outside its limit.
-  throw new InvocationError(
+  throw refusalError(
     'INVALID_PARAMETERS',
     `the envelope's ids are out of bounds: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}.`,
     { details: { issues } },
@@ -158,7 +158,7 @@ export function parseEnvelope(body: unknown): InvocationRequestWire {
 
 function parseEnvelopeShape(body: unknown): InvocationRequestWire {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new InvocationError(
+    throw refusalError(
       'INVALID_PAYLOAD',
       'the body must be a JSON object {"tool_name": "...", "parameters": {...}}.',
     );
@@ -171,7 +171,7 @@ function parseEnvelopeShape(body: unknown): InvocationRequestWire {
     path: pointer(i.path),
     message: i.code === 'unrecognized_keys' ? `unknown field(s): ${i.keys.join(', ')}` : i.message,
   }));
-  throw new InvocationError(
+  throw refusalError(
     'INVALID_PAYLOAD',
     `the envelope is invalid: ${issues.map((i) => `${i.path || '/'} ${i.message}`).join('; ')}.`,
     { details: { issues } },

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.js';
 import { InvocationError } from '../errors.js';
+import { refusalError } from './refusal-error.js';
 import type { CallerAuth, Headers } from './caller-auth.js';
 import { callLogger, trustCaller } from './call-outcome.js';
 import type { CallState, OutcomeDeps } from './call-outcome.js';
@@ -74,9 +75,10 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
     // Credentials in headers are checked before the body is read: an unauthenticated 10 MB body
     // is refused without being buffered. The trace context is honoured only once they pass.
     const verdict = auth.checkHeaders(request.headers);
+    const served = tools.has(name);
     const start = (headers: Headers): InvocationSpan =>
       observer.start({
-        toolName: tools.has(name) ? name : undefined,
+        toolName: served ? name : undefined,
         invocationId,
         headers,
         protocol: 'http',
@@ -94,6 +96,8 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
       boundLogger: undefined,
       needsSignature: false,
       authenticated: false,
+      caller: undefined,
+      served,
       refusal: undefined,
       remoteAddress: request.socket.remoteAddress,
       parameters: undefined,
@@ -117,7 +121,7 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
       done(refused);
       return;
     }
-    trustCaller(state, request.headers);
+    trustCaller(state, request.headers, verdict.caller);
     done();
   });
 
@@ -175,22 +179,19 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
         state.refusal = verdict.reason;
         throw verdict.reason === 'replay-store-unavailable' ? replayStoreDown() : refused;
       }
-      trustCaller(state, request.headers);
+      trustCaller(state, request.headers, verdict.caller);
       if (state.span instanceof DeferredSpan) state.span.trust();
     }
     const served = tools.get(state.toolName);
     if (served === undefined) {
-      throw new InvocationError(
-        'UNKNOWN_TOOL',
-        `no tool named "${state.toolName}" is served here.`,
-      );
+      throw refusalError('UNKNOWN_TOOL', `no tool named "${state.toolName}" is served here.`);
     }
     const envelope = parseEnvelope(request.body);
     state.parameters = envelope.parameters;
     state.conversationId = envelope.conversation_id;
     state.userId = envelope.user_id ?? state.userId;
     if (envelope.tool_name !== state.toolName) {
-      throw new InvocationError(
+      throw refusalError(
         'TOOL_NAME_MISMATCH',
         `tool_name "${envelope.tool_name}" differs from the tool "${state.toolName}" in the path.`,
       );

@@ -57,10 +57,20 @@ export interface AuditEntry {
   readonly durationMs: number;
 }
 
-/** A call refused before authentication: nothing the caller wrote is in it but its address. */
+/**
+ * A call refused before its handler ran (unauthenticated, bad request or parameters, rate limit,
+ * bulkhead full, breaker open): nothing the caller wrote is in it but its address.
+ */
 export interface AuditRefusal {
-  /** `missing-credentials`, `wrong-credentials`, `bad-signature`, `payload-too-large`, ... */
+  /**
+   * Before authentication `missing-credentials`, `wrong-credentials`, `bad-signature`, ...; after
+   * it the wire code in kebab case: `invalid-parameters`, `rate-limited`, `overloaded`, ...
+   */
   readonly reason: string;
+  /** The served tool the call named; absent before authentication and for an unknown tool. */
+  readonly tool?: string;
+  /** The accepted credential's label (`bearer:1`, `basic:2`, `signature`); never the secret. */
+  readonly caller?: string;
   /** The connection's peer address. */
   readonly remoteAddress?: string;
   /** Epoch milliseconds. */
@@ -71,9 +81,9 @@ export interface AuditRefusal {
 export interface AuditSink {
   append(entry: AuditEntry): Promise<void>;
   /**
-   * Counts a call refused before authentication (the audit log sums them per interval: an
-   * unauthenticated caller must not cost a durable write). A sink without it gets an entry per
-   * refusal, without any id the caller supplied.
+   * Counts a call refused before its handler ran (the audit log sums them per interval: a refused
+   * call must not cost a durable write). A sink without it gets an entry per refusal; for an
+   * unauthenticated caller without any id the caller supplied.
    */
   refused?(refusal: AuditRefusal): void;
   /** False while the sink cannot write; `/readyz` answers 503 then. */

@@ -5,6 +5,7 @@
  * and ended as 500 EXECUTION_FAILURE; an invalid 120,000-item array answered a 9 MB 422.
  */
 import { InvocationError } from '../errors.js';
+import { refusalError } from './refusal-error.js';
 
 /** Deepest nesting of objects and arrays accepted in `parameters` (the object itself is 1). */
 export const MAX_PARAMETER_DEPTH = 64;
@@ -59,7 +60,7 @@ export function checkParameterShape(parameters: unknown): InvocationError | unde
   const found = scan(parameters, 1, '');
   if (found === undefined) return undefined;
   if (found.kind === 'depth') {
-    return new InvocationError(
+    return refusalError(
       'INVALID_PAYLOAD',
       `parameters are nested more than ${MAX_PARAMETER_DEPTH} levels deep; flatten them.`,
     );
@@ -68,7 +69,7 @@ export function checkParameterShape(parameters: unknown): InvocationError | unde
     path: found.path,
     message: 'is not well-formed Unicode (a lone UTF-16 surrogate)',
   };
-  return new InvocationError(
+  return refusalError(
     'INVALID_PARAMETERS',
     `the parameters are invalid: ${found.path || '/'} ${issue.message}.`,
     { details: { issues: [issue] } },
@@ -103,7 +104,7 @@ export function invalidParameters(
   issues: readonly ParameterIssue[],
 ): InvocationError {
   const { listed, text } = reportIssues(issues);
-  return new InvocationError(
+  return refusalError(
     'INVALID_PARAMETERS',
     `the parameters do not match the schema of "${toolName}": ${text}.`,
     { details: { issues: listed, issueCount: issues.length } },

@@ -21,6 +21,7 @@ import type { Clock } from '../deps.js';
 import { isRetryableToolError } from '../definition/index.js';
 import type { ToolDefinition } from '../definition/index.js';
 import { InvocationError, asInvocationError } from '../errors.js';
+import { refusalError } from './refusal-error.js';
 import type { CallCancellation } from './call-cancellation.js';
 import { createCircuitBreaker } from './circuit-breaker.js';
 import type { CallVerdict, CircuitName } from './circuit-breaker.js';
@@ -162,7 +163,7 @@ export function createToolPolicies(
   const inBreaker = async <T>(work: () => Promise<T>, call: CallCancellation): Promise<T> => {
     const pass = breaker.enter();
     if ('retryAfterMs' in pass) {
-      throw new InvocationError(
+      throw refusalError(
         'CIRCUIT_OPEN',
         `tool "${tool.name}" is failing repeatedly and its circuit is open; it is probed again shortly.`,
         { retryAfterMs: pass.retryAfterMs },
@@ -202,7 +203,7 @@ export function createToolPolicies(
     seen: { readonly reason: CallCancellation['reason']; readonly attempts: number },
   ): unknown => {
     if (error instanceof BulkheadRejectedError) {
-      return new InvocationError(
+      return refusalError(
         'OVERLOADED',
         `tool "${tool.name}" is at its concurrency limit (${tool.concurrency.maxConcurrent} running, ${tool.concurrency.maxQueue} queued); retry shortly.`,
       );
@@ -233,13 +234,10 @@ export function createToolPolicies(
     return error;
   };
 
+  const rateLimited = `tool "${tool.name}" allows ${tool.rateLimit.requestsPerMinute} calls per minute (burst ${tool.rateLimit.burstSize}); retry after the Retry-After time.`;
   const checkVerdict = (verdict: LimitVerdict): void => {
     if (verdict.ok) return;
-    throw new InvocationError(
-      'RATE_LIMITED',
-      `tool "${tool.name}" allows ${tool.rateLimit.requestsPerMinute} calls per minute (burst ${tool.rateLimit.burstSize}); retry after the Retry-After time.`,
-      { retryAfterMs: verdict.retryAfterMs },
-    );
+    throw refusalError('RATE_LIMITED', rateLimited, { retryAfterMs: verdict.retryAfterMs });
   };
 
   return {

@@ -6,7 +6,7 @@
 import type { Clock } from '../deps.js';
 import { DEFAULT_ON_STORE_DOWN } from '../definition/index.js';
 import type { ToolDefinition } from '../definition/index.js';
-import { InvocationError } from '../errors.js';
+import { refusalError } from './refusal-error.js';
 import type { LimitVerdict, SharedState } from './shared-state.js';
 import { replicaShare } from './shared-state.js';
 import { createTokenBucket } from './token-bucket.js';
@@ -33,7 +33,7 @@ export function createSharedAdmission(
     } catch {
       if (onStoreDown === 'closed') {
         shared.storeDownCall({ use: 'rate-limit', action: 'refused', tool: tool.name });
-        throw new InvocationError(
+        throw refusalError(
           'STORE_UNAVAILABLE',
           `tool "${tool.name}" has its rate limit in the shared store, which is unreachable, and rateLimit.onStoreDown is "closed"; retry shortly.`,
           { retryAfterMs: STORE_DOWN_RETRY_AFTER_MS },

@@ -9,7 +9,9 @@ import { systemDeps } from '../deps.js';
 import type { Deps } from '../deps.js';
 import { compileOutputValidator, compileParametersValidator } from '../definition/index.js';
 import type { ToolDefinition } from '../definition/index.js';
-import { ConfigError, InvocationError } from '../errors.js';
+import type { InvocationError } from '../errors.js';
+import { ConfigError } from '../errors.js';
+import { refusalError } from './refusal-error.js';
 import type { AuthResult, Headers } from './caller-auth.js';
 import { CallCancellation, InFlightCalls } from './call-cancellation.js';
 import { finishFailure, finishSuccess, trustCaller } from './call-outcome.js';
@@ -33,6 +35,8 @@ export interface ToolCallRequest {
   readonly remoteAddress: string | undefined;
   /** Aborted when the client cancels the call or goes away: the handler's signal aborts then. */
   readonly signal: AbortSignal | undefined;
+  /** The accepted credential's label (`bearer:1`, `MountAuthResult.label`); `none` when absent. */
+  readonly caller?: string | undefined;
 }
 
 /** How a call ended; finished already (audit, span, metrics, log) when the promise resolves. */
@@ -78,7 +82,13 @@ export interface MountContext {
  * (a digest, never the secret), for state kept per caller; callers sharing a credential share it.
  */
 export type MountAuthResult =
-  { readonly ok: true; readonly caller: string } | Extract<AuthResult, { readonly ok: false }>;
+  | {
+      readonly ok: true;
+      readonly caller: string;
+      /** The credential's label for refusal summaries (`bearer:1`), never the secret. */
+      readonly label: string;
+    }
+  | Extract<AuthResult, { readonly ok: false }>;
 
 /** Builds the tools' policies and validators once, at start (STYLE §8). */
 export function serveTools(
@@ -149,6 +159,8 @@ export function callsOver(wiring: CallsWiring): ToolCalls {
       boundLogger: undefined,
       needsSignature: false,
       authenticated: false,
+      caller: undefined,
+      served: served.has(toolName),
       refusal: undefined,
       remoteAddress,
       parameters: undefined,
@@ -165,7 +177,7 @@ export function callsOver(wiring: CallsWiring): ToolCalls {
 
   const call = async (request: ToolCallRequest): Promise<ToolCallResult> => {
     const state = begin(request.toolName, request.headers, request.remoteAddress);
-    trustCaller(state, request.headers);
+    trustCaller(state, request.headers, request.caller ?? 'none');
     state.parameters = request.parameters;
     const cancellation = new CallCancellation();
     const onCancel = (): void => {
@@ -176,10 +188,7 @@ export function callsOver(wiring: CallsWiring): ToolCalls {
       if (request.signal?.aborted === true) onCancel();
       const tool = served.get(request.toolName);
       if (tool === undefined) {
-        throw new InvocationError(
-          'UNKNOWN_TOOL',
-          `no tool named "${request.toolName}" is served here.`,
-        );
+        throw refusalError('UNKNOWN_TOOL', `no tool named "${request.toolName}" is served here.`);
       }
       const output = await runCall(tool, state, {
         parameters: request.parameters,
@@ -215,7 +224,7 @@ export function callsOver(wiring: CallsWiring): ToolCalls {
       await finishFailure(
         state,
         outcomeDeps,
-        new InvocationError('UNAUTHORIZED', 'credentials are missing or wrong.'),
+        refusalError('UNAUTHORIZED', 'credentials are missing or wrong.'),
       );
     },
   };

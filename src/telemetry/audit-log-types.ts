@@ -32,7 +32,11 @@ export interface AuditLog {
   append(entry: AuditInvocationEntry): Promise<void>;
   /** Resolves once the registry change's record is durable. @throws AuditError AUDIT_WRITE_FAILED */
   appendChange(change: RegistryChange): Promise<void>;
-  /** Counts a call refused before authentication; written as one record per reason and interval. */
+  /**
+   * Counts a call refused before its handler ran (unauthenticated, bad parameters, rate limit,
+   * ...); written as one `refused-calls` record per reason, tool and caller at the interval's end
+   * and at close. No fsync'ed record of its own.
+   */
   refused(refusal: Refusal): void;
   /** False from a failed write until a probe write succeeds (readiness follows it). */
   healthy(): boolean;

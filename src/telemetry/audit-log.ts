@@ -5,7 +5,7 @@
  * written to the OS (which keeps it through `kill -9`), and the file is fsync'ed in the background
  * at most `fsyncIntervalMs` later (issue 18). Files rotate by size and are pruned to a retention bound; the
  * chain runs on across files. One writer per file (a lock file). Refused calls are counted per
- * interval, not written one by one; a failing sink is reported until a probe write succeeds.
+ * interval (per reason, tool and caller), not written one by one; a failing sink is reported until a probe write succeeds.
  */
 import { randomBytes } from 'node:crypto';
 import { silentLogger, systemClock } from '../deps.js';
@@ -24,7 +24,7 @@ import { LEASE_MS, acquireAuditLock } from './audit-lock.js';
 import type { AuditLock } from './audit-lock.js';
 import { AuditLogOptionsSchema } from './audit-log-options.js';
 import type { AuditLogOptions } from './audit-log-options.js';
-import { auditLine, nextAuditRecord } from './audit-record.js';
+import { sealNextRecord } from './audit-record.js';
 import type { WrittenRecord } from './audit-export.js';
 import type { AuditInput, AuditRecord } from './audit-record.js';
 import type { AuditLog, AuditLogDeps } from './audit-log-types.js';
@@ -122,12 +122,13 @@ export async function createAuditLog(
     p: Pending,
     previous: string | undefined,
   ): { line: string; record: AuditRecord } => {
-    const record = nextAuditRecord(
+    const sealed = sealNextRecord(
       previous === undefined ? undefined : { hash: previous },
       p.input,
       hmacKey,
     );
-    const line = `${auditLine(record)}\n`;
+    const record = sealed.record;
+    const line = `${sealed.line}\n`;
     // length ≤ bytes ≤ 3 × length: the exact count only when the cheap bounds do not decide.
     if (line.length > o.maxRecordBytes) throw tooLarge(Buffer.byteLength(line), o.maxRecordBytes);
     if (line.length * 3 > o.maxRecordBytes && Buffer.byteLength(line) > o.maxRecordBytes) {
@@ -273,7 +274,9 @@ export async function createAuditLog(
   const writeRefusals = (): void => {
     tallyArmed = false;
     for (const refused of tally.drain()) {
-      logger.warn({ auditFile: o.file, ...refused }, 'calls refused before authentication');
+      const message =
+        refused.caller === undefined ? 'calls refused before authentication' : 'calls refused';
+      logger.warn({ auditFile: o.file, ...refused }, message);
       // Nobody waits on these records; a failed write is already logged and marks the sink.
       enqueue({ kind: 'refused-calls', refused, ...instance }).catch(() => undefined);
     }

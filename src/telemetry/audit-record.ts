@@ -4,7 +4,7 @@
  * byte sequence stands for each record and `audit verify` can demand it (issue 14, item 5).
  */
 import { createHmac } from 'node:crypto';
-import { canonicalJson, sha256Hex } from './canonical-json.js';
+import { canonicalJson, sealCanonical, sha256Hex } from './canonical-json.js';
 
 /** The `prev` of the very first record of a chain. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -39,12 +39,21 @@ export interface RegistryChange {
 }
 
 /**
- * Calls refused before authentication in one interval, for one reason: counted, never recorded one
- * by one (issue 14, item 1). Nothing the caller chose is kept but its address, a bounded sample.
+ * Calls refused before their handler ran, in one interval, for one reason, tool and caller:
+ * counted, never recorded one by one (issue 14, item 1; issue 18, goal 2). Nothing the caller
+ * chose is kept but its address, a bounded sample; never a parameter value, an id or a credential.
  */
 export interface RefusedCalls {
-  /** Why they were refused: `missing-credentials`, `wrong-credentials`, `bad-signature`, ... */
+  /**
+   * Why they were refused: before authentication `missing-credentials`, `wrong-credentials`,
+   * `bad-signature`, ...; after it the wire error code in kebab case (`invalid-parameters`,
+   * `rate-limited`, `overloaded`, `circuit-open`, ...).
+   */
   readonly reason: string;
+  /** The served tool they named; absent before authentication and for unknown tools. */
+  readonly tool?: string;
+  /** The accepted credential's label (`bearer:1`, ...); absent before authentication. */
+  readonly caller?: string;
   readonly count: number;
   /** ISO-8601 times of the first and the last refusal counted. */
   readonly firstTime: string;
@@ -128,16 +137,24 @@ export type AuditInput = { readonly instance?: string } & (
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/** A record and the line it is written as (its canonical JSON, without the newline). */
+export interface SealedRecord {
+  readonly record: AuditRecord;
+  readonly line: string;
+}
+
 /**
- * The record: its body with the hash of the body added in place. A copy (`{ ...body, hash }`) per
- * record was a quarter of what V8 still promoted to the old generation under bench/server.ts.
+ * The record: its body with the hash of the body added in place, and its line, both from one
+ * canonical serialisation (`sealCanonical`). A copy (`{ ...body, hash }`) per record was a quarter
+ * of what V8 still promoted to the old generation under bench/server.ts.
  */
 function withHash<T extends object>(
   body: T,
   instance: string | undefined,
-): T & { readonly hash: string } {
+): { readonly record: T & { readonly hash: string }; readonly line: string } {
   if (instance !== undefined) Object.assign(body, { instance });
-  return Object.assign(body, { hash: sha256Hex(canonicalJson(body)) });
+  const { hash, line } = sealCanonical(body as Readonly<Record<string, unknown>>, 'hash');
+  return { record: Object.assign(body, { hash }), line };
 }
 
 /** The hash a record must carry: SHA-256 over its canonical JSON without `hash`. */
@@ -206,6 +223,26 @@ function changeBody(
   return body;
 }
 
+function refusedBody(
+  r: RefusedCalls,
+  prev: string,
+): Mutable<Omit<RefusedCallsAuditRecord, 'hash'>> {
+  const body: Mutable<Omit<RefusedCallsAuditRecord, 'hash'>> = {
+    kind: 'refused-calls',
+    reason: r.reason,
+    count: r.count,
+    firstTime: r.firstTime,
+    lastTime: r.lastTime,
+    remoteAddresses: [...r.remoteAddresses],
+    moreAddresses: r.moreAddresses,
+    prev,
+  };
+  // Present only when defined: records of refusals before authentication hash as before.
+  if (r.tool !== undefined) body.tool = r.tool;
+  if (r.caller !== undefined) body.caller = r.caller;
+  return body;
+}
+
 /**
  * The next record of the chain after `previous` (undefined for the first one). Pure: the
  * parameters are reduced to an HMAC of their canonical JSON under `hmacKey` and never copied.
@@ -216,6 +253,18 @@ export function nextAuditRecord(
   input: AuditInput,
   hmacKey: string | Buffer,
 ): AuditRecord {
+  return sealNextRecord(previous, input, hmacKey).record;
+}
+
+/**
+ * `nextAuditRecord` and the record's line (`auditLine`), from one canonical serialisation. Pure.
+ * @throws AuditError AUDIT_WRITE_FAILED when the parameters cannot be canonicalised.
+ */
+export function sealNextRecord(
+  previous: { readonly hash: string } | undefined,
+  input: AuditInput,
+  hmacKey: string | Buffer,
+): SealedRecord {
   const prev = previous?.hash ?? GENESIS_HASH;
   switch (input.kind) {
     case 'invocation':
@@ -223,19 +272,7 @@ export function nextAuditRecord(
     case 'registry-change':
       return withHash(changeBody(input.change, prev), input.instance);
     case 'refused-calls':
-      return withHash(
-        {
-          kind: 'refused-calls' as const,
-          reason: input.refused.reason,
-          count: input.refused.count,
-          firstTime: input.refused.firstTime,
-          lastTime: input.refused.lastTime,
-          remoteAddresses: [...input.refused.remoteAddresses],
-          moreAddresses: input.refused.moreAddresses,
-          prev,
-        },
-        input.instance,
-      );
+      return withHash(refusedBody(input.refused, prev), input.instance);
     case 'sink-recovered':
       return withHash(
         {

@@ -71,7 +71,12 @@ describe('serve and its audit log (issue 14, items 6 and 7)', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(records.map((r) => r.kind)).toEqual(['invocation', 'invocation', 'refused-calls']);
+    // The 422 was refused before its handler ran: summed, not recorded (issue 18, goal 2).
+    expect(records.map((r) => [r.kind, r.reason])).toEqual([
+      ['invocation', undefined],
+      ['refused-calls', 'wrong-credentials'],
+      ['refused-calls', 'invalid-parameters'],
+    ]);
     expect(records[0]?.parametersHmac).toBe(
       createHmac('sha256', HMAC_KEY).update('{"sku":"A-1"}').digest('hex'),
     );

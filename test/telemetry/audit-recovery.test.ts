@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { performance } from 'node:perf_hooks';
 import { LEASE_MS, isStale } from '../../src/telemetry/audit-lock.js';
 import { createAuditLog } from '../../src/telemetry/audit-log.js';
-import { createRefusalTally } from '../../src/telemetry/refusal-tally.js';
+import { MAX_BUCKETS, createRefusalTally } from '../../src/telemetry/refusal-tally.js';
 import { auditLine, nextAuditRecord } from '../../src/telemetry/audit-record.js';
 import type { AuditInvocationEntry } from '../../src/telemetry/audit-record.js';
 import { verifyAuditFiles } from '../../src/telemetry/verify-audit.js';
@@ -172,7 +172,7 @@ describe('refusal tally', () => {
     }
     tally.add({ reason: 'Not A Reason \u0000', remoteAddress: 'not an address', timeMs: 5 });
     const summaries = tally.drain();
-    expect(summaries.length).toBeLessThanOrEqual(16);
+    expect(summaries.length).toBeLessThanOrEqual(MAX_BUCKETS);
     expect(summaries.reduce((n, s) => n + s.count, 0)).toBe(1001);
     for (const s of summaries) expect(s.remoteAddresses.length).toBeLessThanOrEqual(5);
     expect(summaries.find((s) => s.reason === 'other')).toMatchObject({ moreAddresses: true });
