@@ -106,7 +106,6 @@ export async function planTools(
     readonly onProgress?: ProgressListener | undefined;
   } = {},
 ): Promise<Plan> {
-  requireServed(tools);
   return watching(registry, options.onProgress, () => planOnce(registry, tools, options));
 }
 
@@ -117,6 +116,7 @@ async function planOnce(
     readonly signal?: AbortSignal | undefined;
   },
 ): Promise<Plan> {
+  requireServed(tools);
   const byName = new Map(tools.map((t) => [t.name, t]));
   const remote = await registry.list(
     tools.map((t) => t.name),

@@ -29,6 +29,7 @@ describe('apply reports its long waits, through the built CLI', { timeout: 120_0
       [
         'name: lookup',
         'description: Looks a thing up',
+        'endpoint: https://tools.example.com/api/v1/tools/lookup',
         'parameters:',
         '  sku: { type: string, description: The SKU, required: true }',
         '',

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { createClient, createRegistry, planTools, syncTools } from '../../src/index.js';
 import { WEB_SERVICES_INTEGRATION_TYPE } from '../../src/genesys/index.js';
 import { startEmulator } from '../support/emulator.js';
-import { makeTool } from '../sync/tools.js';
+import { makeTool as makeBare } from '../sync/tools.js';
+
+/** A tool that names its endpoint (nothing unserved is planned). */
+const makeTool = (name: string) =>
+  makeBare(name, { endpoint: `https://tools.example.com/api/v1/tools/${name}` });
 
 const TOKEN = 'a-long-random-token-0123456789';
 
