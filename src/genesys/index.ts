@@ -16,7 +16,7 @@ export type { ClientEvent } from './events.js';
 export { apiErrorFromResponse, permissionFor } from './api-error.js';
 export type { RequestInfo, FieldProblem } from './api-error.js';
 export type { TokenProvider } from './token-provider.js';
-export type { Transport, SendRequest, SendResponse, CallOptions, HttpMethod } from './send.js';
+export type { Transport, SendRequest, SendResponse, CallOptions, HttpMethod } from './transport.js';
 export type { Answered, ResponseMeta } from './parse-wire.js';
 export { paginate } from './paginate.js';
 export type { Paged } from './paginate.js';
