@@ -6,7 +6,9 @@
 import type { Deps } from '../deps.js';
 import type { GenesysApiError } from '../errors.js';
 import { redact, redactString } from '../redact.js';
-import { apiErrorFromResponse, isExecutionFailure, transportError } from './api-error.js';
+import { apiErrorFromResponse } from './api-error.js';
+import { isExecutionFailure } from './execution-failure.js';
+import { transportError } from './transport-error.js';
 import type { ClientEvent } from './events.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { AttemptOutcome, BackoffPolicy } from './retry.js';
