@@ -12,7 +12,7 @@ import {
   DEFAULT_EXECUTION_LIMITS,
   limitEntities,
 } from './execution-limits.js';
-import type { RunResult } from './run-action.js';
+import type { RunResult } from './run-input.js';
 import { runAction } from './run-action.js';
 import type { ActionBody, ActionConfig, ActionRecord, CredentialRecord } from './state.js';
 import { badRequest, notFound } from './wire.js';

@@ -20,7 +20,7 @@ import type { CreateOptions, ListOptions } from './integrations-api.js';
 import { signalOf } from './integrations-api.js';
 import type { Paged } from './paginate.js';
 import { paginate } from './paginate.js';
-import type { CallOptions, Transport } from './send.js';
+import type { CallOptions, Transport } from './transport.js';
 import type { WaitForJobOptions } from './wait-for-job.js';
 import { waitForJob } from './wait-for-job.js';
 

@@ -13,10 +13,10 @@ import {
   GenesysValidationError,
 } from '../errors.js';
 import type { GenesysApiErrorOptions } from '../errors.js';
+import { fieldProblems, parseErrorBody, permissionFor, permissionsInBody } from './error-body.js';
+import { executionStage, gatewayToolErrorCode } from './execution-failure.js';
 import type { HeaderReader } from './retry.js';
 import { serverRetryAfterMs } from './retry.js';
-import { ErrorBodyWireSchema } from './wire.js';
-import type { ErrorBodyWire } from './wire.js';
 
 /** The request an answer belongs to, for the error's fields and message. */
 export interface RequestInfo {
@@ -29,82 +29,6 @@ export interface RequestInfo {
 
 /** The route template of the OAuth token endpoint. */
 export const TOKEN_ROUTE = '/oauth/token';
-
-/** One field-level problem of a 400/422 answer. */
-export interface FieldProblem {
-  readonly field?: string;
-  readonly errorCode?: string;
-  readonly message?: string;
-}
-
-// Reference §1: the permissions a client-credentials role needs, per call.
-const PERMISSIONS: readonly (readonly [method: string, route: RegExp, permission: string])[] = [
-  [
-    'POST',
-    /^\/api\/v2\/integrations\/actions\/[^/]+\/(execute|test|draft\/test)$/,
-    'integrations:action:execute',
-  ],
-  ['GET', /^\/api\/v2\/integrations\/actions(\/.*)?$/, 'integrations:action:view'],
-  ['POST', /^\/api\/v2\/integrations\/actions(\/drafts)?$/, 'integrations:action:add'],
-  [
-    'POST',
-    /^\/api\/v2\/integrations\/actions\/[^/]+\/draft(\/publish)?$/,
-    'integrations:action:edit',
-  ],
-  ['PATCH', /^\/api\/v2\/integrations\/actions\/.+$/, 'integrations:action:edit'],
-  ['DELETE', /^\/api\/v2\/integrations\/actions\/.+$/, 'integrations:action:delete'],
-  ['GET', /^\/api\/v2\/integrations(\/.*)?$/, 'integrations:integration:view'],
-  ['POST', /^\/api\/v2\/integrations(\/credentials)?$/, 'integrations:integration:add'],
-  ['PATCH', /^\/api\/v2\/integrations\/.+$/, 'integrations:integration:edit'],
-  ['PUT', /^\/api\/v2\/integrations\/.+$/, 'integrations:integration:edit'],
-  ['DELETE', /^\/api\/v2\/integrations\/.+$/, 'integrations:integration:delete'],
-];
-
-/** The role permission a call needs (reference §1), or undefined for routes outside the table. */
-export function permissionFor(method: string, route: string): string | undefined {
-  const upper = method.toUpperCase();
-  return PERMISSIONS.find(([m, r]) => m === upper && r.test(route))?.[2];
-}
-
-const PERMISSION_PATTERN = /\b[a-zA-Z]+:[a-zA-Z]+:[a-zA-Z*]+\b/g;
-
-/** Permissions named in a 403 body (`messageParams`, then the message text). */
-export function permissionsInBody(body: ErrorBodyWire | undefined): readonly string[] {
-  if (body === undefined) return [];
-  const fromParams = Object.values(body.messageParams ?? {})
-    .filter((v): v is string => typeof v === 'string')
-    .flatMap((v) => v.match(PERMISSION_PATTERN) ?? []);
-  if (fromParams.length > 0) return [...new Set(fromParams)];
-  const text = `${body.message ?? ''} ${body.messageWithParams ?? ''}`;
-  return [...new Set(text.match(PERMISSION_PATTERN) ?? [])];
-}
-
-/** Reads a Genesys error body out of whatever the server sent; undefined if it is not one. */
-export function parseErrorBody(body: unknown): ErrorBodyWire | undefined {
-  const parsed = ErrorBodyWireSchema.safeParse(body);
-  return parsed.success ? parsed.data : undefined;
-}
-
-/** The field-level problems of a validation answer (`details`, then nested `errors`). */
-export function fieldProblems(body: ErrorBodyWire | undefined): readonly FieldProblem[] {
-  if (body === undefined) return [];
-  const problems: FieldProblem[] = [];
-  for (const d of body.details ?? []) {
-    problems.push({
-      ...(d.fieldName === undefined ? {} : { field: d.fieldName }),
-      ...(d.errorCode === undefined ? {} : { errorCode: d.errorCode }),
-    });
-  }
-  for (const nested of body.errors ?? []) {
-    const e = parseErrorBody(nested);
-    if (e === undefined) continue;
-    problems.push({
-      ...(e.code === undefined ? {} : { errorCode: e.code }),
-      ...(e.message === undefined ? {} : { message: e.message }),
-    });
-  }
-  return problems;
-}
 
 /**
  * Maps a non-2xx answer to the error class of STYLE §4, carrying status, Genesys' code, message,
@@ -235,71 +159,4 @@ export function apiErrorFromResponse(
     `${where} answered ${said}${tail}`,
     base(),
   );
-}
-
-const EXECUTION_ROUTE = /\/api\/v2\/integrations\/actions\/[^/]+\/(execute|test|draft\/test)$/;
-
-const GATEWAY_INVOKE_ROUTE = /\/api\/v2\/ai\/assistant\/tools\/[^/]+\/invoke$/;
-
-/**
- * The `error_code` of a tool server's invocation envelope passed through by the gateway's invoke
- * (`{ status: "error", error_code, ... }`, DESIGN "Invocation contract"); undefined otherwise.
- */
-function gatewayToolErrorCode(request: RequestInfo, body: unknown): string | undefined {
-  if (!GATEWAY_INVOKE_ROUTE.test(request.route ?? request.path)) return undefined;
-  if (typeof body !== 'object' || body === null) return undefined;
-  const code = 'error_code' in body ? body.error_code : undefined;
-  const status = 'status' in body ? body.status : undefined;
-  return status === 'error' && typeof code === 'string' ? code : undefined;
-}
-
-/**
- * True when an answer is the tool's own failure, whatever its status: a data action's (reference
- * §8.3) or a tool server's envelope passed through by the gateway.
- */
-export function isExecutionFailure(request: RequestInfo, body: unknown): boolean {
-  return (
-    executionStage(request, parseErrorBody(body)) !== undefined ||
-    gatewayToolErrorCode(request, body) !== undefined
-  );
-}
-
-/** The failing stage (`ACTION.REMOTE_ENDPOINT`, ...) of an execute/test answer, if it names one. */
-export function executionStage(
-  request: RequestInfo,
-  body: ErrorBodyWire | undefined,
-): string | undefined {
-  if (!EXECUTION_ROUTE.test(request.route ?? request.path)) return undefined;
-  return body?.details?.map((d) => d.errorCode).find((c) => c?.startsWith('ACTION.') === true);
-}
-
-/** The error for an exchange that got no answer: a network failure or a timeout. */
-export function transportError(
-  kind: 'network' | 'timeout',
-  request: RequestInfo,
-  options: { readonly timeoutMs?: number; readonly cause?: unknown } = {},
-): GenesysUnavailableError {
-  const where = `${request.method.toUpperCase()} ${request.path}`;
-  const message =
-    kind === 'timeout'
-      ? `${where} timed out after ${options.timeoutMs ?? 0} ms`
-      : `${where} failed: ${describeNetworkError(options.cause)}`;
-  return new GenesysUnavailableError('GENESYS_UNAVAILABLE', message, {
-    status: 0,
-    method: request.method.toUpperCase(),
-    path: request.path,
-    ...(options.cause === undefined ? {} : { cause: options.cause }),
-    details: { reason: kind },
-  });
-}
-
-/** A short description of a fetch failure: undici hides the socket error in `cause`. */
-export function describeNetworkError(error: unknown): string {
-  if (!(error instanceof Error)) return 'network error';
-  const cause: unknown = error.cause;
-  if (cause instanceof Error) {
-    const code = 'code' in cause && typeof cause.code === 'string' ? `${cause.code} ` : '';
-    return `${error.message} (${code}${cause.message})`;
-  }
-  return error.message;
 }

@@ -24,7 +24,7 @@ import { createRateLimiter } from './rate-limiter.js';
 import type { Region } from './regions.js';
 import { resolveRegion } from './regions.js';
 import { createTransport } from './send.js';
-import type { Transport } from './send.js';
+import type { Transport } from './transport.js';
 import type { TokenProvider } from './token-provider.js';
 import { createTokenProvider } from './token-provider.js';
 

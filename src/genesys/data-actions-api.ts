@@ -10,7 +10,7 @@ import type { Paged } from './paginate.js';
 import { paginate } from './paginate.js';
 import type { Answered, ResponseMeta } from './parse-wire.js';
 import { parseAnswer, parseWire, responseMeta } from './parse-wire.js';
-import type { CallOptions, Transport } from './send.js';
+import type { CallOptions, Transport } from './transport.js';
 import {
   ActionEntityListingWireSchema,
   ActionWireSchema,

@@ -11,7 +11,7 @@ import type { ListOptions } from './integrations-api.js';
 import { signalOf } from './integrations-api.js';
 import type { Paged } from './paginate.js';
 import { paginate } from './paginate.js';
-import type { Transport } from './send.js';
+import type { Transport } from './transport.js';
 
 /** Options of `consumingResources`. */
 export interface ConsumingResourcesOptions extends ListOptions {

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import type { CreateOptions } from './integrations-api.js';
 import { createOptions } from './integrations-api.js';
 import { parseWire } from './parse-wire.js';
-import type { HttpMethod, Transport } from './send.js';
+import type { HttpMethod, Transport } from './transport.js';
 import type { QueryValues } from './route.js';
 
 /** An endpoint: method, route template and the schema of its 2xx answer. */

@@ -8,7 +8,7 @@ import type { Paged } from './paginate.js';
 import { paginate } from './paginate.js';
 import type { Answered, ResponseMeta } from './parse-wire.js';
 import { parseAnswer, parseWire, responseMeta } from './parse-wire.js';
-import type { CallOptions, Transport } from './send.js';
+import type { CallOptions, Transport } from './transport.js';
 import { GatewayToolWireSchema, entityListingSchema } from './wire.js';
 import type { GatewayToolInputWire, GatewayToolWire } from './wire.js';
 

@@ -13,10 +13,12 @@ export {
 } from './client.js';
 export type { GenesysClient, GenesysClientOptions, ResolvedHosts } from './client.js';
 export type { ClientEvent } from './events.js';
-export { apiErrorFromResponse, permissionFor } from './api-error.js';
-export type { RequestInfo, FieldProblem } from './api-error.js';
+export { apiErrorFromResponse } from './api-error.js';
+export { permissionFor } from './error-body.js';
+export type { RequestInfo } from './api-error.js';
+export type { FieldProblem } from './error-body.js';
 export type { TokenProvider } from './token-provider.js';
-export type { Transport, SendRequest, SendResponse, CallOptions, HttpMethod } from './send.js';
+export type { Transport, SendRequest, SendResponse, CallOptions, HttpMethod } from './transport.js';
 export type { Answered, ResponseMeta } from './parse-wire.js';
 export { paginate } from './paginate.js';
 export type { Paged } from './paginate.js';

@@ -5,7 +5,7 @@
 import type { Paged } from './paginate.js';
 import { paginate } from './paginate.js';
 import { parseWire } from './parse-wire.js';
-import type { CallOptions, Transport } from './send.js';
+import type { CallOptions, Transport } from './transport.js';
 import {
   CredentialWireSchema,
   IntegrationConfigWireSchema,

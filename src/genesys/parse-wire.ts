@@ -1,7 +1,7 @@
 /** Narrowing of answer bodies to wire shapes at the edge (STYLE §3: outside data is `unknown`). */
 import type { z } from 'zod';
 import { GenesysApiError } from '../errors.js';
-import type { SendResponse } from './send.js';
+import type { SendResponse } from './transport.js';
 
 /** What a write's answer says besides its body: the audit records its correlation id. */
 export interface ResponseMeta {

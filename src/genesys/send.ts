@@ -5,61 +5,19 @@
  */
 import type { Deps } from '../deps.js';
 import type { GenesysApiError } from '../errors.js';
-import { GenesysRateLimitError, GenesysUnavailableError } from '../errors.js';
 import { redact, redactString } from '../redact.js';
-import { apiErrorFromResponse, isExecutionFailure, transportError } from './api-error.js';
-import { attemptSignal } from './attempt-signal.js';
+import { apiErrorFromResponse } from './api-error.js';
+import { isExecutionFailure } from './execution-failure.js';
+import { transportError } from './transport-error.js';
 import type { ClientEvent } from './events.js';
-import type { RateLimitPermit, RateLimiter } from './rate-limiter.js';
+import type { RateLimiter } from './rate-limiter.js';
 import type { AttemptOutcome, BackoffPolicy } from './retry.js';
 import { retryDelayMs, serverRetryAfterMs, shouldRetry } from './retry.js';
+import type { AttemptFailure, Exchange } from './send-exchange.js';
+import { exchange, obtainToken } from './send-exchange.js';
 import type { TokenProvider } from './token-provider.js';
-import { parseJson } from './token-provider.js';
 import { fillRoute, queryString } from './route.js';
-import type { QueryValues } from './route.js';
-
-/** HTTP methods the client uses. */
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-/** Options every API method accepts. */
-export interface CallOptions {
-  readonly signal?: AbortSignal;
-}
-
-/** One API call. */
-export interface SendRequest extends CallOptions {
-  readonly method: HttpMethod;
-  /** Path template with `{name}` placeholders: `/api/v2/integrations/actions/{id}`. */
-  readonly route: string;
-  readonly params?: Readonly<Record<string, string>>;
-  readonly query?: QueryValues;
-  /** JSON body. */
-  readonly body?: unknown;
-  /** Marks a POST safe to repeat (STYLE §8); other methods are repeated anyway. */
-  readonly idempotent?: boolean;
-  /** `Accept` header; `application/json` unless given (templates are read with any type). */
-  readonly accept?: string;
-  /** `text` keeps a 2xx body as text whatever its content type (templates). Default `json`. */
-  readonly responseType?: 'json' | 'text';
-}
-
-/** A 2xx answer. */
-export interface SendResponse {
-  readonly status: number;
-  readonly headers: Headers;
-  /** Parsed JSON, or the text for non-JSON answers, or undefined when empty. */
-  readonly body: unknown;
-  readonly correlationId: string | undefined;
-}
-
-/** Sends API calls through the pipeline. */
-export interface Transport {
-  /**
-   * Sends one call, retrying as the policy allows.
-   * @throws GenesysApiError (one of its subclasses) for any non-2xx answer, network failure or timeout.
-   */
-  send(request: SendRequest): Promise<SendResponse>;
-}
+import type { SendRequest, SendResponse, Transport } from './transport.js';
 
 /** Options of `createTransport` (validated by the client). */
 export interface TransportOptions {
@@ -70,18 +28,6 @@ export interface TransportOptions {
   readonly backoff: BackoffPolicy;
   readonly secrets: readonly string[];
   readonly onEvent?: ((event: ClientEvent) => void) | undefined;
-}
-
-type Exchange =
-  | { readonly kind: 'answer'; readonly response: Response; readonly body: unknown }
-  | { readonly kind: 'failure'; readonly outcome: AttemptOutcome; readonly cause: unknown };
-
-/** A failed attempt, classified for the retry decision. */
-interface AttemptFailure {
-  readonly kind: 'failure';
-  readonly error: GenesysApiError;
-  readonly outcome: AttemptOutcome;
-  readonly hintMs: number | undefined;
 }
 
 type AttemptResult =
@@ -110,62 +56,6 @@ export function createTransport(
   const apiBase = options.apiUrl.replace(/\/+$/, '');
   const emit = (event: ClientEvent): void => {
     options.onEvent?.(event);
-  };
-
-  const exchange = async (
-    request: SendRequest,
-    url: string,
-    token: string,
-    timeoutMs: number,
-    permit: RateLimitPermit,
-  ): Promise<Exchange> => {
-    const attempt = attemptSignal(clock, timeoutMs, request.signal);
-    try {
-      const response = await deps.fetch(url, {
-        method: request.method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          accept: request.accept ?? 'application/json',
-          ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
-        signal: attempt.signal,
-      });
-      const text = await response.text();
-      const type = response.headers.get('content-type');
-      const asText = request.responseType === 'text' && response.ok;
-      const body = !asText && (type === null || type.includes('json')) ? parseJson(text) : text;
-      return { kind: 'answer', response, body };
-    } catch (error) {
-      if (request.signal?.aborted === true) throw request.signal.reason;
-      return attempt.timedOut()
-        ? { kind: 'failure', outcome: { kind: 'timeout' }, cause: error }
-        : { kind: 'failure', outcome: { kind: 'network' }, cause: error };
-    } finally {
-      permit.release();
-      attempt.dispose();
-    }
-  };
-
-  /** Gets a token; a login host that is down or busy is a retryable failure, not a throw. */
-  const obtainToken = async (
-    request: SendRequest,
-  ): Promise<{ readonly token: string } | AttemptFailure> => {
-    try {
-      return { token: await tokens.getToken(request.signal) };
-    } catch (caught) {
-      // Refused credentials are final; an unavailable or rate-limited login host is not.
-      if (!(caught instanceof GenesysUnavailableError || caught instanceof GenesysRateLimitError)) {
-        throw caught;
-      }
-      // The call itself never left: repeating it is safe whatever its method.
-      return {
-        kind: 'failure',
-        error: caught,
-        outcome: { kind: 'unsent' },
-        hintMs: caught.retryAfterMs,
-      };
-    }
   };
 
   /** Reports one exchange: the request event and the debug / trace log lines. */
@@ -246,7 +136,7 @@ export function createTransport(
   /** One attempt: token, limiter slot, exchange, classification. */
   const attemptOnce = async (call: CallState): Promise<AttemptResult> => {
     const { request, url } = call;
-    const obtained = await obtainToken(request);
+    const obtained = await obtainToken(tokens, request);
     if ('kind' in obtained) return obtained;
     const { token } = obtained;
     call.lastToken = token;
@@ -266,7 +156,7 @@ export function createTransport(
       1,
       Math.min(options.requestTimeoutMs, call.deadlineAtMs - startedMs),
     );
-    const result = await exchange(request, url, token, timeoutMs, permit);
+    const result = await exchange(deps, request, url, token, timeoutMs, permit);
     report(call, result, token, clock.nowMs() - startedMs);
     if (result.kind === 'answer') followServerLimit(call, result.response.headers);
     if (result.kind === 'answer' && result.response.ok) {

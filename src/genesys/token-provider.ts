@@ -6,7 +6,8 @@
 import { inspect } from 'node:util';
 import type { Deps } from '../deps.js';
 import { GenesysApiError } from '../errors.js';
-import { TOKEN_ROUTE, apiErrorFromResponse, transportError } from './api-error.js';
+import { TOKEN_ROUTE, apiErrorFromResponse } from './api-error.js';
+import { transportError } from './transport-error.js';
 import { attemptSignal, raceSignal } from './attempt-signal.js';
 import type { ClientEvent } from './events.js';
 import { TokenResponseWireSchema } from './wire.js';

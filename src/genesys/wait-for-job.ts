@@ -5,7 +5,7 @@
 import type { Clock } from '../deps.js';
 import { GenesysApiError } from '../errors.js';
 import type { PublishJobWire } from './ai-studio-wire.js';
-import type { CallOptions } from './send.js';
+import type { CallOptions } from './transport.js';
 
 /** Options of a job wait. */
 export interface WaitForJobOptions extends CallOptions {

@@ -20,8 +20,9 @@ import type { InvocationObserver } from './observer.js';
 import { parseServerOptions } from './options.js';
 import type { ToolServerOptions } from './options.js';
 import { InFlightCalls } from './call-cancellation.js';
-import { callsOver, serveTools } from './tool-calls.js';
-import type { MountAuthResult, MountContext } from './tool-calls.js';
+import { serveTools } from './serve-tools.js';
+import { callsOver } from './tool-calls.js';
+import type { MountAuthResult, MountContext } from './tool-call-types.js';
 
 function unknownEndpoint(): InvocationError {
   return new InvocationError(

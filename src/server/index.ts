@@ -13,18 +13,17 @@ export type {
   RemoteToolStatus,
   ServerMount,
 } from './options.js';
-export { createToolCalls } from './tool-calls.js';
+export { createToolCalls } from './create-tool-calls.js';
 export { errorReply } from './envelope.js';
 export { retryAfterSeconds } from './policies.js';
 export type {
   MountAuthResult,
   MountContext,
-  StandaloneToolCalls,
   ToolCallRequest,
   ToolCallResult,
   ToolCalls,
-  ToolCallsOptions,
-} from './tool-calls.js';
+} from './tool-call-types.js';
+export type { StandaloneToolCalls, ToolCallsOptions } from './create-tool-calls.js';
 export type { AuthResult, Headers as RequestHeaders } from './caller-auth.js';
 export type {
   AuditEntry,

@@ -8,7 +8,7 @@ import type { ToolDefinition } from '../definition/index.js';
 import { ConfigError } from '../errors.js';
 import type { AuditSink, InvocationObserver } from './observer.js';
 import type { SharedState } from './shared-state.js';
-import type { MountContext } from './tool-calls.js';
+import type { MountContext } from './tool-call-types.js';
 
 /**
  * Mounts another face of the call pipeline on the server's Fastify app (MCP, issue 17): it gets

@@ -7,29 +7,19 @@
  * chain runs on across files. One writer per file (a lock file). Refused calls are counted per
  * interval (per reason, tool and caller), not written one by one; a failing sink is reported until a probe write succeeds.
  */
-import { randomBytes } from 'node:crypto';
 import { silentLogger, systemClock } from '../deps.js';
 import { AuditError } from '../errors.js';
-import {
-  fileOutput,
-  prepareDirectory,
-  stdoutOutput,
-  systemCode,
-  tooLarge,
-  writeFailed,
-} from './audit-file.js';
-import type { AuditFileEvent, Output } from './audit-file.js';
-import { loadOrCreateAuditKey } from './audit-key.js';
-import { LEASE_MS, acquireAuditLock } from './audit-lock.js';
+import { systemCode, writeFailed } from './audit-file.js';
+import { LEASE_MS } from './audit-lock.js';
 import type { AuditLock } from './audit-lock.js';
 import { AuditLogOptionsSchema } from './audit-log-options.js';
 import type { AuditLogOptions } from './audit-log-options.js';
-import { sealNextRecord } from './audit-record.js';
+import { sealAuditLine } from './audit-line.js';
 import type { WrittenRecord } from './audit-export.js';
-import type { AuditInput, AuditRecord } from './audit-record.js';
+import type { AuditInput } from './audit-record.js';
 import type { AuditLog, AuditLogDeps } from './audit-log-types.js';
 import { createBackgroundSync } from './audit-background-sync.js';
-import { recoverChainHead } from './audit-recovery.js';
+import { openAuditSink } from './audit-open.js';
 import { parseOptions } from './options.js';
 import { createRefusalTally } from './refusal-tally.js';
 
@@ -63,50 +53,14 @@ export async function createAuditLog(
   const logger = deps.logger ?? silentLogger;
   const onEvent = deps.onEvent ?? (() => undefined);
   let head: string | undefined;
-  let output: Output;
-  let lock: AuditLock | undefined;
-  let key = o.hmacKey;
 
-  const onFileEvent = (e: AuditFileEvent): void => {
-    if (e.type === 'file-dropped') {
-      logger.warn(
-        { auditFile: o.file, dropped: e.file, bytes: e.bytes },
-        'audit file dropped by retention',
-      );
-      onEvent({ type: 'file-dropped', bytes: e.bytes });
-      return;
-    }
-    logger.info({ auditFile: o.file, rotatedTo: e.rotatedTo }, 'audit file rotated');
-    if (head !== undefined) {
-      logger.info({ auditFile: o.file, hash: head, trigger: 'rotation' }, 'audit chain head');
-      onEvent({ type: 'head', hash: head, trigger: 'rotation' });
-    }
-  };
-
-  if (o.sink === 'file') {
-    await prepareDirectory(o.file, logger);
-    lock = await acquireAuditLock(o.file, clock.nowMs());
-    try {
-      head = await recoverChainHead(o.file, logger);
-      key ??= await loadOrCreateAuditKey(o.file, logger);
-      const { file, maxBytes, maxFiles, maxTotalBytes, durability } = o;
-      output = await fileOutput(
-        { file, maxBytes, maxFiles, maxTotalBytes, durability },
-        logger,
-        onFileEvent,
-      );
-    } catch (error) {
-      await lock.release();
-      if (error instanceof AuditError) throw error;
-      throw writeFailed(`open of "${o.file}"`, error);
-    }
-  } else {
-    output = stdoutOutput(deps.stdout ?? process.stdout);
-    if (key === undefined) {
-      logger.warn({}, 'no audit HMAC key given for the stdout sink; using a key for this run only');
-    }
-  }
-  const hmacKey = key ?? randomBytes(32).toString('hex');
+  const opened = await openAuditSink(
+    o,
+    { clock, logger, onEvent, stdout: deps.stdout },
+    () => head,
+  );
+  head = opened.head;
+  const { output, lock, hmacKey } = opened;
 
   const queue: Pending[] = [];
   let flushing: Promise<void> | undefined;
@@ -118,25 +72,6 @@ export async function createAuditLog(
   let outage: { sinceMs: number; failedRecords: number } | undefined;
 
   const onRecords = deps.onRecords;
-  const serialise = (
-    p: Pending,
-    previous: string | undefined,
-  ): { line: string; record: AuditRecord } => {
-    const sealed = sealNextRecord(
-      previous === undefined ? undefined : { hash: previous },
-      p.input,
-      hmacKey,
-    );
-    const record = sealed.record;
-    const line = `${sealed.line}\n`;
-    // length ≤ bytes ≤ 3 × length: the exact count only when the cheap bounds do not decide.
-    if (line.length > o.maxRecordBytes) throw tooLarge(Buffer.byteLength(line), o.maxRecordBytes);
-    if (line.length * 3 > o.maxRecordBytes && Buffer.byteLength(line) > o.maxRecordBytes) {
-      throw tooLarge(Buffer.byteLength(line), o.maxRecordBytes);
-    }
-    return { line, record };
-  };
-
   const sinkFailed = (records: number): void => {
     if (outage !== undefined) {
       outage.failedRecords += records;
@@ -154,7 +89,7 @@ export async function createAuditLog(
     const records: WrittenRecord[] = [];
     for (const p of batch) {
       try {
-        const next = serialise(p, hash);
+        const next = sealAuditLine(p.input, hash, hmacKey, o.maxRecordBytes);
         lines.push(next.line);
         written.push(p);
         if (onRecords !== undefined) records.push(next);

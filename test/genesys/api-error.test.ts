@@ -10,7 +10,7 @@ import {
   GenesysValidationError,
 } from '../../src/errors.js';
 import { apiErrorFromResponse, permissionFor } from '../../src/genesys/index.js';
-import { transportError } from '../../src/genesys/api-error.js';
+import { transportError } from '../../src/genesys/transport-error.js';
 
 const headers = new Headers({ 'inin-correlation-id': 'corr-1', 'retry-after': '7' });
 const request = {
