@@ -22,10 +22,10 @@ export function serveTools(
   for (const tool of tools) {
     if (tool.handler === undefined) {
       // A manifest has no handler: it names an `endpoint:` and is served there
-      // (src/definition/endpoint.ts), never by this server. The message's wording is kept as is.
+      // (src/definition/endpoint.ts), never by this server.
       throw new ConfigError(
         'CONFIG_INVALID',
-        `createToolServer: tool "${tool.name}" has no handler (manifests are for registration only); serve it from a .tool.ts module.`,
+        `createToolServer: tool "${tool.name}" has no handler (a manifest is served at its endpoint, not here); serve it from a .tool.ts module.`,
       );
     }
     const policies = createToolPolicies(tool, {
