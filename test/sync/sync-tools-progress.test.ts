@@ -32,7 +32,11 @@ describe('syncTools onProgress', () => {
     const events: ProgressEvent[] = [];
     const { result } = await syncTools({
       registry,
-      tools: [makeTool('check_inventory')],
+      tools: [
+        makeTool('check_inventory', {
+          endpoint: 'https://tools.example.com/api/v1/tools/check_inventory',
+        }),
+      ],
       onProgress: (e) => events.push(e),
     });
     expect(result?.applied).toBe(1);
