@@ -105,6 +105,8 @@ function specs(): ServerSpec[] {
     console.log(
       'FastAPI peer not run: install its Debian packages (see ../shared/peers/README.md)',
     );
+  // `--serve-only`: no peers nor references (quick runs while working; goal 3 is not judged).
+  if (process.argv.includes('--serve-only')) return [...serve, ...ladder];
   return [
     ...serve,
     ...peer,

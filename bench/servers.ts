@@ -6,7 +6,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
@@ -25,17 +25,17 @@ export const BODY = JSON.stringify({
 });
 export const PATH = '/api/v1/tools/check_inventory';
 
-const LIB = JSON.stringify(join(ROOT, 'src', 'index.js'));
 /**
- * The tools as the README's examples are written: TypeScript sources importing the library's own
- * TypeScript source. `check_inventory` has the highest rate limit allowed (the bench measures the
+ * The tools as the README's examples are written: TypeScript sources importing `genesys-tools`,
+ * which resolves (through the bench directory's node_modules) to this checkout's built package, the
+ * same modules the CLI runs, as in a user's project. `check_inventory` has the highest rate limit allowed (the bench measures the
  * pipeline, not the bucket); `limited_inventory` refuses all but one call a minute (429 rows).
  */
 const tool = (
   name: string,
   perMinute: number,
   burst: number,
-): string => `import { defineTool } from ${LIB};
+): string => `import { defineTool } from 'genesys-tools';
 import { z } from 'zod';
 
 export default defineTool({
@@ -54,7 +54,10 @@ export default defineTool({
 
 /** Writes the bench's tool files under `dir`/tools, beside a node_modules as in a user's project. */
 export function writeTools(dir: string): void {
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  // A user's project: its own node_modules holding zod and the installed genesys-tools package.
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(join(ROOT, 'node_modules', 'zod'), join(dir, 'node_modules', 'zod'), 'dir');
+  symlinkSync(ROOT, join(dir, 'node_modules', 'genesys-tools'), 'dir');
   writeFileSync(
     join(dir, 'tools', 'check_inventory.tool.ts'),
     tool('check_inventory', 1_000_000, 10_000),

@@ -5,10 +5,9 @@ export interface CliContext {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   /**
-   * Where log lines go; `stderr` when absent. The process's context uses pino's asynchronous
-   * destination on fd 2: a server writes one line per call, and a write syscall for each was the
-   * largest single cost of logging (bench/server.ts). Lines written while a write is in flight go
-   * out together in the next; pino flushes what is left when the process exits.
+   * Where log lines go; `stderr` when absent. The process's context batches the lines of each turn
+   * of the event loop into one write on fd 2 (telemetry/log-destination.ts): a server logs a line
+   * per call, and a write for each was the largest single cost of logging (bench/server.ts).
    */
   readonly logStream?: { write(line: string): void };
   /** True when stdout is a terminal (progress bars, prompts). */

@@ -7,8 +7,8 @@ import { realpathSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { pino } from 'pino';
 import { isGenesysToolsError } from '../errors.js';
+import { processLogDestination } from '../telemetry/log-destination.js';
 import type { CliContext } from './context.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { COMMANDS } from './commands/index.js';
@@ -81,7 +81,7 @@ export function processContext(stopSignal: AbortSignal): CliContext {
     cwd: process.cwd(),
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
-    logStream: pino.destination({ dest: 2, sync: false }),
+    logStream: processLogDestination(2),
     isTty,
     stderrIsTty: process.stderr.isTTY,
     prompt: isTty

@@ -38,6 +38,14 @@ export interface InvokeRouteOptions {
 
 const ROUTE = '/api/v1/tools/:name';
 
+/** The largest unread body drained (not cut off) after a refusal sent before reading it. */
+export const DRAIN_MAX_BYTES = 8192;
+
+function smallDeclaredBody(contentLength: string | undefined): boolean {
+  if (contentLength === undefined || !/^\d{1,6}$/.test(contentLength)) return false;
+  return Number(contentLength) <= DRAIN_MAX_BYTES;
+}
+
 function unauthorized(): InvocationError {
   return new InvocationError('UNAUTHORIZED', 'credentials are missing or wrong.');
 }
@@ -126,9 +134,13 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
   });
 
   app.setErrorHandler(async (error, request, reply) => {
-    // Refused before the body was read (credentials, size): the unread body would keep the
-    // connection busy, so it is closed after the reply (issue 14 §4).
-    if (request.rawBody === null) reply.header('connection', 'close');
+    // Refused before the body was read (credentials, size): a body of unknown or more than
+    // DRAIN_MAX_BYTES would keep the connection busy, so it is closed after the reply (issue 14
+    // §4); a small declared body is read and dropped by Node, and the connection kept (issue 18:
+    // closing it made every refused call of a client a new TCP connection).
+    if (request.rawBody === null && !smallDeclaredBody(request.headers['content-length'])) {
+      reply.header('connection', 'close');
+    }
     const state = request.invocation;
     if (state === null || state.finished) {
       // The reply was decided but could not be sent (an output JSON cannot encode: a BigInt, a

@@ -50,11 +50,19 @@ function writeAllSync(fd: number, data: Buffer): void {
   while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset);
 }
 
-/** Opens `file` for appending: created 0600, never through a symbolic link, made 0600 if wider. */
-export async function openForAppend(file: string): Promise<FileHandle> {
+/**
+ * Opens `file` for appending: created 0600, never through a symbolic link, made 0600 if wider.
+ * With `dataSync`, each write returns once its data is on disk (O_DSYNC: a write and an fdatasync
+ * in one system call, so one trip through libuv's thread pool per batch instead of two).
+ */
+async function openForAppend(file: string, dataSync: boolean): Promise<FileHandle> {
   const handle = await open(
     file,
-    constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW,
+    constants.O_WRONLY |
+      constants.O_APPEND |
+      constants.O_CREAT |
+      constants.O_NOFOLLOW |
+      (dataSync ? constants.O_DSYNC : 0),
     0o600,
   );
   const { mode } = await handle.stat();
@@ -107,7 +115,8 @@ export async function fileOutput(
   onEvent: (e: AuditFileEvent) => void,
 ): Promise<Output> {
   const { file } = o;
-  let handle = await openForAppend(file);
+  const eachWrite = o.durability === 'fsync';
+  let handle = await openForAppend(file, eachWrite);
   let size = (await handle.stat()).size;
   const pruneLogged = (currentBytes: number): Promise<void> =>
     prune(o, currentBytes, onEvent).catch((error: unknown) => {
@@ -119,7 +128,6 @@ export async function fileOutput(
   // A bound lowered since the last run applies at once. Room is kept for the current file to
   // grow to maxBytes, so the total stays within the bound between rotations too.
   await pruneLogged(Math.max(size, o.maxBytes));
-  const eachWrite = o.durability === 'fsync';
   // With `write` durability, whether the handle holds bytes not yet fsync'ed.
   let dirty = false;
   const sync = async (): Promise<void> => {
@@ -141,7 +149,7 @@ export async function fileOutput(
     // the current file stays usable; the chain continues in the new file either way.
     await rename(file, `${file}.${next}`);
     const old = handle;
-    handle = await openForAppend(file);
+    handle = await openForAppend(file, eachWrite);
     size = 0;
     await old.close();
     await syncDirectory(dirname(file));
@@ -153,8 +161,8 @@ export async function fileOutput(
       if (size > 0 && size + data.length > o.maxBytes) await rotate();
       try {
         if (eachWrite) {
+          // O_DSYNC: on disk when the write returns.
           await writeAll(handle, data);
-          await handle.datasync();
         } else {
           // `write` durability: one write(2) into the page cache per batch, on this thread. A
           // round trip through libuv's pool per batch cost more CPU than the write (batches are

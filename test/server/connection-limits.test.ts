@@ -79,6 +79,27 @@ describe('connection limits', () => {
     expect(received.toLowerCase()).toContain('connection: close');
   });
 
+  it('keeps the connection after a refusal of a small body sent before it is read (issue 18)', async () => {
+    const port = await listening({});
+    const client = open(port);
+    await client.connected;
+    const body = JSON.stringify({ tool_name: 'check_inventory', parameters: { sku: 'a' } });
+    const call = head('Bearer wrong-token-0123456789', Buffer.byteLength(body)) + body;
+    // Two refused calls and then a good one, on one connection: the unread bodies were drained.
+    client.socket.write(call + call + head(`Bearer ${TOKEN}`, Buffer.byteLength(body)) + body);
+    await new Promise<void>((resolve) => {
+      const check = (): void => {
+        if ((client.received().match(/HTTP\/1\.1 /g) ?? []).length === 3) resolve();
+      };
+      client.socket.on('data', check);
+      check();
+    });
+    const statuses = [...client.received().matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => m[1]);
+    expect(statuses).toEqual(['401', '401', '200']);
+    expect(client.received().toLowerCase()).not.toContain('connection: close');
+    client.socket.destroy();
+  });
+
   it('closes a connection that stays silent', async () => {
     const port = await listening({ connectionTimeoutMs: 50 });
     const client = open(port);
