@@ -3,7 +3,7 @@
  * where the main thread of the built `serve` spends its time per kind of call (issue 18, goal 2 and
  * 3). For each kind — a success (default durability and `--audit-durability write`), a 401 without
  * credentials, a 429 of the rate limit, a 422 of bad parameters — one `serve` process runs under
- * `node --cpu-prof`, gets a warm-up, then BENCH_PROFILE_CALLS calls (default 5,000; 10 connections).
+ * `node --cpu-prof`, gets a warm-up, then BENCH_PROFILE_CALLS calls (default 5,000; BENCH_PROFILE_CONNECTIONS connections, 10 by default).
  * Only the samples taken while those calls ran are counted (V8's profile clock is the monotonic
  * clock of `process.hrtime`), so start-up and shutdown are not billed to the calls.
  *
@@ -142,7 +142,7 @@ try {
     const options = {
       url: `http://127.0.0.1:${String(server.port)}${k.path}`,
       method: 'POST',
-      connections: 10,
+      connections: Number(process.env['BENCH_PROFILE_CONNECTIONS'] ?? 10),
       headers: k.headers,
       body: k.body,
     };

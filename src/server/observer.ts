@@ -35,6 +35,11 @@ export interface InvocationObserver {
     readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
     /** The face the call came through: the invocation route, or MCP (HTTP or stdio). */
     readonly protocol: CallProtocol;
+    /**
+     * False for a call refused before authentication: counted in the metrics, no span (nothing it
+     * did is traced work, and a flood of them must not cost a span each). True when absent.
+     */
+    readonly traced?: boolean;
   }): InvocationSpan;
   /** A tool's circuit breaker changed state. */
   circuitChanged(toolName: string, state: 'closed' | 'open' | 'half-open'): void;

@@ -82,6 +82,8 @@ export interface TelemetryObserver {
     readonly headers: IncomingHeaders;
     /** `http` or `mcp` (the metrics' protocol label); `http` when absent. */
     readonly protocol?: string;
+    /** False: counted, not traced (a call refused before authentication). */
+    readonly traced?: boolean;
   }): ObservedInvocation;
   circuitChanged(toolName: string, state: 'closed' | 'open' | 'half-open'): void;
 }
@@ -181,15 +183,18 @@ export async function createTelemetry(
       const tool = toolLabel(info.toolName, served);
       const protocol = protocolLabel(info.protocol);
       instruments.invocationStarted(tool, protocol);
-      const trace = tracing.startInvocation(tool, info.invocationId, info.headers);
+      const trace =
+        info.traced === false
+          ? undefined
+          : tracing.startInvocation(tool, info.invocationId, info.headers);
       let ended = false;
       return {
-        traceId: trace.traceId,
+        traceId: trace?.traceId,
         end: (result) => {
           if (ended) return;
           ended = true;
           instruments.invocationEnded(tool, protocol, result);
-          trace.end(result);
+          trace?.end(result);
         },
       };
     },
