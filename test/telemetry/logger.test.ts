@@ -91,6 +91,21 @@ describe('createLogger', () => {
     expect(failure.err.message).toBe('login failed for [REDACTED]');
   });
 
+  it('redacts secret and PII keys of flat lines too, after plain lines used the same logger', () => {
+    const out = capture();
+    const logger = createLogger({ destination: out.destination, redactParameters: ['Email'] });
+    for (let i = 0; i < 3; i++) {
+      logger.info({ invocationId: 'i-1', tool: 't', durationMs: 1 }, 'invocation');
+      logger.info({ invocationId: 'i-2', email: 'pii@example.com', password: 'hunter22' }, 'x');
+    }
+    const lines = out.lines().map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(6);
+    expect(lines[0]).toMatchObject({ invocationId: 'i-1', tool: 't', durationMs: 1 });
+    for (const line of lines.filter((l) => l['invocationId'] === 'i-2')) {
+      expect(line).toMatchObject({ email: '[REDACTED]', password: '[REDACTED]' });
+    }
+  });
+
   it('rejects unknown options with CONFIG_INVALID', () => {
     const options = { level: 'info' as const, pretty: true };
     expect(() => createLogger(options)).toThrow(ConfigError);
