@@ -43,6 +43,11 @@ export interface CallState {
   correlationId: string | undefined;
   organizationId: string | undefined;
   attempts: number;
+  /**
+   * Set when the call took its rate-limit token before its body was read (the HTTP route, for a
+   * caller authenticated by headers): the pipeline does not take another.
+   */
+  admitted: boolean;
   /** Set when the reply has been decided, so a late error cannot answer twice. */
   finished: boolean;
   /** The call's duration, set when it finishes. */

@@ -72,7 +72,7 @@ class HandlerContext implements ToolContext {
 
 /**
  * Runs one call of `served` with `parameters` (already set on `state`): checks them, takes a
- * rate-limit token, then runs the handler through the tool's policies, listed in `inFlight` while
+ * rate-limit token (unless the call took it already, `state.admitted`), then runs the handler through the tool's policies, listed in `inFlight` while
  * it runs so that shutdown can abort it. Returns the output.
  * @throws InvocationError INVALID_PAYLOAD, INVALID_PARAMETERS, RATE_LIMITED, OVERLOADED,
  *   CIRCUIT_OPEN, TOOL_EXECUTION_TIMEOUT, CALLER_GONE; or the handler's error.
@@ -91,8 +91,10 @@ export async function runCall(
   if (shape !== undefined) throw shape;
   const checked = served.validateParameters(parameters);
   if (!checked.ok) throw invalidParameters(state.toolName, checked.issues);
-  const admitted = served.policies.admit();
-  if (admitted !== undefined) await admitted;
+  if (!state.admitted) {
+    const admitted = served.policies.admit();
+    if (admitted !== undefined) await admitted;
+  }
   inFlight.add(call);
   try {
     const result = await served.policies.run(

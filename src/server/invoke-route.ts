@@ -1,7 +1,8 @@
 /**
- * `POST /api/v1/tools/:name` (DESIGN "Invocation contract"): authenticate ▸ parse envelope ▸
- * validate parameters ▸ rate limit ▸ bulkhead ▸ breaker ▸ timeout ▸ retry ▸ handler ▸ audit ▸
- * metrics ▸ reply. An encapsulated plugin: its hooks and error handler apply to this route only.
+ * `POST /api/v1/tools/:name` (DESIGN "Invocation contract"): authenticate ▸ rate limit ▸ parse
+ * envelope ▸ validate parameters ▸ bulkhead ▸ breaker ▸ timeout ▸ retry ▸ handler ▸ audit ▸
+ * metrics ▸ reply. Credentials in headers and the rate limit are checked before the body is read;
+ * a signed call (its signature covers the body) takes its token after the signature is checked. An encapsulated plugin: its hooks and error handler apply to this route only.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -118,6 +119,7 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
       correlationId: undefined,
       organizationId: undefined,
       attempts: 0,
+      admitted: false,
       finished: false,
       durationMs: 0,
     };
@@ -136,7 +138,31 @@ export function registerInvokeRoute(app: FastifyInstance, options: InvokeRouteOp
       return;
     }
     trustCaller(state, request.headers, verdict.caller);
-    done();
+    // The rate limit is taken before the body is read: a flood of calls to a limited tool is
+    // turned away without reading, parsing or validating what it sends (issue 18, goal 2).
+    const tool = tools.get(name);
+    if (tool === undefined) {
+      done();
+      return;
+    }
+    const admitted = (): void => {
+      state.admitted = true;
+      done();
+    };
+    const limited = (error: unknown): void => {
+      refuse(request, reply, state, error).catch((failure: unknown) => {
+        done(failure instanceof Error ? failure : new Error(String(failure)));
+      });
+    };
+    let taking: void | Promise<void>;
+    try {
+      taking = tool.policies.admit();
+    } catch (error) {
+      limited(error);
+      return;
+    }
+    if (taking === undefined) admitted();
+    else taking.then(admitted, limited);
   });
 
   /** Answers a call refused or failed while its state is not finished. */

@@ -62,6 +62,7 @@ export function callsOver(wiring: CallsWiring): ToolCalls {
       correlationId: undefined,
       organizationId: undefined,
       attempts: 0,
+      admitted: false,
       finished: false,
       durationMs: 0,
     };

@@ -100,6 +100,30 @@ describe('connection limits', () => {
     client.socket.destroy();
   });
 
+  it('answers 429 to a rate-limited tool before its body is read (issue 18, goal 2)', async () => {
+    const port = await listening({
+      tools: [tool({ rateLimit: { requestsPerMinute: 1, burstSize: 1 } })],
+      requestTimeoutMs: 60_000,
+    });
+    const body = JSON.stringify({ tool_name: 'check_inventory', parameters: { sku: 'a' } });
+    const first = open(port);
+    await first.connected;
+    first.socket.end(head(`Bearer ${TOKEN}`, Buffer.byteLength(body)) + body);
+    expect(await first.closed).toMatch(/^HTTP\/1\.1 200 /);
+    // Headers only: the body never comes. The answer does not wait for it.
+    const second = open(port);
+    await second.connected;
+    second.socket.write(head(`Bearer ${TOKEN}`, 10_000));
+    const answered = await new Promise<string>((resolve) => {
+      second.socket.on('data', () => {
+        if (second.received().includes('\r\n\r\n')) resolve(second.received());
+      });
+    });
+    expect(answered).toMatch(/^HTTP\/1\.1 429 /);
+    expect(answered.toLowerCase()).toContain('retry-after:');
+    second.socket.destroy();
+  });
+
   it('closes a connection that stays silent', async () => {
     const port = await listening({ connectionTimeoutMs: 50 });
     const client = open(port);
