@@ -2,7 +2,8 @@
  * `POST /api/v1/tools/:name` (DESIGN "Invocation contract"): authenticate ▸ rate limit ▸ parse
  * envelope ▸ validate parameters ▸ bulkhead ▸ breaker ▸ timeout ▸ retry ▸ handler ▸ audit ▸
  * metrics ▸ reply. Credentials in headers and the rate limit are checked before the body is read;
- * a signed call (its signature covers the body) takes its token after the signature is checked. An encapsulated plugin: its hooks and error handler apply to this route only.
+ * a signed call (its signature covers the body) takes its token after the signature is checked.
+ * An encapsulated plugin: its hooks and error handler apply to this route only.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';

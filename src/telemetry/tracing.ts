@@ -66,9 +66,7 @@ function untracedTracing(): Tracing {
     startInvocation: (_tool, _invocationId, headers) => {
       const parent = trace.getSpanContext(propagator.extract(ROOT_CONTEXT, headers, headerGetter));
       const traceId =
-        parent !== undefined && isSpanContextValid(parent)
-          ? parent.traceId
-          : ids.generateTraceId();
+        parent !== undefined && isSpanContextValid(parent) ? parent.traceId : ids.generateTraceId();
       return { traceId, end: ended };
     },
     clientRequest: () => undefined,

@@ -44,9 +44,13 @@ describe('the process log destination (issue 18)', () => {
       for (let i = 0; i < 1000; i++) stream.write('line ' + i + '\\n');
       process.exit(3);
     `;
-    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      encoding: 'utf8',
-    });
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(run.stderr).toBe('');
     expect(run.status).toBe(3);
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
