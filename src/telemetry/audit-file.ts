@@ -50,6 +50,9 @@ function writeAllSync(fd: number, data: Buffer): void {
   while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset);
 }
 
+/** O_DSYNC where the platform has it (not on Windows: there each write is followed by a fsync). */
+const O_DSYNC: number | undefined = (constants as Partial<typeof constants>).O_DSYNC;
+
 /**
  * Opens `file` for appending: created 0600, never through a symbolic link, made 0600 if wider.
  * With `dataSync`, each write returns once its data is on disk (O_DSYNC: a write and an fdatasync
@@ -62,7 +65,7 @@ async function openForAppend(file: string, dataSync: boolean): Promise<FileHandl
       constants.O_APPEND |
       constants.O_CREAT |
       constants.O_NOFOLLOW |
-      (dataSync ? constants.O_DSYNC : 0),
+      (dataSync ? (O_DSYNC ?? 0) : 0),
     0o600,
   );
   const { mode } = await handle.stat();
@@ -161,8 +164,9 @@ export async function fileOutput(
       if (size > 0 && size + data.length > o.maxBytes) await rotate();
       try {
         if (eachWrite) {
-          // O_DSYNC: on disk when the write returns.
+          // With O_DSYNC on disk when the write returns.
           await writeAll(handle, data);
+          if (O_DSYNC === undefined) await handle.datasync();
         } else {
           // `write` durability: one write(2) into the page cache per batch, on this thread. A
           // round trip through libuv's pool per batch cost more CPU than the write (batches are
