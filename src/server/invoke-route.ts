@@ -41,7 +41,7 @@ export interface InvokeRouteOptions {
 const ROUTE = '/api/v1/tools/:name';
 
 /** The largest unread body drained (not cut off) after a refusal sent before reading it. */
-export const DRAIN_MAX_BYTES = 8192;
+const DRAIN_MAX_BYTES = 8192;
 
 function smallDeclaredBody(contentLength: string | undefined): boolean {
   if (contentLength === undefined || !/^\d{1,6}$/.test(contentLength)) return false;
