@@ -57,6 +57,12 @@ const BENCHES: readonly Bench[] = [
     figures: (out) => tableOf(out, '=== bench:server table ===', '=== end of table ==='),
   },
   {
+    name: 'fsync floor',
+    args: ['bench/fsync-floor.ts'],
+    env: full ? {} : { BENCH_FSYNC_SECONDS: '5' },
+    figures: (out) => linesWith(out, /^│ \d/),
+  },
+  {
     name: 'telemetry',
     args: ['bench/telemetry.ts'],
     env: {},
