@@ -57,6 +57,12 @@ const BENCHES: readonly Bench[] = [
     figures: (out) => tableOf(out, '=== bench:server table ===', '=== end of table ==='),
   },
   {
+    name: 'saturation',
+    args: ['bench/saturation.ts'],
+    env: full ? {} : { BENCH_SAT_SECONDS: '4' },
+    figures: (out) => linesWith(out, /^│ \d|needs wrk/),
+  },
+  {
     name: 'fsync floor',
     args: ['bench/fsync-floor.ts'],
     env: full ? {} : { BENCH_FSYNC_SECONDS: '5' },
