@@ -16,7 +16,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BODY, PATH, TOKEN, startServer, writeTools } from './servers.js';
+import { CALL_KINDS, startServer, writeTools } from './servers.js';
 
 interface CannonResult {
   '2xx': number;
@@ -45,38 +45,14 @@ interface CpuProfile {
   readonly timeDeltas: readonly number[];
 }
 
-const AUTH = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
-const KINDS = [
-  { kind: '200 success', flags: [], path: PATH, headers: AUTH, body: BODY },
-  {
-    kind: '200 success (write)',
-    flags: ['--audit-durability', 'write'],
-    path: PATH,
-    headers: AUTH,
-    body: BODY,
-  },
-  {
-    kind: '401 no credentials',
-    flags: [],
-    path: PATH,
-    headers: { 'content-type': 'application/json' },
-    body: BODY,
-  },
-  {
-    kind: '429 rate limit',
-    flags: [],
-    path: '/api/v1/tools/limited_inventory',
-    headers: AUTH,
-    body: BODY.replace('"check_inventory"', '"limited_inventory"'),
-  },
-  {
-    kind: '422 bad parameters',
-    flags: [],
-    path: PATH,
-    headers: AUTH,
-    body: BODY.replace('"ABC-1"', '42'),
-  },
-] as const;
+const KINDS = CALL_KINDS.flatMap((k) =>
+  k.kind === '200 success'
+    ? [
+        { ...k, flags: [] as string[] },
+        { ...k, kind: '200 success (write)', flags: ['--audit-durability', 'write'] },
+      ]
+    : [{ ...k, flags: [] as string[] }],
+);
 
 const CALLS = Number(process.env['BENCH_PROFILE_CALLS'] ?? 5000);
 const arg = (name: string): string | undefined => {

@@ -12,27 +12,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BODY, PATH, TOKEN, cpuUs, peersDir, startServer, writeTools } from './servers.js';
-import type { ServerSpec } from './servers.js';
+import { CALL_KINDS, cpuUs, peersDir, startServer, writeTools } from './servers.js';
+import type { CallKind, ServerSpec } from './servers.js';
 
 const SECONDS = Number(process.env['BENCH_SAT_SECONDS'] ?? 8);
-const AUTH = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
-const KINDS = [
-  { kind: '200 success', path: PATH, headers: AUTH, body: BODY },
-  {
-    kind: '401 no credentials',
-    path: PATH,
-    headers: { 'content-type': 'application/json' },
-    body: BODY,
-  },
-  {
-    kind: '429 rate limit',
-    path: '/api/v1/tools/limited_inventory',
-    headers: AUTH,
-    body: BODY.replace('"check_inventory"', '"limited_inventory"'),
-  },
-  { kind: '422 bad parameters', path: PATH, headers: AUTH, body: BODY.replace('"ABC-1"', '42') },
-] as const;
 
 if (spawnSync('wrk', ['--version']).error !== undefined) {
   console.log('bench/saturation.ts needs wrk (apt-get install wrk); not run');
@@ -54,7 +37,7 @@ const specs: ServerSpec[] = [
   { kind: 'fastify', label: 'Fastify alone' },
 ];
 
-function script(k: (typeof KINDS)[number]): string {
+function script(k: CallKind): string {
   const file = join(dir, `${k.kind.slice(0, 3)}.lua`);
   const headers = Object.entries(k.headers)
     .map(([name, value]) => `wrk.headers[${JSON.stringify(name)}] = ${JSON.stringify(value)}`)
@@ -90,7 +73,7 @@ try {
     const server = await startServer(spec, dir, index++);
     try {
       let successUs = NaN;
-      for (const k of spec.kind === 'serve' ? KINDS : KINDS.slice(0, 1)) {
+      for (const k of spec.kind === 'serve' ? CALL_KINDS : CALL_KINDS.slice(0, 1)) {
         const lua = script(k);
         wrk(server.port, lua, 2);
         const before = cpuUs(server.proc.pid, 'main');

@@ -33,10 +33,11 @@ import { join } from 'node:path';
 import { openLoop } from './open-loop.js';
 import type { OpenLoopResult } from './open-loop.js';
 import {
+  AUTH,
   BODY,
+  CALL_KINDS,
   CLI,
   PATH,
-  TOKEN,
   cpuUs,
   peersDir,
   pinGenerator,
@@ -74,7 +75,6 @@ const RATES = [500, 1000, 2000] as const;
 // (sys time per call 3.5 times a success's, seen with /proc on this machine).
 const REFUSAL_RATE = Number(process.env['BENCH_REFUSAL_RATE'] ?? 2000);
 const REFUSAL_SECONDS = Number(process.env['BENCH_REFUSAL_SECONDS'] ?? 5);
-const AUTH = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
 
 const argValues = (name: string): string[] =>
   process.argv.flatMap((a, i) => (a === name ? [process.argv[i + 1] ?? ''] : []));
@@ -204,30 +204,9 @@ interface Refusal {
  * kind alone, open loop at BENCH_REFUSAL_RATE calls/s for BENCH_REFUSAL_SECONDS.
  */
 async function refusals(s: Server): Promise<Refusal[]> {
-  const every: readonly {
-    kind: string;
-    path: string;
-    headers: Record<string, string>;
-    body: string;
-  }[] = [
-    { kind: '200 success', path: PATH, headers: AUTH, body: BODY },
-    {
-      kind: '401 no credentials',
-      path: PATH,
-      headers: { 'content-type': 'application/json' },
-      body: BODY,
-    },
-    {
-      kind: '429 rate limit',
-      path: '/api/v1/tools/limited_inventory',
-      headers: AUTH,
-      body: BODY.replace('"check_inventory"', '"limited_inventory"'),
-    },
-    { kind: '422 bad parameters', path: PATH, headers: AUTH, body: BODY.replace('"ABC-1"', '42') },
-  ];
   // The other servers answer a success only: what any call costs at this rate, the floor that a
   // refusal of serve is compared with.
-  const kinds = s.kind === 'serve' ? every : every.slice(0, 1);
+  const kinds = s.kind === 'serve' ? CALL_KINDS : CALL_KINDS.slice(0, 1);
   const out: Refusal[] = [];
   for (const k of kinds) {
     const load = (seconds: number): Promise<OpenLoopResult> =>

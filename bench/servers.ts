@@ -32,6 +32,37 @@ export const BODY = JSON.stringify({
   user_id: 'u1',
 });
 export const PATH = '/api/v1/tools/check_inventory';
+/** The headers of an authenticated call. */
+export const AUTH: Readonly<Record<string, string>> = {
+  authorization: `Bearer ${TOKEN}`,
+  'content-type': 'application/json',
+};
+
+/** One kind of call the benches send to `serve`. */
+export interface CallKind {
+  readonly kind: '200 success' | '401 no credentials' | '429 rate limit' | '422 bad parameters';
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** A success, then each refusal goal 2 of issue 18 names; the success first. */
+export const CALL_KINDS: readonly CallKind[] = [
+  { kind: '200 success', path: PATH, headers: AUTH, body: BODY },
+  {
+    kind: '401 no credentials',
+    path: PATH,
+    headers: { 'content-type': 'application/json' },
+    body: BODY,
+  },
+  {
+    kind: '429 rate limit',
+    path: '/api/v1/tools/limited_inventory',
+    headers: AUTH,
+    body: BODY.replace('"check_inventory"', '"limited_inventory"'),
+  },
+  { kind: '422 bad parameters', path: PATH, headers: AUTH, body: BODY.replace('"ABC-1"', '42') },
+];
 
 /**
  * The tools as the README's examples are written: TypeScript sources importing `genesys-tools`,
