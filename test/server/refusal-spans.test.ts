@@ -3,38 +3,15 @@
  * span: a flood of unauthenticated calls must not cost a span each, nor fill the trace backend.
  * An authenticated call, refused or not, keeps its span.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { startOtlpCollector } from '../support/otlp-receiver.js';
 import { createTelemetry } from '../../src/telemetry/create-telemetry.js';
 import { parsePrometheusText, valueOf } from '../telemetry/prometheus-text.js';
 import { invoke, server } from './helpers.js';
 
-async function collector(): Promise<{ url: string; bodies: string[] }> {
-  const bodies: string[] = [];
-  const http = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d: Buffer) => (body += d.toString('utf8')));
-    req.on('end', () => {
-      bodies.push(body);
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  onTestFinished(
-    () =>
-      new Promise<void>((resolve) =>
-        http.close(() => {
-          resolve();
-        }),
-      ),
-  );
-  return { url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`, bodies };
-}
-
 describe('spans of refused calls', () => {
   it('exports no span for a call refused before authentication, and counts it', async () => {
-    const otlp = await collector();
+    const otlp = await startOtlpCollector();
     const telemetry = await createTelemetry({
       toolNames: ['check_inventory'],
       metricsPort: false,
@@ -57,7 +34,7 @@ describe('spans of refused calls', () => {
     shut = true;
     await telemetry.shutdown();
 
-    const exported = otlp.bodies.join('');
+    const exported = otlp.received.map((r) => r.text).join('');
     // The 422 and the 200: authenticated calls keep their spans.
     expect(exported.match(/"execute_tool check_inventory"/g) ?? []).toHaveLength(2);
     expect(

@@ -1,8 +1,7 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createTelemetry } from '../../src/telemetry/create-telemetry.js';
 import type { Telemetry, TelemetryOptions } from '../../src/telemetry/create-telemetry.js';
+import { startOtlpCollector } from '../support/otlp-receiver.js';
 import { parsePrometheusText, valueOf } from './prometheus-text.js';
 
 const TOOLS = ['check_inventory', 'lookup_order'];
@@ -270,31 +269,11 @@ describe('createTelemetry traces', () => {
 
 describe('createTelemetry OTLP export', () => {
   it('exports invocation spans over OTLP/HTTP to the given endpoint on shutdown', async () => {
-    const bodies: string[] = [];
-    const paths: string[] = [];
-    const collector = createServer((req, res) => {
-      let body = '';
-      req.on('data', (d: Buffer) => (body += d.toString('utf8')));
-      req.on('end', () => {
-        paths.push(req.url ?? '');
-        bodies.push(body);
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      });
-    });
-    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
-    onTestFinished(
-      () =>
-        new Promise<void>((resolve) =>
-          collector.close(() => {
-            resolve();
-          }),
-        ),
-    );
-    const address = collector.address() as AddressInfo;
+    const collector = await startOtlpCollector();
     const t = await createTelemetry({
       toolNames: TOOLS,
       metricsPort: false,
-      otlpEndpoint: `http://127.0.0.1:${address.port}`,
+      otlpEndpoint: collector.url,
     });
     const traceId = 'a3ce929d0e0e47364bf92f3577b34da6';
     call(
@@ -306,9 +285,10 @@ describe('createTelemetry OTLP export', () => {
       },
     );
     await t.shutdown();
-    expect(paths).toContain('/v1/traces');
-    expect(bodies.join('')).toContain(traceId);
-    expect(bodies.join('')).toContain('execute_tool lookup_order');
+    expect(collector.received.map((r) => r.path)).toContain('/v1/traces');
+    const bodies = collector.received.map((r) => r.text).join('');
+    expect(bodies).toContain(traceId);
+    expect(bodies).toContain('execute_tool lookup_order');
   });
 
   it('refuses traceExporter otlp without an endpoint', async () => {
