@@ -69,7 +69,7 @@ async function stdioClient(env: Record<string, string> = {}, toolsDir = 'example
 
 describe('genesys-tools mcp (stdio)', () => {
   it('answers tools/list and tools/call over stdio, with logs on stderr only', async () => {
-    const { client, stderr } = await stdioClient();
+    const { client, stderr, logged } = await stdioClient();
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(['check_inventory', 'order_status']);
     const ajv = new Ajv2020({ strict: false });
@@ -85,8 +85,10 @@ describe('genesys-tools mcp (stdio)', () => {
     expect(bad.isError).toBe(true);
     expect(bad._meta).toMatchObject({ error_code: 'INVALID_PARAMETERS' });
     // Any stray stdout line would have broken the client's JSON-RPC parsing before this point;
-    // the log lines are on stderr.
+    // the log lines are on stderr. A call's line leaves at the end of its event-loop turn, after
+    // its reply (telemetry/log-destination.ts): wait for it rather than read stderr at once.
     expect(stderr()).toContain('serving tools over MCP on stdio');
+    await logged('"outcome":"success"');
     expect(stderr()).toContain('"outcome":"success"');
   });
 
